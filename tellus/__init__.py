@@ -1,0 +1,3 @@
+"""Tellus: tell us once."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,114 @@
+"""Staff roles and what each may do. This table is the permission matrix; docs/permissions.md is made from it.
+
+A role is a Django group. `sync_roles` makes the groups match this table after every migration, so a council
+never edits role permissions by hand in one place and forgets another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+
+@dataclass(frozen=True)
+class Capability:
+    """One thing a role may do, in words a council uses, and the Django permissions behind it."""
+
+    key: str
+    description: str
+    permissions: tuple[str, ...]
+
+
+CAPABILITIES: tuple[Capability, ...] = (
+    Capability(
+        "find_people",
+        "Search for people and open a person's page (audited)",
+        ("people.view_person", "people.view_sourcerecord"),
+    ),
+    Capability("view_audit", "See every audit entry about a person", ("privacy.view_auditevent",)),
+    Capability(
+        "manage_sources",
+        "Manage source systems and the property gazetteer in admin",
+        (
+            "people.view_sourcesystem",
+            "people.add_sourcesystem",
+            "people.change_sourcesystem",
+            "people.view_property",
+            "people.add_property",
+            "people.change_property",
+        ),
+    ),
+    Capability("view_imports", "See the history of extract imports", ("people.view_importrun",)),
+    Capability(
+        "manage_staff",
+        "Add staff accounts and assign roles in admin",
+        ("privacy.view_user", "privacy.add_user", "privacy.change_user", "auth.view_group"),
+    ),
+)
+
+FRONT_LINE_OFFICER = "Front-line officer"
+CASEWORKER = "Caseworker"
+SERVICE_MANAGER = "Service manager"
+ANALYST = "Analyst"
+PRIVACY_OFFICER = "Privacy officer"
+ADMINISTRATOR = "Administrator"
+
+# Role -> capability keys. Analysts work on aggregates and never open an individual's record.
+ROLES: dict[str, tuple[str, ...]] = {
+    FRONT_LINE_OFFICER: ("find_people",),
+    CASEWORKER: ("find_people",),
+    SERVICE_MANAGER: ("find_people", "view_imports"),
+    ANALYST: ("view_imports",),
+    PRIVACY_OFFICER: ("find_people", "view_audit", "view_imports"),
+    ADMINISTRATOR: ("manage_sources", "view_imports", "manage_staff"),
+}
+
+ROLE_STAFF_ADMIN = {ADMINISTRATOR}  # roles whose members may sign in to Django admin
+
+
+def capability(key: str) -> Capability:
+    return next(cap for cap in CAPABILITIES if cap.key == key)
+
+
+def role_permissions(role: str) -> set[str]:
+    return {perm for key in ROLES[role] for perm in capability(key).permissions}
+
+
+def _permission_objects(codes: set[str]) -> list[Permission]:
+    found = []
+    for code in sorted(codes):
+        app_label, codename = code.split(".", 1)
+        found.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return found
+
+
+@transaction.atomic
+def sync_roles() -> None:
+    for role in ROLES:
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(_permission_objects(role_permissions(role)))
+
+
+def sync_roles_after_migrate(*, app_config: Any, **kwargs: Any) -> None:
+    # Permissions are created app by app as post_migrate is sent; only after the last app are they all there.
+    from django.apps import apps
+
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if app_config is with_models[-1]:
+        sync_roles()
+
+
+def permission_matrix_markdown() -> str:
+    """The matrix as a Markdown table: capabilities down, roles across."""
+    roles = list(ROLES)
+    lines = [
+        "| What they can do | " + " | ".join(roles) + " |",
+        "|---|" + "---|" * len(roles),
+    ]
+    for cap in CAPABILITIES:
+        marks = ["yes" if cap.key in ROLES[role] else "" for role in roles]
+        lines.append(f"| {cap.description} | " + " | ".join(marks) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,9 @@
+"""Settings for a developer's machine and for `tellus demo`: SQLite under var/ unless DATABASE_URL says otherwise."""
+
+from __future__ import annotations
+
+from .base import *  # noqa: F403
+from .base import local_secret_key
+
+if not SECRET_KEY:  # noqa: F405
+    SECRET_KEY = local_secret_key()
