@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .base import *  # noqa: F403
-from .base import local_secret_key
+from .base import SECRET_KEY, local_secret_key
 
-if not SECRET_KEY:  # noqa: F405
+if not SECRET_KEY:
     SECRET_KEY = local_secret_key()

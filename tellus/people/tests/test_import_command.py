@@ -21,7 +21,7 @@ def files(tmp_path: Path) -> tuple[Path, Path]:
     mapping = tmp_path / "crm.toml"
     mapping.write_text('[columns]\nsource_key = "id"\nfull_name = "name"\n')
     extract = tmp_path / "crm.csv"
-    extract.write_text("id,name\nC1,\"SMITH, John\"\nC2,Jane Doe\n")
+    extract.write_text('id,name\nC1,"SMITH, John"\nC2,Jane Doe\n')
     return extract, mapping
 
 
@@ -86,9 +86,7 @@ def test_progress_is_shown_on_large_files(files: tuple[Path, Path]) -> None:
 
 def test_source_systems_can_be_added_and_listed_from_the_command_line() -> None:
     out = StringIO()
-    call_command(
-        "source_system", "add", "rates", title="Rates", kind="rates", team="Revenues", stdout=out
-    )
+    call_command("source_system", "add", "rates", title="Rates", kind="rates", team="Revenues", stdout=out)
     call_command("source_system", "list", stdout=out)
 
     assert SourceSystem.objects.get(name="rates").owning_team == "Revenues"

@@ -51,7 +51,9 @@ def write(tmp_path: Path, *rows: str, name: str = "library.csv", header: str = H
 
 def load(path: Path, **kwargs):  # type: ignore[no-untyped-def]
     system = kwargs.pop("system", None) or SourceSystemFactory(name="library")
-    return import_extract(source_system=system, path=path, mapping=kwargs.pop("mapping", MAPPING), actor=ACTOR, **kwargs)
+    return import_extract(
+        source_system=system, path=path, mapping=kwargs.pop("mapping", MAPPING), actor=ACTOR, **kwargs
+    )
 
 
 def test_a_good_file_creates_one_normalised_record_per_row(tmp_path: Path) -> None:
@@ -148,8 +150,12 @@ def test_bad_rows_go_to_the_rejects_file_with_row_number_and_reason_and_good_row
 def test_a_file_in_another_encoding_loads_when_the_mapping_says_so(tmp_path: Path) -> None:
     path = tmp_path / "latin.csv"
     path.write_bytes((HEADER + "\nB1,Zoë,Brontë,1980-01-02,x,TL1 1AA,,,\n").encode("latin-1"))
-    mapping = mapping_from_dict({"file": {"encoding": "latin-1"}, "columns": {"source_key": "borrower_id",
-                                 "first_name": "forename", "last_name": "surname"}})
+    mapping = mapping_from_dict(
+        {
+            "file": {"encoding": "latin-1"},
+            "columns": {"source_key": "borrower_id", "first_name": "forename", "last_name": "surname"},
+        }
+    )
 
     summary = load(path, mapping=mapping)
 
@@ -172,7 +178,7 @@ def test_a_failure_part_way_through_a_chunk_writes_nothing_of_that_chunk(tmp_pat
     def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("tellus.people.importing.audit_events_record", explode)
+    monkeypatch.setattr("tellus.people.importing.extract.audit_events_record", explode)
     with pytest.raises(RuntimeError):
         load(path)
 

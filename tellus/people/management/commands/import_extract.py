@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -46,7 +46,7 @@ class Command(BaseCommand):
                     mapping=mapping,
                     actor=Actor.system(f"tellus import {system.name}"),
                     rejects_path=options["rejects"],
-                    progress=ProgressPrinter(f"Importing {system.name}", stream=self.stderr._out),
+                    progress=ProgressPrinter(f"Importing {system.name}", stream=cast(TextIO, self.stderr._out)),
                 )
         except ExtractError as exc:
             raise CommandError(str(exc)) from exc
@@ -62,4 +62,6 @@ class Command(BaseCommand):
         if summary.rejected:
             reasons = ", ".join(f"{count:,} {reason}" for reason, count in sorted(summary.reasons.items()))
             self.stdout.write(f"  Rejected: {reasons}.")
-            raise CommandError(f"{summary.rejected:,} row(s) rejected; see {summary.rejects_path}", returncode=EXIT_REJECTS)
+            raise CommandError(
+                f"{summary.rejected:,} row(s) rejected; see {summary.rejects_path}", returncode=EXIT_REJECTS
+            )

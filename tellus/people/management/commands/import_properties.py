@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
                     path=options["file"],
                     actor=Actor.system("tellus import-properties"),
                     rejects_path=options["rejects"],
-                    progress=ProgressPrinter("Importing properties", stream=self.stderr._out),
+                    progress=ProgressPrinter("Importing properties", stream=cast(TextIO, self.stderr._out)),
                 )
         except ExtractError as exc:
             raise CommandError(str(exc)) from exc

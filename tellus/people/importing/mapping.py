@@ -1,0 +1,101 @@
+"""The column mapping (TOML) that says which column of an extract feeds which field of a source record."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .csvfiles import ExtractError
+
+TARGET_FIELDS = (
+    "source_key",
+    "first_name",
+    "last_name",
+    "full_name",
+    "date_of_birth",
+    "address",
+    "postcode",
+    "property_reference",
+    "email",
+    "phone",
+    "valid_from",
+    "valid_to",
+)
+
+
+class MappingError(ExtractError):
+    """The column mapping is malformed."""
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which column of an extract feeds which field of a source record, and how to read the file."""
+
+    columns: dict[str, tuple[str, ...]]
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    date_formats: tuple[str, ...] = ("%Y-%m-%d",)
+
+    def source_columns(self) -> set[str]:
+        return {column for columns in self.columns.values() for column in columns}
+
+    def fingerprint(self) -> str:
+        return json.dumps([sorted(self.columns.items()), self.date_formats], sort_keys=True, separators=(",", ":"))
+
+
+def load_mapping(path: Path) -> ColumnMapping:
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise MappingError(f"mapping file not found: {path}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MappingError(f"cannot read mapping file {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise MappingError(f"mapping file {path} is not valid TOML: {exc}") from exc
+    return mapping_from_dict(data, origin=str(path))
+
+
+def mapping_from_dict(data: dict[str, Any], *, origin: str = "mapping") -> ColumnMapping:
+    unknown_sections = set(data) - {"file", "columns"}
+    if unknown_sections:
+        raise MappingError(
+            f"{origin}: unknown section(s) {', '.join(sorted(unknown_sections))}; use [file] and [columns]"
+        )
+    raw_columns = data.get("columns")
+    if not isinstance(raw_columns, dict) or not raw_columns:
+        raise MappingError(f"{origin}: a [columns] section is required")
+    unknown = set(raw_columns) - set(TARGET_FIELDS)
+    if unknown:
+        raise MappingError(
+            f"{origin}: unknown field(s) {', '.join(sorted(unknown))}; known fields: {', '.join(TARGET_FIELDS)}"
+        )
+    columns: dict[str, tuple[str, ...]] = {}
+    for target, value in raw_columns.items():
+        if isinstance(value, str) and value:
+            columns[target] = (value,)
+        elif isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
+            columns[target] = tuple(value)
+        else:
+            raise MappingError(f"{origin}: [columns] {target} must be a column name or a list of column names")
+    if "source_key" not in columns:
+        raise MappingError(f"{origin}: [columns] must name the source_key column")
+    file_section = data.get("file", {})
+    if not isinstance(file_section, dict):
+        raise MappingError(f"{origin}: [file] must be a table")
+    encoding = file_section.get("encoding", "utf-8")
+    delimiter = file_section.get("delimiter", ",")
+    date_formats = file_section.get("date_formats", ["%Y-%m-%d"])
+    try:
+        "".encode(encoding)
+    except (LookupError, TypeError) as exc:
+        raise MappingError(f"{origin}: unknown encoding {encoding!r}") from exc
+    if not isinstance(delimiter, str) or len(delimiter) != 1:
+        raise MappingError(f"{origin}: delimiter must be a single character")
+    if isinstance(date_formats, str):
+        date_formats = [date_formats]
+    if not isinstance(date_formats, list) or not date_formats or not all(isinstance(f, str) for f in date_formats):
+        raise MappingError(f'{origin}: date_formats must be a list of strftime formats such as "%d/%m/%Y"')
+    return ColumnMapping(columns=columns, encoding=encoding, delimiter=delimiter, date_formats=tuple(date_formats))
