@@ -6,156 +6,320 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=500)),
-                ('file_sha256', models.CharField(max_length=64)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('running', 'Running'), ('completed', 'Completed'), ('completed_with_rejects', 'Completed, some rows rejected'), ('failed', 'Failed')], default='running', max_length=30)),
-                ('rows_read', models.PositiveIntegerField(default=0)),
-                ('created', models.PositiveIntegerField(default=0)),
-                ('updated', models.PositiveIntegerField(default=0)),
-                ('unchanged', models.PositiveIntegerField(default=0)),
-                ('rejected', models.PositiveIntegerField(default=0)),
-                ('rejects_file', models.CharField(blank=True, max_length=500)),
-                ('actor_label', models.CharField(max_length=150)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file_name", models.CharField(max_length=500)),
+                ("file_sha256", models.CharField(max_length=64)),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running"),
+                            ("completed", "Completed"),
+                            ("completed_with_rejects", "Completed, some rows rejected"),
+                            ("failed", "Failed"),
+                        ],
+                        default="running",
+                        max_length=30,
+                    ),
+                ),
+                ("rows_read", models.PositiveIntegerField(default=0)),
+                ("created", models.PositiveIntegerField(default=0)),
+                ("updated", models.PositiveIntegerField(default=0)),
+                ("unchanged", models.PositiveIntegerField(default=0)),
+                ("rejected", models.PositiveIntegerField(default=0)),
+                ("rejects_file", models.CharField(blank=True, max_length=500)),
+                ("actor_label", models.CharField(max_length=150)),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='SourceSystem',
+            name="SourceSystem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.SlugField(help_text='Short name used on the command line.', unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('rates', 'Rates and property tax'), ('electoral_roll', 'Electoral roll'), ('library', 'Library membership'), ('animal_registration', 'Animal registration'), ('crm', 'Contact centre CRM'), ('housing', 'Housing and community care'), ('other', 'Other')], max_length=30)),
-                ('owning_team', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('address_is_residence', models.BooleanField(default=False, help_text="Whether an address on this system's records means the person lives there.")),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.SlugField(help_text="Short name used on the command line.", unique=True)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rates", "Rates and property tax"),
+                            ("electoral_roll", "Electoral roll"),
+                            ("library", "Library membership"),
+                            ("animal_registration", "Animal registration"),
+                            ("crm", "Contact centre CRM"),
+                            ("housing", "Housing and community care"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("owning_team", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "address_is_residence",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Whether an address on this system's records means the person lives there.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('display_name', models.CharField(max_length=300)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('date_of_death', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("display_name", models.CharField(max_length=300)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("date_of_death", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['display_name', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('date_of_death__isnull', True), ('date_of_birth__isnull', True), ('date_of_death__gte', models.F('date_of_birth')), _connector='OR'), name='person_death_not_before_birth')],
+                "ordering": ["display_name", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("date_of_death__isnull", True),
+                            ("date_of_birth__isnull", True),
+                            ("date_of_death__gte", models.F("date_of_birth")),
+                            _connector="OR",
+                        ),
+                        name="person_death_not_before_birth",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Property',
+            name="Property",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(help_text='Stable property reference, e.g. a UPRN.', max_length=40, unique=True)),
-                ('kind', models.CharField(choices=[('dwelling', 'Dwelling'), ('non_residential', 'Non-residential'), ('shared', 'Shared or institutional address (shelter, hostel, care home)'), ('pseudo', 'Pseudo-address (no fixed address, care of the council)')], default='dwelling', max_length=20)),
-                ('address_line_1', models.CharField(max_length=200)),
-                ('address_line_2', models.CharField(blank=True, max_length=200)),
-                ('locality', models.CharField(blank=True, max_length=100)),
-                ('postcode', models.CharField(blank=True, db_index=True, max_length=12)),
-                ('ward', models.CharField(blank=True, db_index=True, max_length=100)),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reference",
+                    models.CharField(help_text="Stable property reference, e.g. a UPRN.", max_length=40, unique=True),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("dwelling", "Dwelling"),
+                            ("non_residential", "Non-residential"),
+                            ("shared", "Shared or institutional address (shelter, hostel, care home)"),
+                            ("pseudo", "Pseudo-address (no fixed address, care of the council)"),
+                        ],
+                        default="dwelling",
+                        max_length=20,
+                    ),
+                ),
+                ("address_line_1", models.CharField(max_length=200)),
+                ("address_line_2", models.CharField(blank=True, max_length=200)),
+                ("locality", models.CharField(blank=True, max_length=100)),
+                ("postcode", models.CharField(blank=True, db_index=True, max_length=12)),
+                ("ward", models.CharField(blank=True, db_index=True, max_length=100)),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
             ],
             options={
-                'verbose_name_plural': 'properties',
-                'ordering': ['reference'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('latitude__isnull', True), models.Q(('latitude__gte', -90), ('latitude__lte', 90)), _connector='OR'), name='property_latitude_in_range'), models.CheckConstraint(condition=models.Q(('longitude__isnull', True), models.Q(('longitude__gte', -180), ('longitude__lte', 180)), _connector='OR'), name='property_longitude_in_range')],
+                "verbose_name_plural": "properties",
+                "ordering": ["reference"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("latitude__isnull", True),
+                            models.Q(("latitude__gte", -90), ("latitude__lte", 90)),
+                            _connector="OR",
+                        ),
+                        name="property_latitude_in_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("longitude__isnull", True),
+                            models.Q(("longitude__gte", -180), ("longitude__lte", 180)),
+                            _connector="OR",
+                        ),
+                        name="property_longitude_in_range",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SourceRecord',
+            name="SourceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_key', models.CharField(help_text="The record's identifier in its own system.", max_length=200)),
-                ('raw', models.JSONField(help_text='The row as the source system sent it.')),
-                ('row_hash', models.CharField(max_length=64)),
-                ('first_name', models.CharField(blank=True, max_length=150)),
-                ('last_name', models.CharField(blank=True, max_length=150)),
-                ('name_normalised', models.CharField(blank=True, db_index=True, max_length=300)),
-                ('date_of_birth', models.DateField(blank=True, db_index=True, null=True)),
-                ('address', models.CharField(blank=True, help_text='The address as given, on one line.', max_length=500)),
-                ('postcode', models.CharField(blank=True, db_index=True, max_length=12)),
-                ('email', models.CharField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('valid_from', models.DateField(blank=True, null=True)),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('imported_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('import_run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.importrun')),
-                ('person', models.ForeignKey(blank=True, help_text='Empty until linkage has run.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='source_records', to='people.person')),
-                ('property', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='records', to='people.property')),
-                ('source_system', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='people.sourcesystem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "source_key",
+                    models.CharField(help_text="The record's identifier in its own system.", max_length=200),
+                ),
+                ("raw", models.JSONField(help_text="The row as the source system sent it.")),
+                ("row_hash", models.CharField(max_length=64)),
+                ("first_name", models.CharField(blank=True, max_length=150)),
+                ("last_name", models.CharField(blank=True, max_length=150)),
+                ("name_normalised", models.CharField(blank=True, db_index=True, max_length=300)),
+                ("date_of_birth", models.DateField(blank=True, db_index=True, null=True)),
+                (
+                    "address",
+                    models.CharField(blank=True, help_text="The address as given, on one line.", max_length=500),
+                ),
+                ("postcode", models.CharField(blank=True, db_index=True, max_length=12)),
+                ("email", models.CharField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("valid_from", models.DateField(blank=True, null=True)),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                ("imported_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.importrun",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty until linkage has run.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="source_records",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "property",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="people.property",
+                    ),
+                ),
+                (
+                    "source_system",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="records", to="people.sourcesystem"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['source_system__name', 'source_key'],
+                "ordering": ["source_system__name", "source_key"],
             },
         ),
         migrations.CreateModel(
-            name='SourceRecordVersion',
+            name="SourceRecordVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('raw', models.JSONField()),
-                ('row_hash', models.CharField(max_length=64)),
-                ('fields', models.JSONField(help_text='The normalised fields as they were.')),
-                ('recorded_at', models.DateTimeField(help_text='When this state was first imported or last changed.')),
-                ('superseded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='people.sourcerecord')),
-                ('superseded_by_run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.importrun')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("raw", models.JSONField()),
+                ("row_hash", models.CharField(max_length=64)),
+                ("fields", models.JSONField(help_text="The normalised fields as they were.")),
+                ("recorded_at", models.DateTimeField(help_text="When this state was first imported or last changed.")),
+                ("superseded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="versions", to="people.sourcerecord"
+                    ),
+                ),
+                (
+                    "superseded_by_run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.importrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-superseded_at'],
+                "ordering": ["-superseded_at"],
             },
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='source_system',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='import_runs', to='people.sourcesystem'),
+            model_name="importrun",
+            name="source_system",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="import_runs", to="people.sourcesystem"
+            ),
         ),
         migrations.CreateModel(
-            name='Occupancy',
+            name="Occupancy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date_from', models.DateField(blank=True, null=True)),
-                ('date_to', models.DateField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='occupancies', to='people.person')),
-                ('property', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='occupancies', to='people.property')),
-                ('source_record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='occupancies', to='people.sourcerecord')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date_from", models.DateField(blank=True, null=True)),
+                ("date_to", models.DateField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="occupancies", to="people.person"
+                    ),
+                ),
+                (
+                    "property",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="occupancies", to="people.property"
+                    ),
+                ),
+                (
+                    "source_record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="occupancies",
+                        to="people.sourcerecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'occupancies',
-                'ordering': ['-date_from'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('date_to__isnull', True), ('date_from__isnull', True), ('date_to__gte', models.F('date_from')), _connector='OR'), name='occupancy_ends_after_it_starts')],
+                "verbose_name_plural": "occupancies",
+                "ordering": ["-date_from"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("date_to__isnull", True),
+                            ("date_from__isnull", True),
+                            ("date_to__gte", models.F("date_from")),
+                            _connector="OR",
+                        ),
+                        name="occupancy_ends_after_it_starts",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='sourcerecord',
-            constraint=models.UniqueConstraint(fields=('source_system', 'source_key'), name='source_record_unique_key'),
+            model_name="sourcerecord",
+            constraint=models.UniqueConstraint(fields=("source_system", "source_key"), name="source_record_unique_key"),
         ),
         migrations.AddConstraint(
-            model_name='sourcerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_from__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='source_record_valid_to_after_from'),
+            model_name="sourcerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_from__isnull", True),
+                    ("valid_to__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="source_record_valid_to_after_from",
+            ),
         ),
     ]
