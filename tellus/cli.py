@@ -18,9 +18,15 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and not args[0].startswith("-"):
         args[0] = command_name(args[0])
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["tellus", *args])
+    try:
+        execute_from_command_line(["tellus", *args])
+    except ImproperlyConfigured as exc:
+        # A missing secret key or a malformed DATABASE_URL deserves one clear line, not a traceback.
+        sys.stderr.write(f"tellus: configuration error: {exc}\n")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

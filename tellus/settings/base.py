@@ -49,12 +49,18 @@ ALLOWED_HOSTS = env_list("TELLUS_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("TELLUS_CSRF_TRUSTED_ORIGINS", [])
 
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'tellus.sqlite3'}"
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-        conn_max_age=int(os.environ.get("TELLUS_DB_CONN_MAX_AGE", "60")),
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            conn_max_age=int(os.environ.get("TELLUS_DB_CONN_MAX_AGE", "60")),
+        )
+    }
+except ValueError as exc:  # dj-database-url's UnknownSchemeError is a ValueError
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is not a database URL Tellus can use ({exc}); "
+        "expected e.g. postgres://user:password@host:5432/name or sqlite:////path/to/file.sqlite3"
+    ) from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the console read while an import writes; a busy timeout avoids "database is locked".
     DATABASES["default"]["OPTIONS"] = {
