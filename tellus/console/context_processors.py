@@ -9,6 +9,9 @@ from tellus.privacy.models import Purpose
 PURPOSE_SESSION_KEY = "tellus_purpose"
 DEFAULT_PURPOSE = Purpose.ENQUIRY
 
+# Loading extracts is done by commands, never by someone at the console.
+STAFF_PURPOSES = [(value, label) for value, label in Purpose.choices if value != Purpose.DATA_IMPORT]
+
 
 def current_purpose(request: HttpRequest) -> Purpose:
     value = request.session.get(PURPOSE_SESSION_KEY, DEFAULT_PURPOSE)
@@ -21,4 +24,4 @@ def current_purpose(request: HttpRequest) -> Purpose:
 def console(request: HttpRequest) -> dict[str, Any]:
     if not hasattr(request, "session"):
         return {}
-    return {"current_purpose": current_purpose(request), "purposes": Purpose.choices}
+    return {"current_purpose": current_purpose(request), "purposes": STAFF_PURPOSES}
