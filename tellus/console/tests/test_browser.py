@@ -1,0 +1,188 @@
+"""The console in a real browser: Debian's Chromium driven by Playwright, with axe-core checking WCAG 2.2 AA.
+
+Playwright is never asked to download a browser; the system one is used, and the test is skipped when it is
+missing unless TELLUS_REQUIRE_BROWSER=1 (as in CI), when a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tellus.people.tests.factories import PersonFactory, SourceRecordFactory, SourceSystemFactory
+from tellus.privacy.models import AuditAction, AuditEvent
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PASSWORD = "correct-horse-battery"  # set by the role fixtures in conftest.py
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("TELLUS_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{reason}, and TELLUS_REQUIRE_BROWSER=1 says the browser tests must run")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(locale="en-GB")
+        browser_page = context.new_page()
+        browser_page.set_default_timeout(10_000)
+        try:
+            yield browser_page
+        finally:
+            context.close()
+            browser.close()
+
+
+def assert_no_axe_violations(page: Any, where: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    assert results.violations_count == 0, f"axe found problems on {where}:\n{results.generate_report()}"
+
+
+def sign_in(page: Any, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/console/")
+
+
+def focused(page: Any) -> dict[str, str]:
+    return page.evaluate(
+        "() => ({tag: document.activeElement.tagName, id: document.activeElement.id,"
+        " text: document.activeElement.textContent.trim(), name: document.activeElement.name || ''})"
+    )
+
+
+@pytest.fixture
+def alice() -> Any:
+    alice = PersonFactory(display_name="Alice Example", date_of_birth=dt.date(1980, 5, 17))
+    rates = SourceSystemFactory(name="rates", title="Council tax")
+    library = SourceSystemFactory(name="library", title="Libraries")
+    SourceRecordFactory(
+        person=alice,
+        source_system=rates,
+        source_key="CT-0001",
+        email="alice@example.org",
+        phone="01234 567890",
+        valid_from=dt.date(2020, 4, 1),
+        raw={"account": "CT-0001", "holder": "MRS A EXAMPLE", "address": "1 Station Road"},
+    )
+    SourceRecordFactory(person=alice, source_system=library, source_key="LIB-77")
+    bob = PersonFactory(display_name="Bob Example", date_of_birth=dt.date(1975, 1, 2))
+    SourceRecordFactory(person=bob, source_system=library, first_name="Bob", address="9 Mill Lane", postcode="TL2 2BB")
+    return alice
+
+
+def test_a_privacy_officer_signs_in_searches_and_opens_a_person_with_no_accessibility_violations(
+    page, live_server, privacy_officer, alice
+):
+    page.goto(f"{live_server.url}/login/")
+    stylesheet = page.request.get(f"{live_server.url}/static/console/tellus.css")
+    assert stylesheet.ok, "the console stylesheet is not served, so colour contrast cannot be checked"
+    header_colour = page.evaluate("getComputedStyle(document.querySelector('.header')).backgroundColor")
+    assert header_colour == "rgb(11, 12, 12)", "the console stylesheet did not apply"
+    assert page.title() == "Sign in \N{EN DASH} Tellus staff console"
+    assert_no_axe_violations(page, "the sign-in page")
+
+    sign_in(page, live_server.url, privacy_officer.username)
+    page.get_by_label("Name, address or postcode").fill("station road")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_url("**/console/?q=station+road*")
+
+    assert page.get_by_role("heading", level=2, name="1 person found").is_visible()
+    assert page.get_by_role("link", name="Alice Example").is_visible()
+    assert page.get_by_role("link", name="Bob Example").count() == 0
+    assert_no_axe_violations(page, "the search results page")
+
+    page.get_by_role("link", name="Alice Example").click()
+    page.wait_for_url(f"**/console/people/{alice.pk}/")
+    assert page.get_by_role("heading", level=1, name="Alice Example").is_visible()
+    assert page.get_by_role("heading", level=2, name="Council tax").is_visible()
+    raw = page.get_by_text('"holder": "MRS A EXAMPLE"')
+    assert not raw.is_visible()
+    page.get_by_text("Record CT-0001 as the system sent it").click()
+    assert raw.is_visible()
+    assert_no_axe_violations(page, "the person page")
+
+    page.get_by_role(
+        "link", name="See everyone who has looked at or changed Alice Example\N{RIGHT SINGLE QUOTATION MARK}s records"
+    ).click()
+    page.wait_for_url(f"**/console/people/{alice.pk}/audit/")
+    assert page.get_by_role("table").is_visible()
+    assert_no_axe_violations(page, "the person's audit log")
+
+    assert AuditEvent.objects.filter(action=AuditAction.SEARCH, actor=privacy_officer).count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.LISTED, subject_person_id=alice.pk).count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW, subject_person_id=alice.pk).count() == 2
+
+
+def test_the_console_can_be_used_with_the_keyboard_alone(page, live_server, officer, alice):
+    page.goto(f"{live_server.url}/login/")
+
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Skip to main content"
+    skip_link_colour = page.evaluate("getComputedStyle(document.activeElement).backgroundColor")
+    assert skip_link_colour == "rgb(255, 221, 0)", "the skip link has no visible focus style"
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "main-content"
+
+    page.keyboard.press("Tab")
+    assert focused(page)["id"] == "id_username"
+    page.keyboard.type(officer.username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/console/")
+
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Skip to main content"
+    page.get_by_label("Name, address or postcode").focus()
+    page.keyboard.type("tl11")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/console/?q=tl11*")
+    assert page.get_by_role("link", name="Alice Example").is_visible()
+
+    page.get_by_label("Date of birth").fill("31/02/1980")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**dob=31%2F02%2F1980*")
+    assert page.title().startswith("Error: ")
+    summary_link = page.get_by_role(
+        "link", name="Enter the date of birth as day/month/year, like 17/05/1980, or 1980-05-17."
+    )
+    summary_link.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#id_dob"
+    assert_no_axe_violations(page, "the search page showing an error")
+
+
+def test_an_outsider_is_told_they_have_no_permission_in_an_accessible_page(page, live_server, outsider):
+    sign_in(page, live_server.url, outsider.username)
+
+    assert page.get_by_role("heading", level=1, name="You do not have permission to see this page").is_visible()
+    assert page.get_by_role("button", name="Sign out").is_visible()
+    assert_no_axe_violations(page, "the permission denied page")
