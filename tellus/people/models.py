@@ -93,6 +93,14 @@ class Person(models.Model):
     display_name = models.CharField(max_length=300)
     date_of_birth = models.DateField(null=True, blank=True)
     date_of_death = models.DateField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Set when this person was found to be another; kept so the merge can be undone."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -230,3 +238,16 @@ class SourceRecordVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record} until {self.superseded_at:%Y-%m-%d}"
+
+
+class Household(models.Model):
+    """The people living at one dwelling now, formed from occupancies. Shared and pseudo addresses
+    (shelters, "no fixed address") never form a household."""
+
+    property = models.OneToOneField(Property, on_delete=models.PROTECT, related_name="household")
+    members = models.ManyToManyField(Person, related_name="households", blank=True)
+    formed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Household at {self.property}"
+

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tellus.common",
     "tellus.privacy",
     "tellus.people",
+    "tellus.linkage",
     "tellus.console",
     "tellus.demo",
 ]

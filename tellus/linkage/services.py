@@ -1,0 +1,312 @@
+"""Merging people, undoing merges, splitting records off, and staff decisions on candidate pairs.
+
+Every change is atomic and audited. Nothing is deleted: a merged-away person stays as a tombstone pointing at
+the survivor, and the exact rows each merge moved are kept so that it can be undone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import product
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tellus.people.models import Household, Person, SourceRecord
+from tellus.privacy.models import AuditAction, Purpose
+from tellus.privacy.services import Actor, AuditEntry, audit_events_record
+
+from .models import CandidatePair, PersonMerge, RecordSplit
+
+
+class LinkageError(Exception):
+    """A merge, split or decision that cannot be done, with a message staff can act on."""
+
+
+def person_references() -> list[tuple[type[models.Model], str]]:
+    """Every (model, field) that points at a person and moves with them when two people are merged.
+
+    Found by introspection, so rows added by later capabilities (contacts, needs, consents) move too. The
+    merge and split history itself stays put, and households are rebuilt rather than moved."""
+    skip: set[type[models.Model]] = {PersonMerge, RecordSplit, Person}
+    found: list[tuple[type[models.Model], str]] = []
+    for relation in Person._meta.related_objects:
+        model = relation.related_model
+        if relation.many_to_many or model in skip or model is Household:
+            continue
+        if isinstance(model, type) and issubclass(model, models.Model):
+            found.append((model, relation.field.name))
+    return found
+
+
+def _live(person: Person) -> Person:
+    if person.merged_into_id:
+        raise LinkageError(
+            _("Person %(id)s was merged into person %(into)s.") % {"id": person.pk, "into": person.merged_into_id}
+        )
+    return person
+
+
+def person_refresh_summary(person: Person) -> None:
+    """The person's name and date of birth are the ones most of their records agree on."""
+    records = list(person.source_records.all())
+    if not records:
+        return
+    names = Counter(r.display_name() for r in records if r.display_name())
+    births = Counter(r.date_of_birth for r in records if r.date_of_birth)
+    person.display_name = names.most_common(1)[0][0] if names else person.display_name
+    person.date_of_birth = births.most_common(1)[0][0] if births else None
+    person.updated_at = timezone.now()
+    person.save(update_fields=["display_name", "date_of_birth", "updated_at"])
+
+
+@transaction.atomic
+def persons_merge(
+    *, survivor: Person, absorbed: Person, actor: Actor, purpose: Purpose | str, reason: PersonMerge.Reason
+) -> PersonMerge:
+    if survivor.pk == absorbed.pk:
+        raise LinkageError(_("A person cannot be merged with themselves."))
+    survivor, absorbed = (
+        _live(Person.objects.select_for_update().get(pk=survivor.pk)),
+        _live(Person.objects.select_for_update().get(pk=absorbed.pk)),
+    )
+    moved: dict[str, list[int]] = {}
+    entries: list[AuditEntry] = []
+    for model, field in person_references():
+        rows = model.objects.filter(**{field: absorbed})
+        ids = list(rows.values_list("pk", flat=True))
+        if not ids:
+            continue
+        rows.update(**{field: survivor})
+        moved[model._meta.label_lower] = ids
+        entries.extend(
+            AuditEntry(
+                AuditAction.UPDATE,
+                model._meta.label_lower,
+                str(pk),
+                subject_person_id=survivor.pk,
+                changes={f"{field}_id": [absorbed.pk, survivor.pk]},
+            )
+            for pk in ids
+        )
+    absorbed.merged_into = survivor
+    absorbed.updated_at = timezone.now()
+    absorbed.save(update_fields=["merged_into", "updated_at"])
+    person_refresh_summary(survivor)
+    merge = PersonMerge.objects.create(
+        survivor=survivor, absorbed=absorbed, reason=reason, moved=moved, actor_label=actor.label
+    )
+    entries.append(
+        AuditEntry(
+            AuditAction.UPDATE,
+            "people.person",
+            str(absorbed.pk),
+            subject_person_id=absorbed.pk,
+            changes={"merged_into_id": [None, survivor.pk]},
+            context={"merge": merge.pk, "reason": str(reason)},
+        )
+    )
+    entries.append(
+        AuditEntry(
+            AuditAction.UPDATE,
+            "people.person",
+            str(survivor.pk),
+            subject_person_id=survivor.pk,
+            changes={"absorbed": [None, absorbed.pk]},
+            context={"merge": merge.pk, "reason": str(reason)},
+        )
+    )
+    audit_events_record(actor=actor, purpose=purpose, entries=entries)
+    return merge
+
+
+@transaction.atomic
+def person_merge_undo(*, merge: PersonMerge, actor: Actor, purpose: Purpose | str) -> PersonMerge:
+    """Put back exactly the rows the merge moved, and record that the two are different people so that
+    later linkage runs keep them apart."""
+    merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
+    if merge.undone_at:
+        raise LinkageError(_("This merge was already undone."))
+    survivor = Person.objects.select_for_update().get(pk=merge.survivor_id)
+    absorbed = Person.objects.select_for_update().get(pk=merge.absorbed_id)
+    if survivor.merged_into_id:
+        later = PersonMerge.objects.filter(absorbed=survivor, undone_at__isnull=True).first()
+        raise LinkageError(
+            _("Person %(id)s has since been merged again; undo merge %(later)s first.")
+            % {"id": survivor.pk, "later": later.pk if later else "?"}
+        )
+    fields = {model._meta.label_lower: (model, field) for model, field in person_references()}
+    entries: list[AuditEntry] = []
+    for label, ids in merge.moved.items():
+        model, field = fields[label]
+        # Rows that have moved on since (split off, re-merged) stay where staff put them.
+        rows = model.objects.filter(pk__in=ids, **{field: survivor})
+        back = list(rows.values_list("pk", flat=True))
+        rows.update(**{field: absorbed})
+        entries.extend(
+            AuditEntry(
+                AuditAction.UPDATE,
+                label,
+                str(pk),
+                subject_person_id=absorbed.pk,
+                changes={f"{field}_id": [survivor.pk, absorbed.pk]},
+            )
+            for pk in back
+        )
+    absorbed.merged_into = None
+    absorbed.save(update_fields=["merged_into"])
+    person_refresh_summary(survivor)
+    person_refresh_summary(absorbed)
+    _keep_apart(survivor, absorbed, actor=actor, note=_("Merge %(id)s undone.") % {"id": merge.pk})
+    merge.undone_at = timezone.now()
+    merge.undone_by_label = actor.label
+    merge.save(update_fields=["undone_at", "undone_by_label"])
+    entries.append(
+        AuditEntry(
+            AuditAction.UPDATE,
+            "people.person",
+            str(absorbed.pk),
+            subject_person_id=absorbed.pk,
+            changes={"merged_into_id": [survivor.pk, None]},
+            context={"merge_undone": merge.pk},
+        )
+    )
+    audit_events_record(actor=actor, purpose=purpose, entries=entries)
+    return merge
+
+
+def _keep_apart(first: Person, second: Person, *, actor: Actor, note: str) -> None:
+    """Staff have said these people are different: reject every pair across their records."""
+    left = list(first.source_records.values_list("pk", flat=True))
+    right = list(second.source_records.values_list("pk", flat=True))
+    now = timezone.now()
+    for a, b in product(left, right):
+        low, high = min(a, b), max(a, b)
+        CandidatePair.objects.update_or_create(
+            record_l_id=low,
+            record_r_id=high,
+            defaults={
+                "status": CandidatePair.Status.REJECTED,
+                "decided_by": actor.user,
+                "decided_at": now,
+                "decision_note": note,
+                "updated_at": now,
+            },
+        )
+
+
+@transaction.atomic
+def record_split(*, record: SourceRecord, actor: Actor, purpose: Purpose | str) -> RecordSplit:
+    """Take a record off the person it was linked to and give it a person of its own, for good."""
+    record = SourceRecord.objects.select_for_update().get(pk=record.pk)
+    if record.person_id is None:
+        raise LinkageError(_("This record is not linked to anyone."))
+    from_person = Person.objects.select_for_update().get(pk=record.person_id)
+    if from_person.source_records.count() == 1:
+        raise LinkageError(_("This is the person's only record; there is nothing to split it from."))
+    to_person = Person.objects.create(
+        display_name=record.display_name() or str(record), date_of_birth=record.date_of_birth
+    )
+    record.person = to_person
+    record.save(update_fields=["person"])
+    moved_occupancies = list(from_person.occupancies.filter(source_record=record).values_list("pk", flat=True))
+    from_person.occupancies.filter(pk__in=moved_occupancies).update(person=to_person)
+    person_refresh_summary(from_person)
+    _keep_apart(from_person, to_person, actor=actor, note=_("Record split off by staff."))
+    split = RecordSplit.objects.create(
+        record=record, from_person=from_person, to_person=to_person, actor_label=actor.label
+    )
+    audit_events_record(
+        actor=actor,
+        purpose=purpose,
+        entries=[
+            AuditEntry(AuditAction.CREATE, "people.person", str(to_person.pk), subject_person_id=to_person.pk),
+            AuditEntry(
+                AuditAction.UPDATE,
+                "people.sourcerecord",
+                str(record.pk),
+                subject_person_id=to_person.pk,
+                changes={"person_id": [from_person.pk, to_person.pk]},
+                context={"split": split.pk},
+            ),
+            *(
+                AuditEntry(
+                    AuditAction.UPDATE,
+                    "people.occupancy",
+                    str(pk),
+                    subject_person_id=to_person.pk,
+                    changes={"person_id": [from_person.pk, to_person.pk]},
+                )
+                for pk in moved_occupancies
+            ),
+        ],
+    )
+    return split
+
+
+@transaction.atomic
+def pair_decide(
+    *, pair: CandidatePair, decision: CandidatePair.Status, actor: Actor, purpose: Purpose | str, note: str = ""
+) -> CandidatePair:
+    """A caseworker's verdict on a pair: confirmed pairs are merged now, rejected ones kept apart for good."""
+    if decision not in CandidatePair.STAFF_DECISIONS:
+        raise LinkageError(_("A decision is Confirm, Reject or Not sure."))
+    pair = CandidatePair.objects.select_for_update().select_related("record_l", "record_r").get(pk=pair.pk)
+    before = pair.status
+    pair.status = decision
+    pair.decided_by = actor.user
+    pair.decided_at = timezone.now()
+    pair.decision_note = note
+    pair.updated_at = pair.decided_at
+    pair.save()
+    audit_events_record(
+        actor=actor,
+        purpose=purpose,
+        entries=[
+            AuditEntry(
+                AuditAction.UPDATE,
+                "linkage.candidatepair",
+                str(pair.pk),
+                subject_person_id=pair.record_l.person_id,
+                changes={"status": [before, str(decision)]},
+                context={"note": note} if note else {},
+            )
+        ],
+    )
+    left, right = pair.record_l.person, pair.record_r.person
+    if decision == CandidatePair.Status.CONFIRMED and left and right and left.pk != right.pk:
+        survivor, absorbed = sorted((left, right), key=lambda p: (-p.source_records.count(), p.pk))
+        persons_merge(
+            survivor=survivor, absorbed=absorbed, actor=actor, purpose=purpose, reason=PersonMerge.Reason.STAFF
+        )
+    if decision == CandidatePair.Status.REJECTED and left and right and left.pk == right.pk:
+        raise LinkageError(_("These records are on one person already; split one off from the person page instead."))
+    return pair
+
+
+@transaction.atomic
+def households_rebuild() -> int:
+    """One household per dwelling with current occupants; shelters and pseudo-addresses form none."""
+    from tellus.people.models import Occupancy, Property
+
+    today = timezone.localdate()
+    current = (
+        Occupancy.objects.filter(property__kind=Property.Kind.DWELLING, person__merged_into__isnull=True)
+        .filter(models.Q(date_to__isnull=True) | models.Q(date_to__gte=today))
+        .values_list("property_id", "person_id")
+    )
+    members: dict[int, set[int]] = {}
+    for property_id, person_id in current:
+        members.setdefault(property_id, set()).add(person_id)
+    Through = Household.members.through
+    Through.objects.all().delete()
+    Household.objects.exclude(property_id__in=members).delete()
+    existing = dict(Household.objects.values_list("property_id", "id"))
+    Household.objects.bulk_create([Household(property_id=pid) for pid in members if pid not in existing])
+    existing = dict(Household.objects.values_list("property_id", "id"))
+    Through.objects.bulk_create(
+        [Through(household_id=existing[pid], person_id=person) for pid, people in members.items() for person in people],
+        batch_size=2000,
+    )
+    return len(members)
