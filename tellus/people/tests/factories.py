@@ -49,6 +49,7 @@ class SourceRecordFactory(factory.django.DjangoModelFactory):
     first_name = "Alice"
     last_name = "Example"
     name_normalised = factory.LazyAttribute(lambda o: normalise_name(f"{o.first_name} {o.last_name}"))
+    last_name_normalised = factory.LazyAttribute(lambda o: normalise_name(o.last_name))
     date_of_birth = dt.date(1980, 5, 17)
     address = "1 Station Road, Tellham"
     postcode = "TL1 1AA"
