@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from tellus.api import api
+
 admin.site.site_header = "Tellus administration"
 admin.site.site_title = "Tellus admin"
 
@@ -12,4 +14,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("console/", include("tellus.console.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]

@@ -30,6 +30,16 @@ CAPABILITIES: tuple[Capability, ...] = (
     ),
     Capability("view_audit", "See every audit entry about a person", ("privacy.view_auditevent",)),
     Capability(
+        "review_links",
+        "Work the linkage review queue: confirm, reject or mark pairs not sure (audited)",
+        ("linkage.view_candidatepair", "linkage.change_candidatepair"),
+    ),
+    Capability(
+        "merge_people",
+        "Merge two people, undo a merge, split a record off a person (audited)",
+        ("linkage.add_personmerge", "linkage.change_personmerge", "linkage.add_recordsplit"),
+    ),
+    Capability(
         "manage_sources",
         "Manage source systems and the property gazetteer in admin",
         (
@@ -59,7 +69,7 @@ ADMINISTRATOR = "Administrator"
 # Role -> capability keys. Analysts work on aggregates and never open an individual's record.
 ROLES: dict[str, tuple[str, ...]] = {
     FRONT_LINE_OFFICER: ("find_people",),
-    CASEWORKER: ("find_people",),
+    CASEWORKER: ("find_people", "review_links", "merge_people"),
     SERVICE_MANAGER: ("find_people", "view_imports"),
     ANALYST: ("view_imports",),
     PRIVACY_OFFICER: ("find_people", "view_audit", "view_imports"),
