@@ -10,7 +10,6 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import SessionAuth
 
-from tellus.linkage.api import router as people_router
 from tellus.linkage.services import LinkageError
 
 api = NinjaAPI(
@@ -23,7 +22,6 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=SessionAuth(csrf=True),
 )
-api.add_router("/people/", people_router, tags=["people"])
 
 
 def _error(request: HttpRequest, status: int, detail: object) -> HttpResponse:
