@@ -1,0 +1,320 @@
+"""Building the demo town into the database, through the same import path a council uses.
+
+The generator (`tellus.demo.town`) makes the town and its extracts without touching the database; this module
+writes the extracts to var/demo/extracts/, keeps the ground truth beside them (never in the database), creates
+the six source systems, loads the gazetteer and every extract, and adds one staff user per role.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import string
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management.base import OutputWrapper
+from django.db import connection, transaction
+from django.utils import timezone
+
+from tellus.people.importing import import_extract, import_properties, load_mapping
+from tellus.people.models import ImportRun, Occupancy, Person, Property, SourceRecord, SourceRecordVersion, SourceSystem
+from tellus.people.services import persons_create_for_unlinked_records, source_system_create
+from tellus.privacy import roles
+from tellus.privacy.models import AuditAction, AuditEvent, Purpose
+from tellus.privacy.services import Actor, audit_event_record
+
+from .models import DemoBuild
+from .town import TRUTH_COLUMNS, csv_text, extracts_render, town_generate
+
+# Bump when the generator's output changes, so `tellus demo` rebuilds an older demo instead of reusing it.
+GENERATOR_VERSION = 1
+MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
+ACTOR_LABEL = "tellus demo"
+
+
+@dataclass(frozen=True)
+class DemoSystem:
+    """How one of the demo's source systems is registered."""
+
+    name: str
+    title: str
+    kind: SourceSystem.Kind
+    owning_team: str
+    address_is_residence: bool
+    description: str
+
+
+DEMO_SYSTEMS = (
+    DemoSystem(
+        "rates",
+        "Rates",
+        SourceSystem.Kind.RATES,
+        "Revenues",
+        False,
+        "Rates accounts: the liable owner of each property, who may live elsewhere or be a company.",
+    ),
+    DemoSystem(
+        "electoral",
+        "Electoral register",
+        SourceSystem.Kind.ELECTORAL_ROLL,
+        "Electoral services",
+        True,
+        "Adults registered to vote, canvassed yearly.",
+    ),
+    DemoSystem(
+        "library",
+        "Library borrowers",
+        SourceSystem.Kind.LIBRARY,
+        "Libraries",
+        True,
+        "Library members of every age; details as given when they joined.",
+    ),
+    DemoSystem(
+        "animals",
+        "Animal registration",
+        SourceSystem.Kind.ANIMAL_REGISTRATION,
+        "Animal services",
+        True,
+        "One registration per animal, with the owner's details.",
+    ),
+    DemoSystem(
+        "crm",
+        "Contact centre CRM",
+        SourceSystem.Kind.CRM,
+        "Customer contact centre",
+        False,
+        "Everyone who has contacted the council; addresses are often missing or about the problem reported.",
+    ),
+    DemoSystem(
+        "housing",
+        "Housing and community care",
+        SourceSystem.Kind.HOUSING,
+        "Housing and adult social care",
+        True,
+        "Housing trust tenants, people receiving care, and homeless people.",
+    ),
+)
+
+# Username -> role. One demo login per role, all with the build's password.
+DEMO_USERS = (
+    ("officer", roles.FRONT_LINE_OFFICER),
+    ("caseworker", roles.CASEWORKER),
+    ("manager", roles.SERVICE_MANAGER),
+    ("analyst", roles.ANALYST),
+    ("privacy", roles.PRIVACY_OFFICER),
+    ("admin", roles.ADMINISTRATOR),
+)
+
+
+def demo_dir() -> Path:
+    return Path(settings.VAR_DIR) / "demo"
+
+
+def credentials_path() -> Path:
+    return demo_dir() / "credentials.txt"
+
+
+class Reporter:
+    """Progress for people watching the build: each stage with its time, and a live count during imports."""
+
+    def __init__(self, out: TextIO | OutputWrapper | None = None) -> None:
+        self.out = out or sys.stdout
+        self.live = bool(getattr(self.out, "isatty", lambda: False)())
+
+    def write(self, text: str) -> None:
+        if isinstance(self.out, OutputWrapper):
+            self.out.write(text, ending="")  # a command's stdout would otherwise end every piece with a newline
+        else:
+            self.out.write(text)
+        self.out.flush()
+
+    def say(self, text: str) -> None:
+        self.write(text + "\n")
+
+    @contextmanager
+    def stage(self, label: str) -> Iterator[list[str]]:
+        """Prints `label… done in 1.2 s`; the caller may append a result ("6,012 created") to the yielded list."""
+        self.write(f"{label}…")
+        started = time.perf_counter()
+        results: list[str] = []
+        yield results
+        line = f"{' ' + '; '.join(results) + ',' if results else ''} done in {time.perf_counter() - started:.1f} s"
+        # On a terminal the live counter is overwritten; in a log the result follows the label on one line.
+        self.say(f"\r{label}…{line}\x1b[K" if self.live else line)
+
+    def counter(self, label: str) -> Callable[[int, int], None]:
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            now = time.perf_counter()
+            if self.live and (now - last[0] > 0.2 or done == total):
+                last[0] = now
+                self.write(f"\r{label}… {done:,}/{total:,}")
+
+        return progress
+
+
+def write_files(*, people: int, seed: int, reporter: Reporter) -> dict[str, Path]:
+    """Generate the town and write the gazetteer, the six extracts and the ground truth under var/demo/."""
+    with reporter.stage(f"Generating {people:,} people"):
+        town = town_generate(people=people, seed=seed)
+    with reporter.stage("Writing extracts") as results:
+        rendered = extracts_render(town)
+        extracts_dir = demo_dir() / "extracts"
+        extracts_dir.mkdir(parents=True, exist_ok=True)
+        paths = {"gazetteer": extracts_dir / "gazetteer.csv"}
+        paths["gazetteer"].write_bytes(csv_text(rendered.gazetteer.columns, rendered.gazetteer.rows).encode("utf-8"))
+        for name, extract in rendered.extracts.items():
+            paths[name] = extracts_dir / f"{name}.csv"
+            paths[name].write_bytes(csv_text(extract.columns, extract.rows).encode("utf-8"))
+        truth = demo_dir() / "ground_truth.csv"
+        truth.write_bytes(csv_text(TRUTH_COLUMNS, (row.as_dict() for row in rendered.truth)).encode("utf-8"))
+        results.append(
+            f"{sum(len(e.rows) for e in rendered.extracts.values()):,} rows in {len(rendered.extracts)} files"
+        )
+    return paths
+
+
+def load_files(paths: dict[str, Path], *, reporter: Reporter, actor: Actor) -> int:
+    """Register the six systems and load every file through the public import; returns source records made."""
+    label = f"Loading the gazetteer ({_rows(paths['gazetteer']):,} properties)"
+    with reporter.stage(label) as results:
+        summary = import_properties(path=paths["gazetteer"], actor=actor, progress=reporter.counter(label))
+        results.append(f"{summary.created:,} created")
+    created = 0
+    for spec in DEMO_SYSTEMS:
+        system = source_system_create(
+            name=spec.name,
+            title=spec.title,
+            kind=spec.kind,
+            owning_team=spec.owning_team,
+            address_is_residence=spec.address_is_residence,
+            description=spec.description,
+            actor=actor,
+        )
+        label = f"Importing {spec.name} ({_rows(paths[spec.name]):,} rows)"
+        with reporter.stage(label) as results:
+            result = import_extract(
+                source_system=system,
+                path=paths[spec.name],
+                mapping=load_mapping(MAPPINGS_DIR / f"{spec.name}.toml"),
+                actor=actor,
+                progress=reporter.counter(label),
+            )
+            results.append(f"{result.created:,} created, {result.rejected:,} rejected")
+        created += result.created
+    return created
+
+
+def _rows(path: Path) -> int:
+    with open(path, "rb") as handle:
+        return max(sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b"")) - 1, 0)
+
+
+def demo_password() -> str:
+    """Made fresh for each build and never stored in the database."""
+    alphabet = string.ascii_lowercase + string.digits
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+
+
+@transaction.atomic
+def demo_users_create(*, password: str, actor: Actor) -> list[tuple[str, str]]:
+    roles.sync_roles()
+    user_model = get_user_model()
+    made = []
+    hashed = make_password(password)  # hashing is slow on purpose; the logins share one password, so hash it once
+    for username, role in DEMO_USERS:
+        user = user_model(username=username, password=hashed, is_staff=role in roles.ROLE_STAFF_ADMIN)
+        user.full_clean()
+        user.save()
+        user.groups.add(Group.objects.get(name=role))
+        audit_event_record(
+            actor=actor,
+            purpose=Purpose.ADMINISTRATION,
+            action=AuditAction.CREATE,
+            object_type="privacy.user",
+            object_id=user.pk,
+            changes={"username": [None, username], "role": [None, role]},
+        )
+        made.append((username, role))
+    return made
+
+
+def credentials_write(password: str) -> None:
+    """Kept so that `tellus demo` can show the logins again when it serves an existing demo."""
+    path = credentials_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"password={password}", *(f"user={username}" for username, _ in DEMO_USERS)]
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    path.chmod(0o600)
+
+
+def credentials_read() -> str | None:
+    try:
+        for line in credentials_path().read_text(encoding="utf-8").splitlines():
+            if line.startswith("password="):
+                return line.removeprefix("password=")
+    except OSError:
+        return None
+    return None
+
+
+def demo_build(*, people: int, seed: int, reporter: Reporter | None = None) -> tuple[DemoBuild, str]:
+    """Build the town into an empty database; returns the build and the demo users' password."""
+    reporter = reporter or Reporter()
+    actor = Actor.system(ACTOR_LABEL)
+    started = time.perf_counter()
+    build = DemoBuild.objects.create(
+        people=people, seed=seed, generator_version=GENERATOR_VERSION, extracts_dir=str(demo_dir() / "extracts")
+    )
+    paths = write_files(people=people, seed=seed, reporter=reporter)
+    records = load_files(paths, reporter=reporter, actor=actor)
+    with reporter.stage("Creating one person per source record (until record linkage runs)") as results:
+        results.append(f"{persons_create_for_unlinked_records(actor=actor):,} people")
+    password = demo_password()
+    with reporter.stage("Creating demo staff logins"):
+        demo_users_create(password=password, actor=actor)
+        credentials_write(password)
+    build.source_records = records
+    build.completed_at = timezone.now()
+    build.save(update_fields=["source_records", "completed_at"])
+    reporter.say(f"Demo town built in {time.perf_counter() - started:.1f} s.")
+    return build, password
+
+
+def council_data_present() -> bool:
+    """Whether the database holds people, records or properties: real data, unless a demo build put it there."""
+    return any(model.objects.exists() for model in (Person, SourceRecord, SourceSystem, Property))
+
+
+def demo_data_delete() -> None:
+    """Empty a demo database table by table, children first. Only ever called when a DemoBuild row says the data
+    is the demo's. The audit log is append-only: on PostgreSQL only TRUNCATE (as the table's owner) can empty it."""
+    with transaction.atomic():
+        Occupancy.objects.all().delete()
+        SourceRecordVersion.objects.all().delete()
+        SourceRecord.objects.all().delete()
+        ImportRun.objects.all().delete()
+        Person.objects.all().delete()
+        Property.objects.all().delete()
+        SourceSystem.objects.all().delete()
+        table = connection.ops.quote_name(AuditEvent._meta.db_table)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"TRUNCATE {table}")
+            else:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (a table name, not input)
+        get_user_model().objects.filter(username__in=[username for username, _ in DEMO_USERS]).delete()
+        DemoBuild.objects.all().delete()
