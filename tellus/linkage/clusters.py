@@ -1,0 +1,185 @@
+"""Turning clusters of source records into people: new clusters get a person in bulk, clusters that span
+people already known are merged (undoably), and nothing staff have kept apart is joined."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from tellus.people.models import Occupancy, Person, SourceRecord
+from tellus.people.services import RESIDENTIAL_PROPERTY_KINDS
+from tellus.privacy.models import AuditAction, Purpose
+from tellus.privacy.services import Actor, AuditEntry, audit_events_record
+
+from .models import PersonMerge
+from .services import person_refresh_summary, persons_merge
+
+CHUNK = 1000
+
+
+@dataclass
+class ApplyStats:
+    people_created: int = 0
+    records_assigned: int = 0
+    merges: int = 0
+    merges_refused: int = 0
+
+
+def apply_clusters(
+    clusters: Iterable[Sequence[int]], *, actor: Actor, cannot_link: set[tuple[int, int]] | None = None
+) -> ApplyStats:
+    """Make each cluster of record ids one person. Clusters are processed in chunks, each chunk atomic."""
+    stats = ApplyStats()
+    batch: list[Sequence[int]] = []
+    for cluster in clusters:
+        batch.append(cluster)
+        if len(batch) >= CHUNK:
+            _apply_chunk(batch, actor=actor, stats=stats, cannot_link=cannot_link or set())
+            batch = []
+    if batch:
+        _apply_chunk(batch, actor=actor, stats=stats, cannot_link=cannot_link or set())
+    return stats
+
+
+@transaction.atomic
+def _apply_chunk(
+    clusters: list[Sequence[int]], *, actor: Actor, stats: ApplyStats, cannot_link: set[tuple[int, int]]
+) -> None:
+    ids = [record_id for cluster in clusters for record_id in cluster]
+    records = {
+        r.pk: r for r in SourceRecord.objects.filter(pk__in=ids).select_related("source_system", "property", "person")
+    }
+    new_people: list[tuple[Person, list[SourceRecord]]] = []
+    to_assign: list[tuple[SourceRecord, Person]] = []
+    to_merge: list[tuple[Person, Person]] = []
+    for cluster in clusters:
+        members = [records[i] for i in cluster if i in records]
+        people = Counter(r.person_id for r in members if r.person_id is not None)
+        if not people:
+            new_people.append((_new_person(members), members))
+            continue
+        # The person already holding most of the cluster's records survives; the others merge into them.
+        survivor_id = sorted(people, key=lambda pid: (-people[pid], pid))[0]
+        survivor = next(r.person for r in members if r.person_id == survivor_id)
+        assert survivor is not None
+        while survivor.merged_into_id:  # follow a chain of earlier merges to the live person
+            survivor = Person.objects.get(pk=survivor.merged_into_id)
+        to_assign.extend((r, survivor) for r in members if r.person_id is None)
+        for other_id in people:
+            if other_id != survivor_id:
+                to_merge.append((survivor, next(r.person for r in members if r.person_id == other_id)))  # type: ignore[misc]
+    _create_people(new_people, actor=actor, stats=stats)
+    _assign(to_assign, actor=actor, stats=stats)
+    for survivor, absorbed in to_merge:
+        survivor.refresh_from_db()
+        absorbed.refresh_from_db()
+        if absorbed.merged_into_id or survivor.merged_into_id or survivor.pk == absorbed.pk:
+            continue
+        if _kept_apart(survivor, absorbed, cannot_link):
+            stats.merges_refused += 1
+            continue
+        persons_merge(
+            survivor=survivor,
+            absorbed=absorbed,
+            actor=actor,
+            purpose=Purpose.DATA_IMPORT,
+            reason=PersonMerge.Reason.LINKAGE,
+        )
+        stats.merges += 1
+
+
+def _new_person(members: list[SourceRecord]) -> Person:
+    names = Counter(r.display_name() for r in members if r.display_name())
+    births = Counter(r.date_of_birth for r in members if r.date_of_birth)
+    first = members[0]
+    now = timezone.now()
+    return Person(
+        display_name=names.most_common(1)[0][0] if names else f"({first.source_system.name} {first.source_key})",
+        date_of_birth=births.most_common(1)[0][0] if births else None,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _occupancy(record: SourceRecord, person: Person) -> Occupancy | None:
+    if (
+        record.source_system.address_is_residence
+        and record.property is not None
+        and record.property.kind in RESIDENTIAL_PROPERTY_KINDS
+    ):
+        return Occupancy(
+            person=person,
+            property=record.property,
+            date_from=record.valid_from,
+            date_to=record.valid_to,
+            source_record=record,
+        )
+    return None
+
+
+def _create_people(new_people: list[tuple[Person, list[SourceRecord]]], *, actor: Actor, stats: ApplyStats) -> None:
+    if not new_people:
+        return
+    created = Person.objects.bulk_create([person for person, _ in new_people])
+    entries: list[AuditEntry] = []
+    records: list[SourceRecord] = []
+    occupancies: list[Occupancy] = []
+    for person, (_, members) in zip(created, new_people, strict=True):
+        entries.append(AuditEntry(AuditAction.CREATE, "people.person", str(person.pk), subject_person_id=person.pk))
+        for record in members:
+            record.person = person
+            records.append(record)
+            entries.append(
+                AuditEntry(
+                    AuditAction.UPDATE,
+                    "people.sourcerecord",
+                    str(record.pk),
+                    subject_person_id=person.pk,
+                    changes={"person_id": [None, person.pk]},
+                )
+            )
+            occupancy = _occupancy(record, person)
+            if occupancy:
+                occupancies.append(occupancy)
+    SourceRecord.objects.bulk_update(records, ["person"], batch_size=1000)
+    Occupancy.objects.bulk_create(occupancies, batch_size=1000)
+    audit_events_record(actor=actor, purpose=Purpose.DATA_IMPORT, entries=entries)
+    stats.people_created += len(created)
+    stats.records_assigned += len(records)
+
+
+def _assign(pairs: list[tuple[SourceRecord, Person]], *, actor: Actor, stats: ApplyStats) -> None:
+    if not pairs:
+        return
+    entries = []
+    occupancies = []
+    for record, person in pairs:
+        record.person = person
+        entries.append(
+            AuditEntry(
+                AuditAction.UPDATE,
+                "people.sourcerecord",
+                str(record.pk),
+                subject_person_id=person.pk,
+                changes={"person_id": [None, person.pk]},
+            )
+        )
+        occupancy = _occupancy(record, person)
+        if occupancy:
+            occupancies.append(occupancy)
+    SourceRecord.objects.bulk_update([r for r, _ in pairs], ["person"], batch_size=1000)
+    Occupancy.objects.bulk_create(occupancies)
+    for person in {p.pk: p for _, p in pairs}.values():
+        person_refresh_summary(person)
+    audit_events_record(actor=actor, purpose=Purpose.DATA_IMPORT, entries=entries)
+    stats.records_assigned += len(pairs)
+
+
+def _kept_apart(first: Person, second: Person, cannot_link: set[tuple[int, int]]) -> bool:
+    left = list(first.source_records.values_list("pk", flat=True))
+    right = list(second.source_records.values_list("pk", flat=True))
+    return any((min(a, b), max(a, b)) in cannot_link for a in left for b in right)
