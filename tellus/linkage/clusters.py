@@ -95,11 +95,15 @@ def _apply_chunk(
 def _new_person(members: list[SourceRecord]) -> Person:
     names = Counter(r.display_name() for r in members if r.display_name())
     births = Counter(r.date_of_birth for r in members if r.date_of_birth)
+    deaths = sorted(r.date_of_death for r in members if r.date_of_death)
     first = members[0]
     now = timezone.now()
+    dob = births.most_common(1)[0][0] if births else None
+    dod = deaths[-1] if deaths else None
     return Person(
         display_name=names.most_common(1)[0][0] if names else f"({first.source_system.name} {first.source_key})",
-        date_of_birth=births.most_common(1)[0][0] if births else None,
+        date_of_birth=dob,
+        date_of_death=dod if dod and (dob is None or dod >= dob) else None,
         created_at=now,
         updated_at=now,
     )

@@ -36,8 +36,8 @@ def address_is_evidence(address: str, property_kind: str | None) -> bool:
 
 
 def records_frame(*, ids: Iterable[int] | None = None, query: Q | None = None) -> pd.DataFrame:
-    """Source records in the engine's input shape. Empty strings become missing values."""
-    records = SourceRecord.objects.all()
+    """Source records of people (not organisations) in the engine's input shape; empty strings become missing."""
+    records = SourceRecord.objects.filter(is_organisation=False)
     if ids is not None:
         records = records.filter(pk__in=list(ids))
     if query is not None:

@@ -55,10 +55,15 @@ def person_refresh_summary(person: Person) -> None:
         return
     names = Counter(r.display_name() for r in records if r.display_name())
     births = Counter(r.date_of_birth for r in records if r.date_of_birth)
+    deaths = sorted(r.date_of_death for r in records if r.date_of_death)
     person.display_name = names.most_common(1)[0][0] if names else person.display_name
     person.date_of_birth = births.most_common(1)[0][0] if births else None
+    # One system recording a death is enough to stop treating the person as alive; the latest date wins.
+    person.date_of_death = deaths[-1] if deaths else None
+    if person.date_of_birth and person.date_of_death and person.date_of_death < person.date_of_birth:
+        person.date_of_death = None
     person.updated_at = timezone.now()
-    person.save(update_fields=["display_name", "date_of_birth", "updated_at"])
+    person.save(update_fields=["display_name", "date_of_birth", "date_of_death", "updated_at"])
 
 
 @transaction.atomic

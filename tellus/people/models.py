@@ -187,6 +187,10 @@ class SourceRecord(models.Model):
     name_normalised = models.CharField(max_length=300, blank=True, db_index=True)
     last_name_normalised = models.CharField(max_length=150, blank=True, db_index=True)
     date_of_birth = models.DateField(null=True, blank=True, db_index=True)
+    date_of_death = models.DateField(null=True, blank=True)
+    is_organisation = models.BooleanField(
+        default=False, help_text=_("A company, trust or charity (a rates account, say): never linked to a person.")
+    )
     address = models.CharField(max_length=500, blank=True, help_text=_("The address as given, on one line."))
     postcode = models.CharField(max_length=12, blank=True, db_index=True)
     property = models.ForeignKey(Property, null=True, blank=True, on_delete=models.PROTECT, related_name="records")
@@ -251,4 +255,3 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return f"Household at {self.property}"
-

@@ -46,7 +46,7 @@ def source_system_create(
 
 
 def persons_create_for_unlinked_records(*, actor: Actor, chunk_size: int = 2000) -> int:
-    """Give every source record that has no person one of its own.
+    """Give every source record that has no person one of its own (organisations never get one).
 
     Until record linkage has run this is the honest view: each record is somebody, and nobody has yet shown
     that two records are the same somebody. Linkage later merges these people; nothing here is lost."""
@@ -61,7 +61,7 @@ def persons_create_for_unlinked_records(*, actor: Actor, chunk_size: int = 2000)
 @transaction.atomic
 def _persons_create_chunk(*, actor: Actor, chunk_size: int) -> int:
     records = list(
-        SourceRecord.objects.filter(person__isnull=True)
+        SourceRecord.objects.filter(person__isnull=True, is_organisation=False)
         .select_related("source_system", "property")
         .order_by("id")[:chunk_size]
     )
@@ -73,6 +73,7 @@ def _persons_create_chunk(*, actor: Actor, chunk_size: int) -> int:
             Person(
                 display_name=record.display_name() or f"({record.source_system.name} {record.source_key})",
                 date_of_birth=record.date_of_birth,
+                date_of_death=record.date_of_death,
                 created_at=now,
                 updated_at=now,
             )

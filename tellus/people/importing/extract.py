@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +41,13 @@ from .csvfiles import (
 )
 from .mapping import ColumnMapping
 
-DATE_FIELDS = ("date_of_birth", "valid_from", "valid_to")
+DATE_FIELDS = ("date_of_birth", "valid_from", "valid_to", "date_of_death")
+# Names that are plainly not a person's, for extracts with no column saying so.
+ORGANISATION_NAME = re.compile(
+    r"\b(ltd|limited|plc|llp|inc|trust|charity|council|association|society|partnership|"
+    r"holdings|estates|lettings|properties|homes|housing association|& co|and co)\b\.?",
+    re.IGNORECASE,
+)
 
 
 # The normalised fields a source record carries; compared to decide whether a row changed, and versioned.
@@ -57,6 +64,8 @@ RECORD_FIELDS = (
     "phone",
     "valid_from",
     "valid_to",
+    "date_of_death",
+    "is_organisation",
 )
 
 
@@ -141,6 +150,11 @@ class RowParser:
         }
         for target in DATE_FIELDS:
             fields[target] = self.date(row, target)
+        fields["is_organisation"] = self.is_organisation(row, first, last)
+        if fields["is_organisation"] and "full_name" in self.mapping.columns:
+            # "Tellham Bakery Ltd" is one name, not a given name and a family name.
+            fields["first_name"], fields["last_name"] = "", self.value(row, "full_name")
+            fields["name_normalised"] = fields["last_name_normalised"] = normalise_name(fields["last_name"])
         self.check(fields, source_key)
         raw = dict(zip(self.header, row, strict=True))
         digest = hashlib.sha256(
@@ -160,6 +174,12 @@ class RowParser:
         if not (first or last) and "full_name" in self.mapping.columns:
             first, last = split_full_name(self.value(row, "full_name"))
         return tidy_case(first), tidy_case(last)
+
+    def is_organisation(self, row: Sequence[str], first: str, last: str) -> bool:
+        if "organisation" in self.mapping.columns:
+            return self.value(row, "organisation").casefold() in self.mapping.organisation_values
+        full = self.value(row, "full_name") if "full_name" in self.mapping.columns else f"{first} {last}"
+        return bool(ORGANISATION_NAME.search(full))
 
     def date(self, row: Sequence[str], target: str) -> dt.date | None:
         text = self.value(row, target)
@@ -190,6 +210,11 @@ class RowParser:
             raise RowError("impossible date", f"date of birth {dob.isoformat()} is in the future")
         if dob and dob.year < 1880:
             raise RowError("impossible date", f"date of birth {dob.isoformat()} is before 1880")
+        dod = fields["date_of_death"]
+        if dod and dod > self.today:
+            raise RowError("impossible date", f"date of death {dod.isoformat()} is in the future")
+        if dod and dob and dod < dob:
+            raise RowError("impossible date", "date of death is earlier than date of birth")
         if fields["valid_from"] and fields["valid_to"] and fields["valid_to"] < fields["valid_from"]:
             raise RowError("impossible date", "valid to is earlier than valid from")
 

@@ -23,7 +23,11 @@ TARGET_FIELDS = (
     "phone",
     "valid_from",
     "valid_to",
+    "date_of_death",
+    "organisation",
 )
+# Values of the `organisation` column that mean "not a person", when the mapping does not list its own.
+DEFAULT_ORGANISATION_VALUES = ("y", "yes", "true", "1", "company", "organisation", "organization", "business")
 
 
 class MappingError(ExtractError):
@@ -38,12 +42,17 @@ class ColumnMapping:
     encoding: str = "utf-8"
     delimiter: str = ","
     date_formats: tuple[str, ...] = ("%Y-%m-%d",)
+    organisation_values: tuple[str, ...] = DEFAULT_ORGANISATION_VALUES
 
     def source_columns(self) -> set[str]:
         return {column for columns in self.columns.values() for column in columns}
 
     def fingerprint(self) -> str:
-        return json.dumps([sorted(self.columns.items()), self.date_formats], sort_keys=True, separators=(",", ":"))
+        return json.dumps(
+            [sorted(self.columns.items()), self.date_formats, self.organisation_values],
+            sort_keys=True,
+            separators=(",", ":"),
+        )
 
 
 def load_mapping(path: Path) -> ColumnMapping:
@@ -59,10 +68,10 @@ def load_mapping(path: Path) -> ColumnMapping:
 
 
 def mapping_from_dict(data: dict[str, Any], *, origin: str = "mapping") -> ColumnMapping:
-    unknown_sections = set(data) - {"file", "columns"}
+    unknown_sections = set(data) - {"file", "columns", "values"}
     if unknown_sections:
         raise MappingError(
-            f"{origin}: unknown section(s) {', '.join(sorted(unknown_sections))}; use [file] and [columns]"
+            f"{origin}: unknown section(s) {', '.join(sorted(unknown_sections))}; use [file], [columns] and [values]"
         )
     raw_columns = data.get("columns")
     if not isinstance(raw_columns, dict) or not raw_columns:
@@ -98,4 +107,18 @@ def mapping_from_dict(data: dict[str, Any], *, origin: str = "mapping") -> Colum
         date_formats = [date_formats]
     if not isinstance(date_formats, list) or not date_formats or not all(isinstance(f, str) for f in date_formats):
         raise MappingError(f'{origin}: date_formats must be a list of strftime formats such as "%d/%m/%Y"')
-    return ColumnMapping(columns=columns, encoding=encoding, delimiter=delimiter, date_formats=tuple(date_formats))
+    values = data.get("values", {})
+    organisation_values = (
+        values.get("organisation", list(DEFAULT_ORGANISATION_VALUES)) if isinstance(values, dict) else None
+    )
+    if not isinstance(organisation_values, list) or not all(isinstance(v, str) for v in organisation_values):
+        raise MappingError(
+            f"{origin}: [values] organisation must be a list of the column's values that mean 'not a person'"
+        )
+    return ColumnMapping(
+        columns=columns,
+        encoding=encoding,
+        delimiter=delimiter,
+        date_formats=tuple(date_formats),
+        organisation_values=tuple(v.strip().casefold() for v in organisation_values),
+    )

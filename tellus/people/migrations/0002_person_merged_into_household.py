@@ -6,24 +6,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, help_text='Set when this person was found to be another; kept so the merge can be undone.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person'),
+            model_name="person",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Set when this person was found to be another; kept so the merge can be undone.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="people.person",
+            ),
         ),
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('formed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('members', models.ManyToManyField(blank=True, related_name='households', to='people.person')),
-                ('property', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='household', to='people.property')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("formed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("members", models.ManyToManyField(blank=True, related_name="households", to="people.person")),
+                (
+                    "property",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="household", to="people.property"
+                    ),
+                ),
             ],
         ),
     ]

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_person_merged_into_household'),
+        ("people", "0002_person_merged_into_household"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sourcerecord',
-            name='last_name_normalised',
+            model_name="sourcerecord",
+            name="last_name_normalised",
             field=models.CharField(blank=True, db_index=True, max_length=150),
         ),
         migrations.AlterField(
-            model_name='sourcerecord',
-            name='email',
+            model_name="sourcerecord",
+            name="email",
             field=models.CharField(blank=True, db_index=True, max_length=254),
         ),
         migrations.AlterField(
-            model_name='sourcerecord',
-            name='phone',
+            model_name="sourcerecord",
+            name="phone",
             field=models.CharField(blank=True, db_index=True, max_length=40),
         ),
     ]

@@ -250,3 +250,53 @@ def test_the_gazetteer_loads_properties_and_rejects_bad_rows(tmp_path: Path) -> 
     rejects = (tmp_path / "gazetteer.rejects.csv").read_text()
     assert "unknown kind 'castle'" in rejects
     assert "latitude 95.0 is out of range" in rejects
+
+
+def test_an_organisation_column_marks_rows_that_are_not_people(tmp_path: Path) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_text('account,name,type\nR1,"SMITH, John",person\nR2,Tellham Bakery Ltd,company\n')
+    mapping = mapping_from_dict(
+        {
+            "columns": {"source_key": "account", "full_name": "name", "organisation": "type"},
+            "values": {"organisation": ["company", "trust"]},
+        }
+    )
+
+    load(path, mapping=mapping)
+
+    bakery = SourceRecord.objects.get(source_key="R2")
+    assert bakery.is_organisation
+    assert (bakery.first_name, bakery.last_name) == ("", "Tellham Bakery Ltd")
+    assert not SourceRecord.objects.get(source_key="R1").is_organisation
+
+
+def test_without_an_organisation_column_company_names_are_recognised(tmp_path: Path) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_text("account,name\nR1,Riverside Homes Ltd\nR2,Jane Holmes\n")
+    mapping = mapping_from_dict({"columns": {"source_key": "account", "full_name": "name"}})
+
+    load(path, mapping=mapping)
+
+    assert SourceRecord.objects.get(source_key="R1").is_organisation
+    assert not SourceRecord.objects.get(source_key="R2").is_organisation
+
+
+def test_a_date_of_death_is_kept_and_an_impossible_one_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "roll.csv"
+    path.write_text("id,first,last,dob,died\nE1,Ann,Lee,1930-01-01,2026-03-04\nE2,Bob,Lee,1950-01-01,1940-01-01\n")
+    mapping = mapping_from_dict(
+        {
+            "columns": {
+                "source_key": "id",
+                "first_name": "first",
+                "last_name": "last",
+                "date_of_birth": "dob",
+                "date_of_death": "died",
+            }
+        }
+    )
+
+    summary = load(path, mapping=mapping)
+
+    assert SourceRecord.objects.get(source_key="E1").date_of_death == dt.date(2026, 3, 4)
+    assert summary.reasons == {"impossible date": 1}
