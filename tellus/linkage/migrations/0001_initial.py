@@ -7,107 +7,207 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0002_person_merged_into_household'),
+        ("people", "0002_person_merged_into_household"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LinkageModel',
+            name="LinkageModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=80, unique=True)),
-                ('trained_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('backend', models.CharField(default='duckdb', max_length=20)),
-                ('splink_settings', models.JSONField(help_text='The Splink model, as saved by Splink.')),
-                ('training_stats', models.JSONField(blank=True, default=dict)),
-                ('record_count', models.PositiveIntegerField(default=0)),
-                ('is_current', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.CharField(max_length=80, unique=True)),
+                ("trained_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("backend", models.CharField(default="duckdb", max_length=20)),
+                ("splink_settings", models.JSONField(help_text="The Splink model, as saved by Splink.")),
+                ("training_stats", models.JSONField(blank=True, default=dict)),
+                ("record_count", models.PositiveIntegerField(default=0)),
+                ("is_current", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['-trained_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('is_current',), name='one_current_model')],
+                "ordering": ["-trained_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_current", True)), fields=("is_current",), name="one_current_model"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RecordSplit',
+            name="RecordSplit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor_label', models.CharField(max_length=150)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('from_person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='splits', to='people.sourcerecord')),
-                ('to_person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("actor_label", models.CharField(max_length=150)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "from_person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.person"
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="splits", to="people.sourcerecord"
+                    ),
+                ),
+                (
+                    "to_person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ResolutionRun',
+            name="ResolutionRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('incremental', models.BooleanField(default=False)),
-                ('records_evaluated', models.PositiveIntegerField(default=0)),
-                ('pairs_scored', models.PositiveIntegerField(default=0)),
-                ('auto_linked', models.PositiveIntegerField(default=0)),
-                ('sent_to_review', models.PositiveIntegerField(default=0)),
-                ('merges', models.PositiveIntegerField(default=0)),
-                ('sparse_records', models.PositiveIntegerField(default=0)),
-                ('upper_threshold', models.FloatField()),
-                ('lower_threshold', models.FloatField()),
-                ('stats', models.JSONField(blank=True, default=dict)),
-                ('model', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='runs', to='linkage.linkagemodel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("incremental", models.BooleanField(default=False)),
+                ("records_evaluated", models.PositiveIntegerField(default=0)),
+                ("pairs_scored", models.PositiveIntegerField(default=0)),
+                ("auto_linked", models.PositiveIntegerField(default=0)),
+                ("sent_to_review", models.PositiveIntegerField(default=0)),
+                ("merges", models.PositiveIntegerField(default=0)),
+                ("sparse_records", models.PositiveIntegerField(default=0)),
+                ("upper_threshold", models.FloatField()),
+                ("lower_threshold", models.FloatField()),
+                ("stats", models.JSONField(blank=True, default=dict)),
+                (
+                    "model",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="runs",
+                        to="linkage.linkagemodel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='CandidatePair',
+            name="CandidatePair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('match_weight', models.FloatField(blank=True, null=True)),
-                ('match_probability', models.FloatField(blank=True, null=True)),
-                ('comparisons', models.JSONField(blank=True, default=list, help_text='Per comparison: name, level label, Bayes factor, weight.')),
-                ('status', models.CharField(choices=[('auto_linked', 'Linked automatically'), ('review', 'Waiting for review'), ('confirmed', 'Confirmed by staff'), ('rejected', 'Rejected by staff'), ('not_sure', 'Reviewed, not sure')], db_index=True, max_length=20)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('record_l', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.sourcerecord')),
-                ('record_r', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.sourcerecord')),
-                ('model', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='linkage.linkagemodel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("match_weight", models.FloatField(blank=True, null=True)),
+                ("match_probability", models.FloatField(blank=True, null=True)),
+                (
+                    "comparisons",
+                    models.JSONField(
+                        blank=True, default=list, help_text="Per comparison: name, level label, Bayes factor, weight."
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("auto_linked", "Linked automatically"),
+                            ("review", "Waiting for review"),
+                            ("confirmed", "Confirmed by staff"),
+                            ("rejected", "Rejected by staff"),
+                            ("not_sure", "Reviewed, not sure"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "record_l",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.sourcerecord"
+                    ),
+                ),
+                (
+                    "record_r",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.sourcerecord"
+                    ),
+                ),
+                (
+                    "model",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="linkage.linkagemodel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-match_probability', 'id'],
-                'indexes': [models.Index(fields=['record_r'], name='candidate_pair_right_idx')],
-                'constraints': [models.UniqueConstraint(fields=('record_l', 'record_r'), name='candidate_pair_unique'), models.CheckConstraint(condition=models.Q(('record_l__lt', models.F('record_r'))), name='candidate_pair_ordered')],
+                "ordering": ["-match_probability", "id"],
+                "indexes": [models.Index(fields=["record_r"], name="candidate_pair_right_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("record_l", "record_r"), name="candidate_pair_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("record_l__lt", models.F("record_r"))), name="candidate_pair_ordered"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PersonMerge',
+            name="PersonMerge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('linkage', 'Record linkage'), ('staff', 'Merged by staff')], max_length=20)),
-                ('moved', models.JSONField(help_text='{model label: [ids]} of the rows moved from absorbed to survivor.')),
-                ('actor_label', models.CharField(max_length=150)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
-                ('undone_by_label', models.CharField(blank=True, max_length=150)),
-                ('absorbed', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges_into', to='people.person')),
-                ('survivor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges_absorbed', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[("linkage", "Record linkage"), ("staff", "Merged by staff")], max_length=20
+                    ),
+                ),
+                (
+                    "moved",
+                    models.JSONField(help_text="{model label: [ids]} of the rows moved from absorbed to survivor."),
+                ),
+                ("actor_label", models.CharField(max_length=150)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
+                ("undone_by_label", models.CharField(blank=True, max_length=150)),
+                (
+                    "absorbed",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="merges_into", to="people.person"
+                    ),
+                ),
+                (
+                    "survivor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="merges_absorbed", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('survivor', models.F('absorbed')), _negated=True), name='merge_two_people')],
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("survivor", models.F("absorbed")), _negated=True), name="merge_two_people"
+                    )
+                ],
             },
         ),
     ]
