@@ -313,6 +313,8 @@ def demo_data_delete() -> None:
         table = connection.ops.quote_name(AuditEvent._meta.db_table)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
+                # Deferred foreign-key checks from earlier writes in this transaction would block TRUNCATE.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {table}")
             else:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (a table name, not input)

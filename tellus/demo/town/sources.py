@@ -218,9 +218,12 @@ class Library(Renderer):
 
     def render(self) -> None:
         members: list[tuple[dt.date, str, Person, bool]] = []
+        twin_joined: dict[str, dt.date] = {}
         for person in self.town.people:
             age = person.age_on(REFERENCE_DATE)
             chance = 0.6 if age < 18 else 0.36 if age >= 65 else 0.26
+            if person.twin_of:
+                chance = 0.85  # twins are signed up together, on the same day
             if person.outside or person.homeless == "nfa" or age < 4 or not self.noise.chance(chance):
                 continue
             earliest = max(
@@ -228,6 +231,7 @@ class Library(Renderer):
             )
             latest = min(person.dod or REFERENCE_DATE, REFERENCE_DATE) - _days(1)
             joined = earliest + _days(self.rng.randint(0, max((latest - earliest).days, 0)))
+            joined = twin_joined.setdefault(min(person.id, person.twin_of or person.id), joined)
             members.append((joined, person.id, person, False))
             if age >= 18 and self.noise.chance(0.025):  # lost card, joined again, nobody found the first record
                 rejoined = joined + _days(self.rng.randint(200, 3000))
@@ -450,6 +454,7 @@ class Housing(Renderer):
         "support_type",
         "opened",
         "case_status",
+        "date_of_death",
     )
 
     def render(self) -> None:
@@ -480,9 +485,9 @@ class Housing(Renderer):
         given = noise.first_name(person.first_name, person.nickname, informal=0.1, typo=0.01)
         if person.middle_names and noise.chance(0.7):
             given = f"{given} {person.middle_names}"
-        status = "Open"
-        if person.dod:
-            status = "Closed - deceased" if noise.chance(0.6) else "Open"
+        status, died = "Open", None
+        if person.dod and noise.chance(0.6):
+            status, died = "Closed - deceased", person.dod
         nfa = address.reference == PSEUDO_REFERENCE
         row = {
             "client_ref": key,
@@ -497,6 +502,7 @@ class Housing(Renderer):
             "support_type": self.support(person),
             "opened": ddmmyyyy(opened),
             "case_status": status,
+            "date_of_death": ddmmyyyy(died),
         }
         self.emit(row, person.id, notes=[n for n, on in (("deceased", person.dod), ("no_fixed_address", nfa)) if on])
 

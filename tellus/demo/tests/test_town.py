@@ -1,0 +1,187 @@
+"""The synthetic town and its extracts: deterministic, and as untidy as real council data, in known ways."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from tellus.demo.town import REFERENCE_DATE, Rendered, Town, csv_text, extracts_render, town_generate
+from tellus.demo.town.geography import NO_FIXED_ADDRESS, PSEUDO_REFERENCE
+from tellus.demo.town.names import NICKNAMES
+from tellus.people.importing import load_mapping
+
+MAPPINGS = Path(__file__).resolve().parent.parent / "mappings"
+
+
+@pytest.fixture(scope="module")
+def town() -> Town:
+    return town_generate(people=3000, seed=7)
+
+
+@pytest.fixture(scope="module")
+def rendered(town: Town) -> Rendered:
+    return extracts_render(town)
+
+
+def _files(people: int, seed: int) -> dict[str, str]:
+    rendered = extracts_render(town_generate(people=people, seed=seed))
+    files = {name: csv_text(e.columns, e.rows) for name, e in rendered.extracts.items()}
+    files["gazetteer"] = csv_text(rendered.gazetteer.columns, rendered.gazetteer.rows)
+    files["truth"] = csv_text(["k"], ({"k": repr(t)} for t in rendered.truth))
+    return files
+
+
+def _rows_with_truth(rendered: Rendered, system: str) -> list[tuple[dict[str, str], str]]:
+    truth = {t.source_key: t for t in rendered.truth if t.source_system == system}
+    extract = rendered.extracts[system]
+    return [(row, truth[row[extract.columns[0]]].true_id) for row in extract.rows]
+
+
+def test_the_same_people_and_seed_give_byte_identical_files() -> None:
+    assert _files(400, 3) == _files(400, 3)
+
+
+def test_a_different_seed_gives_a_different_town() -> None:
+    first, second = _files(400, 3), _files(400, 4)
+    assert all(first[name] != second[name] for name in first)
+
+
+def test_the_town_has_exactly_the_people_asked_for_in_at_least_four_wards(town: Town) -> None:
+    assert len(town.people) == 3000
+    assert len({p.ward for p in town.properties if p.ward}) >= 4
+    assert {p.kind for p in town.properties} == {"dwelling", "non_residential", "shared", "pseudo"}
+    assert 0.35 < len(town.properties) / len(town.people) < 0.5
+
+
+def test_six_source_systems_are_rendered(rendered: Rendered) -> None:
+    assert set(rendered.extracts) == {"rates", "electoral", "library", "animals", "crm", "housing"}
+    assert all(extract.rows for extract in rendered.extracts.values())
+
+
+def test_the_ground_truth_covers_every_extract_row_once(rendered: Rendered) -> None:
+    rows = {(name, row[e.columns[0]]) for name, e in rendered.extracts.items() for row in e.rows}
+    truth = [(t.source_system, t.source_key) for t in rendered.truth]
+    assert len(truth) == len(set(truth)) == sum(len(e.rows) for e in rendered.extracts.values())
+    assert set(truth) == rows
+
+
+def test_every_mapping_names_only_columns_its_extract_has(rendered: Rendered) -> None:
+    for name, extract in rendered.extracts.items():
+        mapping = load_mapping(MAPPINGS / f"{name}.toml")
+        assert mapping.source_columns() <= set(extract.columns), name
+        assert mapping.columns["source_key"] == (extract.columns[0],)
+
+
+def test_children_are_never_on_the_electoral_roll_which_holds_adults_only(town: Town, rendered: Rendered) -> None:
+    electors = _rows_with_truth(rendered, "electoral")
+    assert electors
+    assert all(town.person_by_id[true_id].age_on(REFERENCE_DATE) >= 18 for _, true_id in electors)
+
+
+def test_children_are_library_members(town: Town, rendered: Rendered) -> None:
+    members = _rows_with_truth(rendered, "library")
+    assert any(town.person_by_id[true_id].age_on(REFERENCE_DATE) < 18 for _, true_id in members)
+
+
+def test_twins_share_surname_birthday_and_address_but_not_first_name(town: Town, rendered: Rendered) -> None:
+    twins = [p for p in town.people if p.twin_of]
+    assert twins
+    for person in twins:
+        other = town.person_by_id[person.twin_of]
+        assert (person.dob, person.surname, person.residence) == (other.dob, other.surname, other.residence)
+        assert person.first_name != other.first_name
+    seen = {t.true_id for t in rendered.truth}
+    assert any(p.id in seen and p.twin_of in seen for p in twins)
+
+
+def test_some_people_have_their_old_surname_in_one_system_and_their_new_one_in_another(
+    town: Town, rendered: Rendered
+) -> None:
+    surnames: dict[str, set[str]] = defaultdict(set)
+    for name in ("electoral", "library", "housing", "animals"):
+        last = {"electoral": "surname", "library": "last_name", "housing": "family_name", "animals": "owner_last"}[name]
+        for row, true_id in _rows_with_truth(rendered, name):
+            surnames[true_id].add(row[last].casefold())
+    changed = [
+        p
+        for p in town.people
+        if p.surname_since
+        and p.birth_surname.casefold() in surnames[p.id]
+        and p.surname.casefold() in surnames[p.id]
+    ]
+    assert changed
+
+
+def test_nicknames_stand_in_for_formal_first_names(town: Town, rendered: Rendered) -> None:
+    found = [
+        row["first_name"]
+        for row, true_id in _rows_with_truth(rendered, "library")
+        if row["first_name"] in NICKNAMES.get(town.person_by_id[true_id].first_name, ())
+    ]
+    assert found
+
+
+def test_dates_of_birth_are_sometimes_missing_or_with_day_and_month_swapped(
+    town: Town, rendered: Rendered
+) -> None:
+    missing = swapped = 0
+    for row, true_id in _rows_with_truth(rendered, "library"):
+        dob = town.person_by_id[true_id].dob
+        if not row["date_of_birth"]:
+            missing += 1
+        elif dob.day <= 12 and dob.day != dob.month and dt.date.fromisoformat(row["date_of_birth"]) == dob.replace(day=dob.month, month=dob.day):
+            swapped += 1
+    assert missing and swapped
+
+
+def test_some_records_carry_typos(rendered: Rendered) -> None:
+    variations = {v for t in rendered.truth for v in t.variations.split(";")}
+    assert {"typo_first_name", "typo_last_name"} <= variations
+
+
+def test_people_who_moved_have_an_old_address_in_one_system(town: Town, rendered: Rendered) -> None:
+    moved = [t for t in rendered.truth if "old_address" in t.variations.split(";")]
+    assert moved
+    person = town.person_by_id[moved[0].true_id]
+    assert len(person.residences) > 1
+
+
+def test_some_housing_clients_have_no_fixed_address(rendered: Rendered) -> None:
+    homeless = [row for row in rendered.extracts["housing"].rows if row["current_address"] == NO_FIXED_ADDRESS]
+    assert homeless
+    assert all(row["uprn"] == PSEUDO_REFERENCE and not row["postcode"] for row in homeless)
+
+
+def test_people_who_died_remain_in_some_extracts(town: Town, rendered: Rendered) -> None:
+    dead = {p.id for p in town.people if p.dod}
+    assert dead
+    assert {t.source_system for t in rendered.truth if t.true_id in dead} >= {"rates", "library"}
+    assert any(row["account_status"] == "Deceased" for row in rendered.extracts["rates"].rows)
+
+
+def test_companies_pay_rates_and_have_no_date_of_birth(rendered: Rendered) -> None:
+    companies = [t for t in rendered.truth if t.source_system == "rates" and t.entity == "organisation"]
+    assert companies
+    rows = {row["account_ref"]: row for row in rendered.extracts["rates"].rows}
+    assert any(rows[t.source_key]["ratepayer_name"].endswith(" Ltd") for t in companies)
+    assert not {"dob", "date_of_birth"} & set(rendered.extracts["rates"].columns)
+
+
+def test_landlords_who_live_elsewhere_get_their_rates_bill_at_another_address(town: Town, rendered: Rendered) -> None:
+    away = {p.id for p in town.people if p.outside}
+    rows = {row["account_ref"]: row for row in rendered.extracts["rates"].rows}
+    billed = [rows[t.source_key] for t in rendered.truth if t.source_system == "rates" and t.true_id in away]
+    assert billed
+    assert all(row["mail_address"] and not row["mail_postcode"].startswith("TL") for row in billed)
+
+
+def test_several_people_with_one_common_name_live_in_the_same_street(town: Town) -> None:
+    streets: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for person in town.people:
+        prop = town.property_by_ref.get(person.residence.address.reference)
+        if prop is not None and prop.street:
+            streets[(f"{person.first_name} {person.surname}", prop.street)].add(person.id)
+    assert max(len(ids) for ids in streets.values()) >= 3
