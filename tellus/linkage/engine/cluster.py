@@ -1,0 +1,117 @@
+"""Turning scored pairs into people: connected components that respect staff decisions.
+
+Must-link pairs (staff confirmed) are joined first, whatever their score. Machine links are then added strongest
+first, as in Kruskal's algorithm, and an edge is skipped when joining its two clusters would put a cannot-link pair
+(staff rejected) in one cluster, or two records from a source known to hold each person once. Because the check is
+made on whole clusters, not just the edge's two records, a rejected pair can never be joined through a chain of
+other records. Skipped edges are returned so a service can send them to review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+
+import pandas as pd
+
+
+class _Clusters:
+    def __init__(self, ids: Iterable[int], source_of: Mapping[int, str], exclusive_sources: Collection[str]) -> None:
+        self.parent: dict[int, int] = {i: i for i in ids}
+        self.size: dict[int, int] = dict.fromkeys(self.parent, 1)
+        self.forbidden: dict[int, set[int]] = {}
+        self.exclusive: dict[int, set[str]] = {}
+        for i in self.parent:
+            source = source_of.get(i)
+            if source is not None and source in exclusive_sources:
+                self.exclusive[i] = {source}
+
+    def find(self, i: int) -> int:
+        root = i
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[i] != root:
+            self.parent[i], i = root, self.parent[i]
+        return root
+
+    def forbid(self, a: int, b: int) -> None:
+        self.forbidden.setdefault(a, set()).add(b)
+        self.forbidden.setdefault(b, set()).add(a)
+
+    def can_join(self, ra: int, rb: int) -> bool:
+        if self.exclusive.get(ra, set()) & self.exclusive.get(rb, set()):
+            return False
+        small, large = (ra, rb) if len(self.forbidden.get(ra, ())) <= len(self.forbidden.get(rb, ())) else (rb, ra)
+        return all(self.find(other) != large for other in self.forbidden.get(small, ()))
+
+    def join(self, ra: int, rb: int) -> None:
+        if self.size[ra] < self.size[rb]:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.size[ra] += self.size.pop(rb)
+        # The forbidden set of a root holds record ids; find() resolves them to their current clusters.
+        if rb in self.forbidden:
+            self.forbidden.setdefault(ra, set()).update(self.forbidden.pop(rb))
+        if rb in self.exclusive:
+            self.exclusive.setdefault(ra, set()).update(self.exclusive.pop(rb))
+
+
+def cluster(
+    pairs: pd.DataFrame,
+    ids: Iterable[int],
+    *,
+    upper: float,
+    must_link_pairs: Iterable[tuple[int, int]] = (),
+    cannot_link_pairs: Iterable[tuple[int, int]] = (),
+    exclude_from_auto_link: Iterable[int] = (),
+    source_of: Mapping[int, str] | None = None,
+    exclusive_sources: Collection[str] = (),
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Group record ids into people.
+
+    pairs needs unique_id_l, unique_id_r, match_probability and optionally a boolean auto_link_allowed (see
+    predict.classify); only pairs at or above upper (and allowed) are joined automatically. Records listed in
+    exclude_from_auto_link (too thin to link) are joined only by staff. Returns (clusters, skipped): clusters has
+    unique_id and cluster_id (the smallest record id in the cluster); skipped lists the strong edges not applied
+    because of a cannot-link or exclusive-source conflict, with a reason.
+    """
+    id_list = [int(i) for i in ids]
+    state = _Clusters(id_list, source_of or {}, exclusive_sources)
+    for a, b in cannot_link_pairs:
+        if a in state.parent and b in state.parent:
+            state.forbid(int(a), int(b))
+    skipped: list[tuple[int, int, float, str]] = []
+
+    def attempt(a: int, b: int, probability: float, reason: str) -> None:
+        ra, rb = state.find(a), state.find(b)
+        if ra == rb:
+            return
+        if state.can_join(ra, rb):
+            state.join(ra, rb)
+        else:
+            skipped.append((a, b, probability, reason))
+
+    for a, b in must_link_pairs:
+        if a in state.parent and b in state.parent:
+            attempt(int(a), int(b), 1.0, "confirmed link conflicts with a rejected link")
+
+    strong = pairs[pairs["match_probability"] >= upper]
+    if "auto_link_allowed" in strong.columns:
+        strong = strong[strong["auto_link_allowed"].astype(bool)]
+    excluded = {int(i) for i in exclude_from_auto_link}
+    if excluded:
+        strong = strong[~strong["unique_id_l"].isin(excluded) & ~strong["unique_id_r"].isin(excluded)]
+    strong = strong.sort_values(["match_probability", "unique_id_l", "unique_id_r"], ascending=[False, True, True])
+    for a, b, probability in zip(
+        strong["unique_id_l"].to_numpy(),
+        strong["unique_id_r"].to_numpy(),
+        strong["match_probability"].to_numpy(),
+        strict=True,
+    ):
+        if int(a) in state.parent and int(b) in state.parent:
+            attempt(int(a), int(b), float(probability), "would join records that must stay apart")
+
+    roots = [state.find(i) for i in id_list]
+    frame = pd.DataFrame({"unique_id": id_list, "root": roots})
+    frame["cluster_id"] = frame.groupby("root")["unique_id"].transform("min")
+    skipped_frame = pd.DataFrame(skipped, columns=["unique_id_l", "unique_id_r", "match_probability", "reason"])
+    return frame[["unique_id", "cluster_id"]], skipped_frame

@@ -1,0 +1,188 @@
+"""The comparisons the Tellus model scores, written once in DuckDB SQL.
+
+Splink translates the conditions to other backends; the only function PostgreSQL lacks, jaro_winkler_similarity, is
+installed by backends.py. The same conditions are evaluated by realtime.py, so batch and real-time scoring assign the
+same levels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+TF_COLUMNS = ("first_name", "last_name")
+
+
+def _null(*columns: str) -> dict[str, Any]:
+    condition = " OR ".join(f'"{c}_l" IS NULL OR "{c}_r" IS NULL' for c in columns)
+    return {"sql_condition": condition, "label_for_charts": "Missing on one record", "is_null_level": True}
+
+
+def _level(condition: str, label: str, **extra: Any) -> dict[str, Any]:
+    return {"sql_condition": condition, "label_for_charts": label, **extra}
+
+
+def _else() -> dict[str, Any]:
+    return {"sql_condition": "ELSE", "label_for_charts": "All other comparisons"}
+
+
+def _jw(column: str, threshold: float) -> str:
+    return f'jaro_winkler_similarity("{column}_l", "{column}_r") >= {threshold}'
+
+
+def _lev(column: str, distance: int) -> str:
+    return f'levenshtein("{column}_l", "{column}_r") <= {distance}'
+
+
+def _exact(column: str) -> str:
+    return f'"{column}_l" = "{column}_r"'
+
+
+def first_name() -> dict[str, Any]:
+    return {
+        "output_column_name": "first_name",
+        "comparison_description": "First name",
+        "comparison_levels": [
+            _null("first_name"),
+            _level(
+                _exact("first_name"), "Same first name", tf_adjustment_column="first_name", tf_adjustment_weight=1.0
+            ),
+            _level(_exact("first_name_canonical"), "Nickname of the same name (Bill and William)"),
+            _level(_jw("first_name", 0.92), "Very similar first name"),
+            _level(_jw("first_name", 0.8), "Similar first name"),
+            _level(
+                '"first_name_l" = "last_name_r" OR "first_name_r" = "last_name_l"',
+                "First name is the other record's last name (swapped)",
+            ),
+            _level(
+                '(length("first_name_l") = 1 OR length("first_name_r") = 1) '
+                'AND substr("first_name_l", 1, 1) = substr("first_name_r", 1, 1)',
+                "Initial agrees",
+            ),
+            _else(),
+        ],
+    }
+
+
+def last_name() -> dict[str, Any]:
+    return {
+        "output_column_name": "last_name",
+        "comparison_description": "Last name",
+        "comparison_levels": [
+            _null("last_name"),
+            _level(_exact("last_name"), "Same last name", tf_adjustment_column="last_name", tf_adjustment_weight=1.0),
+            _level(_jw("last_name", 0.92), "Very similar last name"),
+            _level(_jw("last_name", 0.8), "Similar last name"),
+            _level(
+                '"last_name_l" = "first_name_r" OR "last_name_r" = "first_name_l"',
+                "Last name is the other record's first name (swapped)",
+            ),
+            _else(),
+        ],
+    }
+
+
+def date_of_birth() -> dict[str, Any]:
+    return {
+        "output_column_name": "dob",
+        "comparison_description": "Date of birth",
+        "comparison_levels": [
+            _null("dob"),
+            _level(_exact("dob"), "Same date of birth"),
+            _level(_lev("dob", 1), "Date of birth one character apart"),
+            _level(_lev("dob", 2), "Date of birth two characters apart"),
+            _else(),
+        ],
+    }
+
+
+def postcode() -> dict[str, Any]:
+    return {
+        "output_column_name": "postcode",
+        "comparison_description": "Postcode",
+        "comparison_levels": [
+            _null("postcode"),
+            _level(_exact("postcode"), "Same postcode"),
+            _level(_lev("postcode", 1), "Postcode one character apart"),
+            _else(),
+        ],
+    }
+
+
+def street_address() -> dict[str, Any]:
+    same_number = "coalesce(\"house_number_l\", '') = coalesce(\"house_number_r\", '')"
+    return {
+        "output_column_name": "street_address",
+        "comparison_description": "House number and street",
+        "comparison_levels": [
+            _null("street"),
+            _level(f"{_exact('street')} AND {same_number}", "Same house number and street"),
+            _level(f"{_jw('street', 0.9)} AND {same_number}", "Same house number, very similar street"),
+            _level(
+                f'{same_number} AND (strpos("locality_r", "street_l") > 0 OR strpos("locality_l", "street_r") > 0)',
+                "Same house number, street written in another part of the address",
+            ),
+            _level(_exact("street"), "Same street, different house number"),
+            _level(_jw("street", 0.8), "Similar street"),
+            _else(),
+        ],
+    }
+
+
+def town() -> dict[str, Any]:
+    return {
+        "output_column_name": "town",
+        "comparison_description": "Town (last part of the address)",
+        "comparison_levels": [
+            _null("town"),
+            _level(_exact("town"), "Same town"),
+            _level(_jw("town", 0.9), "Very similar town"),
+            _level(_jw("town", 0.75), "Similar town"),
+            _else(),
+        ],
+    }
+
+
+def email() -> dict[str, Any]:
+    return {
+        "output_column_name": "email",
+        "comparison_description": "Email address",
+        "comparison_levels": [
+            _null("email"),
+            _level(_exact("email"), "Same email address"),
+            _level(_lev("email", 2), "Email address nearly the same"),
+            _else(),
+        ],
+    }
+
+
+def phone() -> dict[str, Any]:
+    return {
+        "output_column_name": "phone",
+        "comparison_description": "Phone number",
+        "comparison_levels": [
+            _null("phone"),
+            _level(_exact("phone"), "Same phone number"),
+            _level(_lev("phone", 1), "Phone number one digit apart"),
+            _else(),
+        ],
+    }
+
+
+# Each comparison and the prepared columns it needs; a comparison whose columns are empty in the training data is
+# left out of the model, since nothing can be learned about it.
+ALL_COMPARISONS = [
+    (first_name, ("first_name",)),
+    (last_name, ("last_name",)),
+    (date_of_birth, ("dob",)),
+    (postcode, ("postcode",)),
+    (street_address, ("street",)),
+    (town, ("town",)),
+    (email, ("email",)),
+    (phone, ("phone",)),
+]
+
+
+def comparisons_for(prepared: pd.DataFrame) -> list[dict[str, Any]]:
+    return [make() for make, columns in ALL_COMPARISONS if all(prepared[c].notna().any() for c in columns)]

@@ -1,0 +1,187 @@
+"""Training the Splink model from the data, and the saved, versioned form it is reused in."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .backends import make_db_api
+from .comparisons import TF_COLUMNS, comparisons_for
+
+MODEL_FORMAT = "tellus-linkage-1"
+
+# Blocking rules that generate candidate pairs. Every block is small even at council scale (a date of birth, a
+# name, a name sound within a postcode, one street address, one email or phone), so pair counts grow roughly linearly
+# with the number of records rather than quadratically.
+PREDICTION_BLOCKING_RULES: list[tuple[str, ...]] = [
+    ("first_name", "last_name"),
+    ("dob",),
+    ("last_name_sx", "postcode"),
+    ("first_name_sx", "postcode"),
+    ("street", "house_number"),
+    ("street", "postcode"),
+    ("house_number", "postcode"),
+    ("last_name_sx", "house_number"),
+    ("first_name_canonical", "last_name_sx", "town"),
+    ("email",),
+    ("phone",),
+]
+
+# Records whose first and last names are swapped; an equi-join on crossed columns, so it stays cheap.
+SWAPPED_NAMES_RULE = "l.first_name = r.last_name AND l.last_name = r.first_name"
+
+# EM is run once per rule; each rule leaves its own columns untrained and trains the rest.
+TRAINING_BLOCKING_RULES: list[tuple[str, ...]] = [("dob",), ("first_name", "last_name")]
+
+# Pairs that agree on all of these are almost surely the same person: used with an assumed recall to estimate the
+# prior probability that two random records match.
+DETERMINISTIC_RULES: list[tuple[str, ...]] = [("first_name", "last_name", "dob"), ("email",), ("phone",)]
+DETERMINISTIC_RECALL = 0.7
+
+
+@dataclass
+class TrainedModel:
+    """A trained model: Splink's settings with m and u, the term frequencies it was trained with, and a version.
+
+    The version is a hash of everything that affects a score, so two identical models share a version."""
+
+    settings: dict[str, Any]
+    term_frequencies: dict[str, dict[str, float]]
+    version: str
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "format": MODEL_FORMAT,
+                "version": self.version,
+                "settings": self.settings,
+                "term_frequencies": self.term_frequencies,
+                "stats": self.stats,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> TrainedModel:
+        data = json.loads(text)
+        if data.get("format") != MODEL_FORMAT:
+            raise ValueError(f"Not a Tellus linkage model (format {data.get('format')!r})")
+        return cls(data["settings"], data["term_frequencies"], data["version"], data.get("stats", {}))
+
+    @property
+    def comparison_names(self) -> list[str]:
+        return [c["output_column_name"] for c in self.settings["comparisons"]]
+
+
+def model_version(settings: dict[str, Any], term_frequencies: dict[str, dict[str, float]]) -> str:
+    scored = {k: v for k, v in settings.items() if k not in {"linker_uid", "sql_dialect"}}
+    digest = hashlib.sha256(json.dumps([scored, term_frequencies], sort_keys=True).encode()).hexdigest()
+    return f"{MODEL_FORMAT}-{digest[:12]}"
+
+
+def term_frequencies(prepared: pd.DataFrame, columns: tuple[str, ...] = TF_COLUMNS) -> dict[str, dict[str, float]]:
+    """Share of non-missing values taken by each value, as Splink computes it."""
+    return {
+        c: {str(k): float(v) for k, v in prepared[c].dropna().value_counts(normalize=True).items()} for c in columns
+    }
+
+
+def register_term_frequencies(linker: Any, db_api: Any, tf: dict[str, dict[str, float]], prefix: str) -> None:
+    """Give Splink the model's frozen term-frequency lookups, so every run scores a pair the same way.
+
+    A value the model never saw has no frequency and gets no adjustment (its level's plain weight)."""
+    for column, lookup in tf.items():
+        table = pd.DataFrame({column: list(lookup.keys()), f"tf_{column}": list(lookup.values())})
+        registered = db_api.register(table, table_name=f"{prefix}_tf_{column}")
+        linker.table_management.register_term_frequency_lookup(registered, column)
+
+
+def _block_on(columns: tuple[str, ...]) -> Any:
+    from splink import block_on
+
+    return block_on(*columns)
+
+
+def base_settings(prepared: pd.DataFrame, *, link_type: str = "dedupe_only") -> dict[str, Any]:
+    present = [rule for rule in PREDICTION_BLOCKING_RULES if all(prepared[c].notna().any() for c in rule)]
+    settings: dict[str, Any] = {
+        "link_type": link_type,
+        "unique_id_column_name": "unique_id",
+        "comparisons": comparisons_for(prepared),
+        "blocking_rules_to_generate_predictions": [_block_on(rule) for rule in present] + [SWAPPED_NAMES_RULE],
+        "retain_intermediate_calculation_columns": True,
+        "retain_matching_columns": True,
+    }
+    if link_type != "dedupe_only":
+        settings["source_dataset_column_name"] = "source_system"
+    return settings
+
+
+def register_inputs(db_api: Any, frame: pd.DataFrame, link_type: str, prefix: str) -> list[Any]:
+    """Register a prepared frame with the backend: one table for dedupe, one per source system for linking."""
+    if link_type == "dedupe_only":
+        return [db_api.register(frame, table_name=f"{prefix}_all")]
+    return [
+        db_api.register(part.reset_index(drop=True), table_name=f"{prefix}_{i}")
+        for i, (_, part) in enumerate(sorted(frame.groupby("source_system"), key=lambda item: str(item[0])))
+    ]
+
+
+def _neutralise_unobserved_levels(settings: dict[str, Any]) -> dict[str, Any]:
+    """A level never seen in training (initials in data that has none) gets m = u: it counts neither for nor
+    against a match, rather than Splink's untrained defaults."""
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if not isinstance(m, float) or not isinstance(u, float):
+                value = u if isinstance(u, float) else m if isinstance(m, float) else 1e-6
+                level["m_probability"] = level["u_probability"] = value
+    return settings
+
+
+def train(
+    prepared: pd.DataFrame,
+    *,
+    backend: str = "duckdb",
+    seed: int = 42,
+    link_type: str = "dedupe_only",
+    max_pairs_for_u: float = 2e6,
+    postgres_url: str | None = None,
+) -> TrainedModel:
+    """Train a model from prepared records: u by random sampling, m by EM over blocking rules, TF on names."""
+    from splink import Linker, block_on
+
+    started = time.perf_counter()
+    tf = term_frequencies(prepared)
+    db_api = make_db_api(backend, postgres_url=postgres_url)
+    inputs = register_inputs(db_api, prepared, link_type, "train")
+    settings = base_settings(prepared, link_type=link_type)
+    linker = Linker(inputs if len(inputs) > 1 else inputs[0], settings, log_level=logging.WARNING)
+    register_term_frequencies(linker, db_api, tf, "train")
+
+    rules = [r for r in DETERMINISTIC_RULES if all(prepared[c].notna().any() for c in r)]
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on(*rule) for rule in rules], recall=DETERMINISTIC_RECALL
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_for_u, seed=seed)
+    for rule in TRAINING_BLOCKING_RULES:
+        if all(prepared[c].notna().any() for c in rule):
+            linker.training.estimate_parameters_using_expectation_maximisation(block_on(*rule))
+    trained = _neutralise_unobserved_levels(linker.misc.save_model_to_json(out_path=None, overwrite=True))
+    trained.pop("linker_uid", None)
+    stats = {
+        "records": len(prepared),
+        "backend": backend,
+        "seed": seed,
+        "link_type": link_type,
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+    return TrainedModel(trained, tf, model_version(trained, tf), stats)

@@ -1,0 +1,199 @@
+"""Scoring pairs of prepared records with a trained model, deciding what to do with them, and explaining why."""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import pandas as pd
+
+from .backends import make_db_api
+from .model import TrainedModel, register_inputs, register_term_frequencies
+
+DEFAULT_UPPER = 0.9
+DEFAULT_LOWER = 0.5
+
+
+def prior_match_weight(model: TrainedModel) -> float:
+    p = float(model.settings["probability_two_random_records_match"])
+    return math.log2(p / (1.0 - p))
+
+
+def level_labels(model: TrainedModel) -> dict[str, dict[int, str]]:
+    """Per comparison, the label of each gamma value (-1 is the 'missing' level, 0 the 'all other' level)."""
+    labels: dict[str, dict[int, str]] = {}
+    for comparison in model.settings["comparisons"]:
+        levels = comparison["comparison_levels"]
+        non_null = [level for level in levels if not level.get("is_null_level")]
+        mapping = {-1: "Missing on one record"}
+        for index, level in enumerate(non_null):
+            mapping[len(non_null) - 1 - index] = level.get("label_for_charts") or level["sql_condition"]
+        labels[comparison["output_column_name"]] = mapping
+    return labels
+
+
+def shape_predictions(raw: pd.DataFrame, model: TrainedModel) -> pd.DataFrame:
+    """Splink's output reduced to what Tellus keeps as evidence: per comparison the level (gamma), its label, its
+    match-weight contribution (term-frequency adjustment included) and the matching Bayes factor."""
+    out = pd.DataFrame(
+        {
+            "unique_id_l": raw["unique_id_l"].astype("int64"),
+            "unique_id_r": raw["unique_id_r"].astype("int64"),
+            "match_weight": raw["match_weight"].astype("float64"),
+            "match_probability": raw["match_probability"].astype("float64"),
+        }
+    )
+    labels = level_labels(model)
+    for name in model.comparison_names:
+        gamma = raw[f"gamma_{name}"].astype("int64")
+        weight = raw[f"mw_{name}"].astype("float64")
+        if f"mw_tf_adj_{name}" in raw.columns:
+            weight = weight + raw[f"mw_tf_adj_{name}"].astype("float64")
+        out[f"gamma_{name}"] = gamma.to_numpy()
+        out[f"label_{name}"] = gamma.map(labels[name]).to_numpy()
+        out[f"weight_{name}"] = weight.to_numpy()
+        out[f"bf_{name}"] = (2.0**weight).to_numpy()
+    # Low ids on the left, so a pair has one spelling whichever way it was found.
+    swap = out["unique_id_l"] > out["unique_id_r"]
+    out.loc[swap, ["unique_id_l", "unique_id_r"]] = out.loc[swap, ["unique_id_r", "unique_id_l"]].to_numpy()
+    return out.sort_values(["unique_id_l", "unique_id_r"]).reset_index(drop=True)
+
+
+def _linker(model: TrainedModel, db_api: Any, inputs: list[Any]) -> Any:
+    from splink import Linker
+
+    linker = Linker(inputs if len(inputs) > 1 else inputs[0], model.settings, log_level=logging.WARNING)
+    register_term_frequencies(linker, db_api, model.term_frequencies, "predict")
+    return linker
+
+
+def predict_pairs(
+    prepared: pd.DataFrame,
+    model: TrainedModel,
+    *,
+    threshold_probability: float = 0.01,
+    backend: str = "duckdb",
+    postgres_url: str | None = None,
+) -> pd.DataFrame:
+    """Score every blocked pair among the prepared records (a full batch run)."""
+    link_type = model.settings["link_type"]
+    db_api = make_db_api(backend, postgres_url=postgres_url)
+    inputs = register_inputs(db_api, prepared, link_type, "records")
+    linker = _linker(model, db_api, inputs)
+    raw = linker.inference.predict_within(
+        inputs if len(inputs) > 1 else inputs[0], threshold_match_probability=threshold_probability
+    ).as_pandas_dataframe()
+    return shape_predictions(raw, model)
+
+
+def predict_new(
+    new: pd.DataFrame,
+    existing: pd.DataFrame,
+    model: TrainedModel,
+    *,
+    threshold_probability: float = 0.01,
+    backend: str = "duckdb",
+    postgres_url: str | None = None,
+) -> pd.DataFrame:
+    """An incremental run: new or changed records against each other and against the existing ones; pairs among
+    existing records are not re-scored. A changed record belongs in new only (drop it from existing)."""
+    db_api = make_db_api(backend, postgres_url=postgres_url)
+    # Registered as single tables, so incremental scoring treats every source alike.
+    new_table = db_api.register(new, table_name="records_new")
+    existing_table = db_api.register(existing, table_name="records_existing")
+    linker = _linker(
+        model, db_api, [new_table, existing_table] if model.settings["link_type"] != "dedupe_only" else [new_table]
+    )
+    frames = [
+        linker.inference.predict_within(
+            new_table, link_type="dedupe_only", threshold_match_probability=threshold_probability
+        ).as_pandas_dataframe(),
+        linker.inference.predict_between(
+            new_table, existing_table, link_type="dedupe_only", threshold_match_probability=threshold_probability
+        ).as_pandas_dataframe(),
+    ]
+    raw = pd.concat([frame for frame in frames if len(frame)], ignore_index=True)
+    if raw.empty:
+        raw = frames[0]
+    return shape_predictions(raw, model)
+
+
+def first_names_clearly_differ(pairs: pd.DataFrame) -> pd.Series:
+    """Both first names present and in the 'all other' level: not equal, not a nickname, not similar, not swapped,
+    not an initial."""
+    if "gamma_first_name" not in pairs.columns:
+        return pd.Series(False, index=pairs.index)
+    return pairs["gamma_first_name"] == 0
+
+
+def classify(
+    pairs: pd.DataFrame,
+    *,
+    upper: float = DEFAULT_UPPER,
+    lower: float = DEFAULT_LOWER,
+    too_thin_ids: set[int] | frozenset[int] = frozenset(),
+    twins_guard: bool = True,
+) -> pd.DataFrame:
+    """Add decision ('link', 'review' or 'apart'), auto_link_allowed and reason.
+
+    Above upper links, between the thresholds goes to review, below stays apart; two overrides apply:
+    - twins: the same date of birth with clearly different first names is two people, however much else agrees
+      (same surname, same address), so it stays apart;
+    - a record too thin to link (see prepare.too_thin_to_link) is never linked by the machine, at best reviewed.
+    twins_guard=False turns the first override off, for data (such as FEBRL) where first names are replaced at random.
+    """
+    out = pairs.copy()
+    probability = out["match_probability"]
+    decision = pd.Series("apart", index=out.index, dtype=object)
+    decision[probability >= lower] = "review"
+    decision[probability >= upper] = "link"
+    reason = pd.Series("", index=out.index, dtype=object)
+    thin = out["unique_id_l"].isin(too_thin_ids) | out["unique_id_r"].isin(too_thin_ids)
+    demote = thin & (decision == "link")
+    decision[demote] = "review"
+    reason[demote] = "too little information on one record to link automatically"
+    twins = first_names_clearly_differ(out) & twins_guard
+    if "gamma_dob" in out.columns:
+        twins &= out["gamma_dob"] == out["gamma_dob"].max()
+        twins &= out["gamma_dob"] >= 1
+    twins &= decision != "apart"
+    decision[twins] = "apart"
+    reason[twins] = "same date of birth but different first names: treated as different people (twins)"
+    out["decision"] = decision
+    out["auto_link_allowed"] = decision == "link"
+    out["reason"] = reason
+    return out
+
+
+def explain(pair_row: pd.Series | dict[str, Any], model: TrainedModel) -> list[dict[str, Any]]:
+    """Why a pair scored as it did, one row per comparison plus the starting point, for a person page.
+
+    The weights add up to the pair's match weight; probability = 1 / (1 + 2 ** -match_weight)."""
+    row = dict(pair_row)
+    descriptions = {
+        c["output_column_name"]: c.get("comparison_description", c["output_column_name"])
+        for c in model.settings["comparisons"]
+    }
+    rows: list[dict[str, Any]] = [
+        {
+            "comparison": "prior",
+            "description": "Starting point: chance two random records are the same person",
+            "gamma": None,
+            "label": "",
+            "weight": prior_match_weight(model),
+            "bayes_factor": 2.0 ** prior_match_weight(model),
+        }
+    ]
+    for name in model.comparison_names:
+        rows.append(
+            {
+                "comparison": name,
+                "description": descriptions[name],
+                "gamma": int(row[f"gamma_{name}"]),
+                "label": row[f"label_{name}"],
+                "weight": float(row[f"weight_{name}"]),
+                "bayes_factor": float(row[f"bf_{name}"]),
+            }
+        )
+    return rows
