@@ -28,12 +28,33 @@ class PersonAuditLog:
         return self.page.paginator.count
 
 
+# Merges form short chains; the bound only guards against a cycle that the linkage services never make.
+MAX_MERGE_DEPTH = 50
+
+
+def people_merged_into(person_id: int) -> list[int]:
+    """The person and everyone whose merges lead to them, directly or through a later merge."""
+    found = [person_id]
+    frontier = [person_id]
+    for _depth in range(MAX_MERGE_DEPTH):
+        frontier = list(Person.objects.filter(merged_into__in=frontier).values_list("pk", flat=True))
+        frontier = [pk for pk in frontier if pk not in found]
+        if not frontier:
+            break
+        found.extend(frontier)
+    return found
+
+
 def audit_events_about_person(person_id: int) -> QuerySet[AuditEvent]:
-    """Every entry about a person: naming them as its subject, or about them or one of their source records."""
+    """Every entry about a person: naming them as its subject, or about them or one of their source records.
+
+    People merged into this person count as this person: what was seen of them before the merge is part of this
+    person's trail. Once a merge is undone, the absorbed person's entries are theirs alone again."""
+    people = people_merged_into(person_id)
     record_ids = SourceRecord.objects.filter(person_id=person_id).annotate(id_text=Cast("id", output_field=CharField()))
     return AuditEvent.objects.filter(
-        Q(subject_person_id=person_id)
-        | Q(object_type="people.person", object_id=str(person_id))
+        Q(subject_person_id__in=people)
+        | Q(object_type="people.person", object_id__in=[str(pk) for pk in people])
         | Q(object_type="people.sourcerecord", object_id__in=record_ids.values("id_text"))
     ).order_by("-occurred_at", "-id")
 
