@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tellus.linkage.models import CandidatePair
 from tellus.people.selectors import search_words
 
 from .context_processors import STAFF_PURPOSES
@@ -42,3 +44,58 @@ class PersonSearchForm(forms.Form):
 
 class PurposeForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Why are you using Tellus?"), choices=STAFF_PURPOSES, widget=forms.RadioSelect)
+
+
+class PairDecisionForm(forms.Form):
+    """A caseworker's verdict on a pair in the review queue: the button pressed, and an optional note."""
+
+    decision = forms.ChoiceField(
+        label=_("Are these two records the same person?"),
+        choices=[(status.value, status.label) for status in CandidatePair.STAFF_DECISIONS],
+        error_messages={
+            "required": _("Choose Confirm, Reject or Not sure."),
+            "invalid_choice": _("Choose Confirm, Reject or Not sure."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        help_text=_("Why you decided this, for whoever looks at this pair next. Do not copy personal details here."),
+        required=False,
+        max_length=2000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, is_open: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.is_open = is_open
+
+    def clean(self) -> dict[str, Any] | None:
+        if not self.is_open:
+            raise forms.ValidationError(
+                _("This pair has already been decided. Open the person's page to merge or split instead."),
+                code="decided",
+            )
+        return super().clean()
+
+
+class MergeChooseForm(forms.Form):
+    """Which person to merge into this one: by number, or found by a search."""
+
+    other = forms.IntegerField(
+        label=_("Number of the other person"),
+        help_text=_("Shown above the name on each person's page, for example “Person 1234”."),
+        required=False,
+        min_value=1,
+        error_messages={"invalid": _("Enter the number of the person, like 1234."), "min_value": _("Enter a number.")},
+    )
+    q = forms.CharField(
+        label=_("Or search by name, address or postcode"),
+        required=False,
+        max_length=200,
+        strip=True,
+    )
+
+
+class MergeConfirmForm(forms.Form):
+    other = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

@@ -5,21 +5,33 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tellus.people.models import Person
-from tellus.people.selectors import person_get_for_staff, person_search
+from tellus.linkage.models import CandidatePair, PersonMerge
+from tellus.linkage.selectors_staff import (
+    QUEUE_STATUSES,
+    merge_preview_for_staff,
+    next_pair_in_queue,
+    pair_get_for_review,
+    person_page_for_staff,
+    review_queue,
+)
+from tellus.linkage.services import LinkageError, pair_decide, person_merge_undo, persons_merge, record_split
+from tellus.people.models import Person, SourceRecord
+from tellus.people.selectors import person_search
 from tellus.privacy.models import Purpose
 from tellus.privacy.permissions import staff_permission_required
 from tellus.privacy.selectors import audit_events_for_person
 from tellus.privacy.services import Actor
 
 from .context_processors import PURPOSE_SESSION_KEY, current_purpose
-from .forms import PersonSearchForm, PurposeForm
+from .forms import MergeChooseForm, MergeConfirmForm, PairDecisionForm, PersonSearchForm, PurposeForm
 
 
 @require_GET
@@ -42,12 +54,12 @@ def search(request: HttpRequest) -> HttpResponse:
 @staff_permission_required("people.view_person")
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     try:
-        view = person_get_for_staff(
+        page = person_page_for_staff(
             actor=Actor.for_user(request.user), purpose=current_purpose(request), person_id=person_id
         )
     except Person.DoesNotExist:
         raise Http404(_("There is no person with that number.")) from None
-    return render(request, "console/person.html", {"view": view, "person": view.person})
+    return render(request, "console/person.html", {"page": page, "view": page.view, "person": page.person})
 
 
 @require_GET
@@ -81,3 +93,173 @@ def purpose(request: HttpRequest) -> HttpResponse:
     else:
         form = PurposeForm(initial={"purpose": current_purpose(request).value})
     return render(request, "console/purpose.html", {"form": form, "next": next_url})
+
+
+# The linkage review queue
+
+
+def _queue_status(value: str | None) -> CandidatePair.Status:
+    return CandidatePair.Status.NOT_SURE if value == CandidatePair.Status.NOT_SURE else CandidatePair.Status.REVIEW
+
+
+@require_GET
+@staff_permission_required("linkage.view_candidatepair", "linkage.change_candidatepair")
+def review_list(request: HttpRequest) -> HttpResponse:
+    queue = review_queue(
+        actor=Actor.for_user(request.user),
+        purpose=current_purpose(request),
+        status=_queue_status(request.GET.get("status")),
+        page=request.GET.get("page"),
+    )
+    return render(request, "console/review_queue.html", {"queue": queue})
+
+
+DECIDED = {
+    CandidatePair.Status.CONFIRMED: _lazy("Pair %(id)s confirmed: the two records are now one person."),
+    CandidatePair.Status.REJECTED: _lazy("Pair %(id)s rejected: linkage will keep these records apart."),
+    CandidatePair.Status.NOT_SURE: _lazy("Pair %(id)s marked not sure: it is kept under “Not sure” for later."),
+}
+
+
+@require_http_methods(["GET", "POST"])
+@staff_permission_required("linkage.view_candidatepair", "linkage.change_candidatepair")
+def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
+    """Two records side by side with the evidence, and the caseworker's decision on them."""
+    actor, purpose = Actor.for_user(request.user), current_purpose(request)
+    form = None
+    if request.method == "POST":
+        pair = get_object_or_404(CandidatePair.objects.only("id", "status"), pk=pair_id)
+        queue = _queue_status(pair.status)
+        form = PairDecisionForm(request.POST, is_open=pair.status in QUEUE_STATUSES)
+        if form.is_valid():
+            decision = CandidatePair.Status(form.cleaned_data["decision"])
+            try:
+                pair_decide(pair=pair, decision=decision, actor=actor, purpose=purpose, note=form.cleaned_data["note"])
+            except LinkageError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, DECIDED[decision] % {"id": pair.pk})
+                return _to_next_pair(request, queue=queue, after=pair)
+    try:
+        review = pair_get_for_review(actor=actor, purpose=purpose, pair_id=pair_id)
+    except CandidatePair.DoesNotExist:
+        raise Http404(_("There is no pair with that number.")) from None
+    form = form or PairDecisionForm(is_open=review.is_open)
+    return render(request, "console/review_pair.html", {"review": review, "form": form})
+
+
+def _to_next_pair(request: HttpRequest, *, queue: CandidatePair.Status, after: CandidatePair) -> HttpResponse:
+    next_id = next_pair_in_queue(status=queue, after=after)
+    if next_id is not None:
+        return HttpResponseRedirect(reverse("console:review_pair", args=[next_id]))
+    messages.info(request, _("There are no more pairs in this queue."))
+    query = "?status=not_sure" if queue == CandidatePair.Status.NOT_SURE else ""
+    return HttpResponseRedirect(reverse("console:review") + query)
+
+
+# Merging people, undoing merges, splitting records off
+
+
+@require_http_methods(["GET", "POST"])
+@staff_permission_required("people.view_person", "linkage.add_personmerge")
+def person_merge(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Choose another person (by number or by a search), see both side by side, and merge them into this one."""
+    if not Person.objects.filter(pk=person_id).exists():
+        raise Http404(_("There is no person with that number."))
+    actor, purpose = Actor.for_user(request.user), current_purpose(request)
+    choose = MergeChooseForm(request.GET or None)
+    other_id = None
+    if request.method == "POST":
+        confirm = MergeConfirmForm(request.POST)
+        if confirm.is_valid():
+            other_id = confirm.cleaned_data["other"]
+            choose = MergeChooseForm({"other": other_id})
+            choose.is_valid()
+            try:
+                merge = persons_merge(
+                    survivor=Person(pk=person_id),
+                    absorbed=Person(pk=other_id),
+                    actor=actor,
+                    purpose=purpose,
+                    reason=PersonMerge.Reason.STAFF,
+                )
+            except (LinkageError, Person.DoesNotExist) as error:
+                message = str(error) if isinstance(error, LinkageError) else _("There is no person with that number.")
+                choose.add_error("other", message)
+            else:
+                messages.success(
+                    request,
+                    _("Person %(other)s was merged into this person. You can undo this from the merge history.")
+                    % {"other": merge.absorbed_id},
+                )
+                return HttpResponseRedirect(reverse("console:person", args=[person_id]))
+    elif choose.is_valid():
+        other_id = choose.cleaned_data["other"]
+        if other_id == person_id:
+            choose.add_error("other", _("That is this person. Enter the number of the person to merge into them."))
+            other_id = None
+    return _merge_page(request, choose=choose, person_id=person_id, other_id=other_id, actor=actor)
+
+
+def _merge_page(
+    request: HttpRequest, *, choose: MergeChooseForm, person_id: int, other_id: int | None, actor: Actor
+) -> HttpResponse:
+    purpose = current_purpose(request)
+    try:
+        preview = merge_preview_for_staff(actor=actor, purpose=purpose, person_id=person_id, other_id=other_id)
+    except Person.DoesNotExist:
+        choose.add_error("other", _("There is no person with that number."))
+        preview = merge_preview_for_staff(actor=actor, purpose=purpose, person_id=person_id)
+    results = None
+    query = choose.cleaned_data.get("q", "") if choose.is_bound and not choose.errors else ""
+    if query and preview.other is None:
+        results = person_search(actor=actor, purpose=purpose, query=query, page=request.GET.get("page"))
+    return render(
+        request,
+        "console/person_merge.html",
+        {"preview": preview, "person": preview.person.person, "form": choose, "results": results},
+    )
+
+
+@require_POST
+@staff_permission_required("people.view_person", "linkage.add_recordsplit")
+def record_split_off(request: HttpRequest, person_id: int, record_id: int) -> HttpResponse:
+    record = get_object_or_404(
+        SourceRecord.objects.only("id", "person_id", "source_key"), pk=record_id, person_id=person_id
+    )
+    try:
+        split = record_split(record=record, actor=Actor.for_user(request.user), purpose=current_purpose(request))
+    except LinkageError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            format_html(
+                _('Record {key} was split off. It now belongs to <a class="link" href="{url}">person {number}</a>.'),
+                key=record.source_key,
+                url=reverse("console:person", args=[split.to_person_id]),
+                number=split.to_person_id,
+            ),
+        )
+    return HttpResponseRedirect(reverse("console:person", args=[person_id]))
+
+
+@require_POST
+@staff_permission_required("people.view_person", "linkage.change_personmerge")
+def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
+    merge = get_object_or_404(PersonMerge, pk=merge_id)
+    back = merge.survivor_id if request.POST.get("from") != str(merge.absorbed_id) else merge.absorbed_id
+    try:
+        person_merge_undo(merge=merge, actor=Actor.for_user(request.user), purpose=current_purpose(request))
+    except LinkageError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _(
+                "Merge %(id)s undone: people %(survivor)s and %(absorbed)s are separate again, "
+                "and linkage will keep them apart."
+            )
+            % {"id": merge.pk, "survivor": merge.survivor_id, "absorbed": merge.absorbed_id},
+        )
+    return HttpResponseRedirect(reverse("console:person", args=[back]))

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 from typing import Any
 
 from django import template
 from django.core.paginator import Page
 from django.forms import BoundField
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from tellus.privacy.models import AuditEvent
@@ -37,9 +40,30 @@ def elided_pages(page: Page[Any]) -> list[int | str]:
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
 
 
+@register.filter
+def percent(value: Any) -> str:
+    """A probability as a percentage, like 97.5%; a missing one as "Not recorded"."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(_("Not recorded"))
+    if not math.isfinite(number):
+        return str(_("Not recorded"))
+    return f"{number * 100:.1f}%"
+
+
+@register.filter
+def date_or_text(value: Any) -> str:
+    """A field of a source record for display: dates the way the rest of the console writes them."""
+    if isinstance(value, dt.date):
+        return date_format(value, "j F Y")
+    return str(value)
+
+
 OBJECT_LABELS = {
     "people.person": _("Person"),
     "people.sourcerecord": _("Source record"),
+    "linkage.candidatepair": _("Pair of records"),
     AUDIT_LOG_OBJECT_TYPE: _("Audit log"),
 }
 
