@@ -186,3 +186,103 @@ def test_an_outsider_is_told_they_have_no_permission_in_an_accessible_page(page,
     assert page.get_by_role("heading", level=1, name="You do not have permission to see this page").is_visible()
     assert page.get_by_role("button", name="Sign out").is_visible()
     assert_no_axe_violations(page, "the permission denied page")
+
+
+@pytest.fixture
+def pairs() -> Any:
+    """Two pairs waiting for review, and a person whose records the model linked, with its evidence."""
+    from tellus.linkage.models import CandidatePair
+
+    comparisons = [
+        {"comparison": "First name", "level": "Exact match", "bayes_factor": 12.3, "weight": 3.62},
+        {"comparison": "Date of birth", "level": "Exact match", "bayes_factor": 64.0, "weight": 6.0},
+        {"comparison": "Postcode", "level": "All other comparisons", "bayes_factor": 0.25, "weight": -2.0},
+    ]
+    rates = SourceSystemFactory(name="rates", title="Council tax")
+    library = SourceSystemFactory(name="library", title="Libraries")
+    made = []
+    for n, probability in enumerate((0.9, 0.7)):
+        left = SourceRecordFactory(
+            person=PersonFactory(display_name=f"Ann Lee{n}"), source_system=rates, first_name="Ann", postcode="TL1 1AA"
+        )
+        right = SourceRecordFactory(
+            person=PersonFactory(display_name=f"Annie Lee{n}"),
+            source_system=library,
+            first_name="Annie",
+            postcode="TL9 9ZZ",
+        )
+        made.append(
+            CandidatePair.objects.create(
+                record_l=left,
+                record_r=right,
+                status=CandidatePair.Status.REVIEW,
+                match_probability=probability,
+                match_weight=2.5,
+                comparisons=comparisons,
+            )
+        )
+    linked = PersonFactory(display_name="Bea Linked")
+    first = SourceRecordFactory(person=linked, source_system=rates, first_name="Bea")
+    second = SourceRecordFactory(person=linked, source_system=library, first_name="Bea")
+    CandidatePair.objects.create(
+        record_l=first,
+        record_r=second,
+        status=CandidatePair.Status.AUTO_LINKED,
+        match_probability=0.999,
+        match_weight=10.0,
+        comparisons=comparisons,
+    )
+    return {"pairs": made, "linked": linked}
+
+
+def test_a_caseworker_works_the_review_queue_by_keyboard_with_no_accessibility_violations(
+    page, live_server, caseworker, pairs
+):
+    from tellus.linkage.models import CandidatePair
+
+    first, second = pairs["pairs"]
+    sign_in(page, live_server.url, caseworker.username)
+    page.get_by_role("link", name="Review queue").click()
+    page.wait_for_url(f"{live_server.url}/console/review/")
+    assert page.get_by_role("heading", level=2, name="2 pairs waiting for review").is_visible()
+    assert_no_axe_violations(page, "the review queue")
+
+    page.get_by_role("link", name=f"Review pair {first.pk}").click()
+    page.wait_for_url(f"**/console/review/{first.pk}/")
+    assert page.get_by_role("heading", level=1, name="Are these two records the same person?").is_visible()
+    assert page.get_by_role("cell", name="Different").first.is_visible()
+    assert_no_axe_violations(page, "a pair in the review queue")
+
+    page.get_by_label("Note (optional)").focus()
+    page.keyboard.type("Same date of birth, moved house")
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Confirm: same person"
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Reject: different people"
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/console/review/{second.pk}/")
+    assert page.get_by_text(f"Pair {first.pk} rejected").is_visible()
+    first.refresh_from_db()
+    assert first.status == CandidatePair.Status.REJECTED
+    assert first.decision_note == "Same date of birth, moved house"
+    assert_no_axe_violations(page, "the next pair, after a decision")
+
+    page.goto(f"{live_server.url}/console/review/?status=not_sure")
+    assert page.get_by_text("No pairs are marked not sure.").is_visible()
+    assert_no_axe_violations(page, "the empty not-sure queue")
+
+    page.goto(f"{live_server.url}/console/people/{pairs['linked'].pk}/")
+    assert page.get_by_role("heading", level=2, name="Why these records are one person").is_visible()
+    assert page.get_by_role("table", name="Evidence that records").is_visible()
+    assert page.get_by_role("button", name="Split this record off").first.is_visible()
+    assert_no_axe_violations(page, "a person page with evidence")
+
+    page.get_by_role("link", name="Merge with another person").click()
+    page.get_by_label("Number of the other person").fill(str(second.record_l.person_id))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/merge/?other=*")
+    assert_no_axe_violations(page, "the merge page showing both people")
+    page.get_by_role("button", name=f"Merge person {second.record_l.person_id} into Bea Linked").click()
+    page.wait_for_url(f"**/console/people/{pairs['linked'].pk}/")
+    assert page.get_by_role("heading", level=2, name="Merge history").is_visible()
+    assert_no_axe_violations(page, "a person page with a merge history")
