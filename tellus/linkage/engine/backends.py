@@ -52,6 +52,22 @@ $$ LANGUAGE plpgsql IMMUTABLE;
 """
 
 
+def _postgres_api_class() -> Any:
+    from splink.internals.postgres.database_api import PostgresAPI
+
+    class OfflinePostgresAPI(PostgresAPI):  # type: ignore[misc,valid-type]
+        """Splink's PostgresAPI loads tables through DuckDB's postgres extension, which it downloads on first use;
+        servers without internet access fail there, so tables are written with pandas instead."""
+
+        def _table_registration(self, input: Any, table_name: str) -> None:
+            import pandas as pd
+
+            frame = input if isinstance(input, pd.DataFrame) else pd.DataFrame(input)
+            frame.to_sql(table_name, con=self._engine, index=False, if_exists="replace", schema=self._db_schema)
+
+    return OfflinePostgresAPI
+
+
 def make_db_api(backend: str = "duckdb", *, postgres_url: str | None = None) -> Any:
     """A fresh Splink database API: 'duckdb' (in memory) or 'postgres' (schema 'splink' in postgres_url)."""
     if backend == "duckdb":
@@ -59,11 +75,10 @@ def make_db_api(backend: str = "duckdb", *, postgres_url: str | None = None) -> 
 
         return DuckDBAPI()
     if backend == "postgres":
-        from splink.internals.postgres.database_api import PostgresAPI
         from sqlalchemy import create_engine
 
         engine = create_engine(postgres_url or DEFAULT_POSTGRES_URL)
-        db_api = PostgresAPI(engine)
+        db_api = _postgres_api_class()(engine)
         db_api._execute_sql_against_backend(_PG_JARO_WINKLER)
         return db_api
     raise ValueError(f"Unknown linkage backend {backend!r}; expected 'duckdb' or 'postgres'")

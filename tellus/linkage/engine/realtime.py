@@ -70,7 +70,8 @@ def _compile(model: TrainedModel) -> _Compiled:
         cases.append(f"CASE {' '.join(whens)} ELSE 0 END AS gamma_{name}")
         weights.append(table)
         tfs.append(tf_info)
-    sql = f"SELECT c.unique_id_r, {', '.join(cases)} FROM query AS q, candidates AS c"
+    # The conditions come from the model's own settings, never from the query's values (those are bound as tables).
+    sql = f"SELECT c.unique_id_r, {', '.join(cases)} FROM query AS q, candidates AS c"  # noqa: S608
     compiled = _Compiled(sql, model.comparison_names, weights, tfs, level_labels(model), prior_match_weight(model))
     _compiled[model.version] = compiled
     return compiled

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from tellus.linkage.engine import classify, cluster, prepare, score_query, too_thin_to_link
+
+from .engine_fixtures import DOB, febrl1_model, frame, record
+
+HOME = "12 Acacia Avenue, Kingsford, Sydney"
+
+
+def _score(query: dict, candidate: dict) -> pd.Series:
+    scored = score_query(query, prepare(frame(candidate)), febrl1_model())
+    return classify(scored.rename(columns={"unique_id": "unique_id_r"}).assign(unique_id_l=0)).iloc[0]
+
+
+def test_twins_at_one_address_with_the_same_surname_and_birthday_stay_apart():
+    anna = record(1, first_name="Anna", last_name="Kowalski", date_of_birth=DOB, address=HOME, postcode="2032")
+    query = {"first_name": "Maria", "last_name": "Kowalski", "date_of_birth": DOB, "address": HOME, "postcode": "2032"}
+    result = _score(query, anna)
+    assert result["decision"] == "apart"
+    assert "twins" in result["reason"]
+
+
+def test_a_nickname_counts_as_the_same_first_name():
+    william = record(1, first_name="William", last_name="Hughes", date_of_birth=DOB, address=HOME, postcode="2032")
+    query = {"first_name": "Bill", "last_name": "Hughes", "date_of_birth": DOB, "address": HOME, "postcode": "2032"}
+    result = _score(query, william)
+    assert result["label_first_name"].startswith("Nickname")
+    assert result["decision"] == "link"
+
+
+def test_a_surname_change_on_marriage_still_reaches_review_or_link():
+    before = record(1, first_name="Margaret", last_name="Evans", date_of_birth=DOB, address=HOME, postcode="2032")
+    query = {"first_name": "Margaret", "last_name": "Price", "date_of_birth": DOB, "address": HOME, "postcode": "2032"}
+    assert _score(query, before)["decision"] in {"review", "link"}
+
+
+def test_people_who_share_a_shelter_address_are_not_matched_on_it():
+    shelter = "1 Harbour Road, Kingsford, Sydney"
+    resident = record(1, first_name="Tom", address=shelter, postcode="2032", address_is_evidence=False)
+    prepared = prepare(frame(resident))
+    scored = score_query({"first_name": "Tom", "address": shelter, "postcode": "2032"}, prepared, febrl1_model())
+    assert scored.loc[0, "label_street_address"] == "Missing on one record"
+    assert scored.loc[0, "weight_postcode"] == 0.0
+    assert (
+        classify(scored.rename(columns={"unique_id": "unique_id_r"}).assign(unique_id_l=0)).iloc[0]["decision"]
+        == "apart"
+    )
+
+
+def test_a_record_with_only_a_first_name_is_never_linked_automatically():
+    prepared = prepare(
+        frame(
+            record(1, first_name="Sam", last_name="Jones", date_of_birth=DOB, address=HOME),
+            record(2, first_name="Sam"),
+        )
+    )
+    thin = set(prepared.loc[too_thin_to_link(prepared), "unique_id"])
+    assert thin == {2}
+    pairs = pd.DataFrame({"unique_id_l": [1], "unique_id_r": [2], "match_probability": [0.999]})
+    decided = classify(pairs, too_thin_ids=thin)
+    assert decided.loc[0, "decision"] == "review"
+    clusters, _ = cluster(decided, [1, 2], upper=0.9, exclude_from_auto_link=thin)
+    assert clusters["cluster_id"].nunique() == 2

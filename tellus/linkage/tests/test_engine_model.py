@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from tellus.linkage.engine import TrainedModel, explain, predict_new, predict_pairs, score_query, train
+
+from .engine_fixtures import febrl1_model, febrl1_prepared, febrl1_records
+
+
+def test_training_is_deterministic_for_a_seed():
+    prepared = febrl1_prepared()
+    first = train(prepared, seed=7)
+    assert first.version == febrl1_model().version
+    assert first.settings["comparisons"] == febrl1_model().settings["comparisons"]
+
+
+def test_a_saved_model_reloads_with_the_same_version_and_scores():
+    model = febrl1_model()
+    reloaded = TrainedModel.from_json(model.to_json())
+    assert reloaded.version == model.version
+    prepared = febrl1_prepared().head(300)
+    pd.testing.assert_frame_equal(predict_pairs(prepared, model), predict_pairs(prepared, reloaded))
+
+
+def test_every_pair_keeps_its_evidence_and_the_explanation_adds_up_to_the_match_weight():
+    model = febrl1_model()
+    pairs = predict_pairs(febrl1_prepared(), model, threshold_probability=0.5)
+    assert len(pairs) > 400
+    for _, row in pairs.head(50).iterrows():
+        rows = explain(row, model)
+        assert math.isclose(sum(r["weight"] for r in rows), row["match_weight"], abs_tol=1e-9)
+        assert math.isclose(1 / (1 + 2 ** -row["match_weight"]), row["match_probability"], rel_tol=1e-9)
+        assert all(r["label"] for r in rows[1:])
+
+
+def test_score_query_agrees_with_splink_predict_on_the_same_pairs():
+    model = febrl1_model()
+    prepared = febrl1_prepared()
+    pairs = predict_pairs(prepared, model, threshold_probability=0.0)
+    raw = febrl1_records().set_index("unique_id")
+    fields = ["first_name", "last_name", "date_of_birth", "address", "postcode"]
+    checked = 0
+    for left_id, group in pairs.groupby("unique_id_l"):
+        query = {field: raw.loc[left_id, field] for field in fields}
+        candidates = prepared[prepared["unique_id"].isin(group["unique_id_r"])]
+        scored = score_query(query, candidates, model).set_index("unique_id").loc[group["unique_id_r"]]
+        np.testing.assert_allclose(scored["match_weight"].to_numpy(), group["match_weight"].to_numpy(), atol=1e-9)
+        for name in model.comparison_names:
+            assert list(scored[f"gamma_{name}"]) == list(group[f"gamma_{name}"])
+        checked += len(group)
+        if checked > 300:
+            break
+    assert checked > 300
+
+
+def test_an_incremental_run_scores_new_records_against_each_other_and_the_rest_only():
+    model = febrl1_model()
+    prepared = febrl1_prepared()
+    existing, new = prepared.iloc[:800], prepared.iloc[800:]
+    full = predict_pairs(prepared, model)
+    incremental = predict_new(new, existing, model)
+    new_ids = set(new["unique_id"])
+    expected = full[full["unique_id_l"].isin(new_ids) | full["unique_id_r"].isin(new_ids)].reset_index(drop=True)
+    assert not incremental.empty
+    pd.testing.assert_frame_equal(incremental, expected, check_exact=False, atol=1e-9)
