@@ -149,7 +149,7 @@ def _create_people(new_people: list[tuple[Person, list[SourceRecord]]], *, actor
             occupancy = _occupancy(record, person)
             if occupancy:
                 occupancies.append(occupancy)
-    SourceRecord.objects.bulk_update(records, ["person"], batch_size=1000)
+    _set_person_ids(records)
     Occupancy.objects.bulk_create(occupancies, batch_size=1000)
     audit_events_record(actor=actor, purpose=Purpose.DATA_IMPORT, entries=entries)
     stats.people_created += len(created)
@@ -175,12 +175,22 @@ def _assign(pairs: list[tuple[SourceRecord, Person]], *, actor: Actor, stats: Ap
         occupancy = _occupancy(record, person)
         if occupancy:
             occupancies.append(occupancy)
-    SourceRecord.objects.bulk_update([r for r, _ in pairs], ["person"], batch_size=1000)
+    _set_person_ids([r for r, _ in pairs])
     Occupancy.objects.bulk_create(occupancies)
     for person in {p.pk: p for _, p in pairs}.values():
         person_refresh_summary(person)
     audit_events_record(actor=actor, purpose=Purpose.DATA_IMPORT, entries=entries)
     stats.records_assigned += len(pairs)
+
+
+def _set_person_ids(records: list[SourceRecord]) -> None:
+    """One small UPDATE per person: far quicker than bulk_update's CASE expression on SQLite."""
+    by_person: dict[int, list[int]] = {}
+    for record in records:
+        assert record.person_id is not None
+        by_person.setdefault(record.person_id, []).append(record.pk)
+    for person_id, ids in by_person.items():
+        SourceRecord.objects.filter(pk__in=ids).update(person_id=person_id)
 
 
 def _kept_apart(first: Person, second: Person, cannot_link: set[tuple[int, int]]) -> bool:

@@ -108,7 +108,8 @@ def _persons_create_chunk(*, actor: Actor, chunk_size: int) -> int:
                     source_record=record,
                 )
             )
-    SourceRecord.objects.bulk_update(records, ["person"], batch_size=500)
+    for record in records:  # one small UPDATE each: far quicker than bulk_update's CASE on SQLite
+        SourceRecord.objects.filter(pk=record.pk).update(person_id=record.person_id)
     Occupancy.objects.bulk_create(occupancies)
     audit_events_record(actor=actor, purpose=Purpose.DATA_IMPORT, entries=entries)
     return len(records)
