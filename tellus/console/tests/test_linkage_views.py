@@ -670,3 +670,15 @@ def test_the_review_queue_is_in_the_caseworkers_navigation(client, caseworker):
     html = signed_in(client, caseworker).get(reverse("console:search")).content.decode()
 
     assert '<a href="/console/review/" class="header__link">Review queue</a>' in html
+
+
+def test_the_merge_page_takes_a_fixed_number_of_queries(client, caseworker, django_assert_max_num_queries):
+    ann = person_with_records("Ann Lee", 5)
+    annie = person_with_records("Annie Lee", 5)
+    client = signed_in(client, caseworker)
+
+    # session, user, two permission reads, the exists check, then per person: read, records, audit, savepoints
+    with django_assert_max_num_queries(17):
+        response = client.get(reverse("console:person_merge", args=[ann.pk]), {"other": annie.pk})
+
+    assert response.content.decode().count('class="compare__record"') == 10
