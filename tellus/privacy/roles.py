@@ -53,6 +53,33 @@ CAPABILITIES: tuple[Capability, ...] = (
     ),
     Capability("view_imports", "See the history of extract imports", ("people.view_importrun",)),
     Capability(
+        "see_capacities",
+        "See in which capacities the council deals with a person, with the evidence (audited)",
+        ("capacities.view_personcapacity",),
+    ),
+    Capability(
+        "read_catalogue",
+        "Read the service catalogue, customer lists, community considerations and rights texts",
+        (
+            "catalogue.view_service",
+            "catalogue.view_serviceattribute",
+            "catalogue.view_customergroup",
+            "catalogue.view_communityconsideration",
+            "catalogue.view_customerlistworksheet",
+            "capacities.view_rightsandresponsibilities",
+        ),
+    ),
+    Capability(
+        "build_customer_lists",
+        "Build a service's customer list with Simons' questions: add, change and remove groups and segments",
+        (
+            "catalogue.change_customerlistworksheet",
+            "catalogue.add_customergroup",
+            "catalogue.change_customergroup",
+            "catalogue.delete_customergroup",
+        ),
+    ),
+    Capability(
         "manage_staff",
         "Add staff accounts and assign roles in admin",
         ("privacy.view_user", "privacy.add_user", "privacy.change_user", "auth.view_group"),
@@ -68,11 +95,11 @@ ADMINISTRATOR = "Administrator"
 
 # Role -> capability keys. Analysts work on aggregates and never open an individual's record.
 ROLES: dict[str, tuple[str, ...]] = {
-    FRONT_LINE_OFFICER: ("find_people",),
-    CASEWORKER: ("find_people", "review_links", "merge_people"),
-    SERVICE_MANAGER: ("find_people", "view_imports"),
-    ANALYST: ("view_imports",),
-    PRIVACY_OFFICER: ("find_people", "view_audit", "view_imports"),
+    FRONT_LINE_OFFICER: ("find_people", "see_capacities", "read_catalogue"),
+    CASEWORKER: ("find_people", "review_links", "merge_people", "see_capacities", "read_catalogue"),
+    SERVICE_MANAGER: ("find_people", "view_imports", "see_capacities", "read_catalogue", "build_customer_lists"),
+    ANALYST: ("view_imports", "read_catalogue"),
+    PRIVACY_OFFICER: ("find_people", "view_audit", "view_imports", "see_capacities", "read_catalogue"),
     ADMINISTRATOR: ("manage_sources", "view_imports", "manage_staff"),
 }
 

@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "tellus.privacy",
     "tellus.people",
     "tellus.linkage",
+    "tellus.capacities",
+    "tellus.catalogue",
     "tellus.console",
     "tellus.demo",
 ]
