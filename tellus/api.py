@@ -10,6 +10,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import SessionAuth
 
+from tellus.capacities.api import router as capacities_router
+from tellus.catalogue.api import router as catalogue_router
 from tellus.linkage.services import LinkageError
 
 api = NinjaAPI(
@@ -22,6 +24,8 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=SessionAuth(csrf=True),
 )
+api.add_router("/services", catalogue_router)
+api.add_router("/people", capacities_router)
 
 
 def _error(request: HttpRequest, status: int, detail: object) -> HttpResponse:

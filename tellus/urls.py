@@ -13,6 +13,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("console/", include("tellus.console.urls")),
+    path("catalogue/", include("tellus.catalogue.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
