@@ -71,7 +71,9 @@ def _apply_chunk(
         to_assign.extend((r, survivor) for r in members if r.person_id is None)
         for other_id in people:
             if other_id != survivor_id:
-                to_merge.append((survivor, next(r.person for r in members if r.person_id == other_id)))  # type: ignore[misc]
+                other = next(r.person for r in members if r.person_id == other_id)
+                assert other is not None
+                to_merge.append((survivor, other))
     _create_people(new_people, actor=actor, stats=stats)
     _assign(to_assign, actor=actor, stats=stats)
     for survivor, absorbed in to_merge:

@@ -79,7 +79,7 @@ def persons_merge(
     moved: dict[str, list[int]] = {}
     entries: list[AuditEntry] = []
     for model, field in person_references():
-        rows = model.objects.filter(**{field: absorbed})
+        rows = model._default_manager.filter(**{field: absorbed})
         ids = list(rows.values_list("pk", flat=True))
         if not ids:
             continue
@@ -146,7 +146,7 @@ def person_merge_undo(*, merge: PersonMerge, actor: Actor, purpose: Purpose | st
     for label, ids in merge.moved.items():
         model, field = fields[label]
         # Rows that have moved on since (split off, re-merged) stay where staff put them.
-        rows = model.objects.filter(pk__in=ids, **{field: survivor})
+        rows = model._default_manager.filter(pk__in=ids, **{field: survivor})
         back = list(rows.values_list("pk", flat=True))
         rows.update(**{field: absorbed})
         entries.extend(
