@@ -266,7 +266,14 @@ def catalogue_load(*, path: Path | str, actor: Actor) -> LoadSummary:
         _upsert_groups(service, item.get("customer_group", []), summary)
         _upsert_considerations(service, item.get("community_consideration", []), summary)
         _upsert_rights(service, item.get("rights", []), summary)
-    entries.append(AuditEntry(AuditAction.UPDATE, "catalogue.catalogue", str(path), context={"services": len(codes)}))
+    entries.append(
+        AuditEntry(
+            AuditAction.UPDATE,
+            "catalogue.catalogue",
+            Path(path).name[:64],
+            context={"path": str(path), "services": len(codes)},
+        )
+    )
     audit_events_record(actor=actor, purpose=Purpose.SERVICE_MANAGEMENT, entries=entries)
     return summary
 
