@@ -80,6 +80,14 @@ CAPABILITIES: tuple[Capability, ...] = (
         ),
     ),
     Capability(
+        "log_contacts",
+        "Log contacts in the person's words, and open, change and hand off their needs (audited)",
+        ("demand.view_contact", "demand.add_contact", "demand.view_need", "demand.add_need", "demand.change_need"),
+    ),
+    Capability(
+        "read_demand", "Read people's contacts and needs (audited)", ("demand.view_contact", "demand.view_need")
+    ),
+    Capability(
         "manage_staff",
         "Add staff accounts and assign roles in admin",
         ("privacy.view_user", "privacy.add_user", "privacy.change_user", "auth.view_group"),
@@ -95,9 +103,16 @@ ADMINISTRATOR = "Administrator"
 
 # Role -> capability keys. Analysts work on aggregates and never open an individual's record.
 ROLES: dict[str, tuple[str, ...]] = {
-    FRONT_LINE_OFFICER: ("find_people", "see_capacities", "read_catalogue"),
-    CASEWORKER: ("find_people", "review_links", "merge_people", "see_capacities", "read_catalogue"),
-    SERVICE_MANAGER: ("find_people", "view_imports", "see_capacities", "read_catalogue", "build_customer_lists"),
+    FRONT_LINE_OFFICER: ("find_people", "see_capacities", "read_catalogue", "log_contacts"),
+    CASEWORKER: ("find_people", "review_links", "merge_people", "see_capacities", "read_catalogue", "log_contacts"),
+    SERVICE_MANAGER: (
+        "find_people",
+        "view_imports",
+        "see_capacities",
+        "read_catalogue",
+        "build_customer_lists",
+        "read_demand",
+    ),
     ANALYST: ("view_imports", "read_catalogue"),
     PRIVACY_OFFICER: ("find_people", "view_audit", "view_imports", "see_capacities", "read_catalogue"),
     ADMINISTRATOR: ("manage_sources", "view_imports", "manage_staff"),

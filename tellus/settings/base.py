@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "tellus.linkage",
     "tellus.capacities",
     "tellus.catalogue",
+    "tellus.demand",
     "tellus.console",
     "tellus.demo",
 ]
