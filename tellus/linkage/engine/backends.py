@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/tellus_linkage"
@@ -55,7 +56,7 @@ $$ LANGUAGE plpgsql IMMUTABLE;
 def _postgres_api_class() -> Any:
     from splink.internals.postgres.database_api import PostgresAPI
 
-    class OfflinePostgresAPI(PostgresAPI):  # type: ignore[misc,valid-type]
+    class OfflinePostgresAPI(PostgresAPI):
         """Splink's PostgresAPI loads tables through DuckDB's postgres extension, which it downloads on first use;
         servers without internet access fail there, so tables are written with pandas instead."""
 
@@ -64,6 +65,14 @@ def _postgres_api_class() -> Any:
 
             frame = input if isinstance(input, pd.DataFrame) else pd.DataFrame(input)
             frame.to_sql(table_name, con=self._engine, index=False, if_exists="replace", schema=self._db_schema)
+
+        def table_exists_in_database(self, table_name: str) -> bool:
+            # Splink looks in every schema; a run only cares about its own.
+            from sqlalchemy import text
+
+            sql = text("SELECT 1 FROM information_schema.tables WHERE table_schema = :schema AND table_name = :name")
+            with self._engine.connect() as connection:
+                return connection.execute(sql, {"schema": self._db_schema, "name": table_name}).first() is not None
 
     return OfflinePostgresAPI
 
@@ -75,10 +84,22 @@ def make_db_api(backend: str = "duckdb", *, postgres_url: str | None = None) -> 
 
         return DuckDBAPI()
     if backend == "postgres":
-        from sqlalchemy import create_engine
+        from sqlalchemy import create_engine, text
 
         engine = create_engine(postgres_url or DEFAULT_POSTGRES_URL)
-        db_api = _postgres_api_class()(engine)
+        # levenshtein lives in public, not in a run's schema, so dropping one run's schema never takes it from another.
+        with engine.begin() as connection:
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS fuzzystrmatch SCHEMA public"))
+        # A schema of its own per run, so concurrent runs never meet and release_db_api can drop it whole.
+        db_api = _postgres_api_class()(engine, schema=f"splink_{secrets.token_hex(6)}")
         db_api._execute_sql_against_backend(_PG_JARO_WINKLER)
         return db_api
     raise ValueError(f"Unknown linkage backend {backend!r}; expected 'duckdb' or 'postgres'")
+
+
+def release_db_api(db_api: Any) -> None:
+    """Drop what a run left in the backend: the PostgreSQL schema (DuckDB's in-memory database just goes away)."""
+    schema = getattr(db_api, "_db_schema", "")
+    if schema.startswith("splink_") and hasattr(db_api, "_engine"):
+        db_api._execute_sql_against_backend(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        db_api._engine.dispose()

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from .backends import make_db_api
+from .backends import make_db_api, release_db_api
 from .comparisons import TF_COLUMNS, comparisons_for
 
 MODEL_FORMAT = "tellus-linkage-1"
@@ -162,21 +162,24 @@ def train(
     started = time.perf_counter()
     tf = term_frequencies(prepared)
     db_api = make_db_api(backend, postgres_url=postgres_url)
-    inputs = register_inputs(db_api, prepared, link_type, "train")
-    settings = base_settings(prepared, link_type=link_type)
-    linker = Linker(inputs if len(inputs) > 1 else inputs[0], settings, log_level=logging.WARNING)
-    register_term_frequencies(linker, db_api, tf, "train")
+    try:
+        inputs = register_inputs(db_api, prepared, link_type, "train")
+        settings = base_settings(prepared, link_type=link_type)
+        linker = Linker(inputs if len(inputs) > 1 else inputs[0], settings, log_level=logging.WARNING)
+        register_term_frequencies(linker, db_api, tf, "train")
 
-    rules = [r for r in DETERMINISTIC_RULES if all(prepared[c].notna().any() for c in r)]
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on(*rule) for rule in rules], recall=DETERMINISTIC_RECALL
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_for_u, seed=seed)
-    for rule in TRAINING_BLOCKING_RULES:
-        if all(prepared[c].notna().any() for c in rule):
-            linker.training.estimate_parameters_using_expectation_maximisation(block_on(*rule))
-    trained = _neutralise_unobserved_levels(linker.misc.save_model_to_json(out_path=None, overwrite=True))
-    trained.pop("linker_uid", None)
+        rules = [r for r in DETERMINISTIC_RULES if all(prepared[c].notna().any() for c in r)]
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on(*rule) for rule in rules], recall=DETERMINISTIC_RECALL
+        )
+        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_for_u, seed=seed)
+        for rule in TRAINING_BLOCKING_RULES:
+            if all(prepared[c].notna().any() for c in rule):
+                linker.training.estimate_parameters_using_expectation_maximisation(block_on(*rule))
+        trained = _neutralise_unobserved_levels(linker.misc.save_model_to_json(out_path=None, overwrite=True))
+        trained.pop("linker_uid", None)
+    finally:
+        release_db_api(db_api)
     stats = {
         "records": len(prepared),
         "backend": backend,

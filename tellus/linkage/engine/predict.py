@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from .backends import make_db_api
+from .backends import make_db_api, release_db_api
 from .model import TrainedModel, register_inputs, register_term_frequencies
 
 DEFAULT_UPPER = 0.9
@@ -79,11 +79,14 @@ def predict_pairs(
     """Score every blocked pair among the prepared records (a full batch run)."""
     link_type = model.settings["link_type"]
     db_api = make_db_api(backend, postgres_url=postgres_url)
-    inputs = register_inputs(db_api, prepared, link_type, "records")
-    linker = _linker(model, db_api, inputs)
-    raw = linker.inference.predict_within(
-        inputs if len(inputs) > 1 else inputs[0], threshold_match_probability=threshold_probability
-    ).as_pandas_dataframe()
+    try:
+        inputs = register_inputs(db_api, prepared, link_type, "records")
+        linker = _linker(model, db_api, inputs)
+        raw = linker.inference.predict_within(
+            inputs if len(inputs) > 1 else inputs[0], threshold_match_probability=threshold_probability
+        ).as_pandas_dataframe()
+    finally:
+        release_db_api(db_api)
     return shape_predictions(raw, model)
 
 
@@ -99,23 +102,21 @@ def predict_new(
     """An incremental run: new or changed records against each other and against the existing ones; pairs among
     existing records are not re-scored. A changed record belongs in new only (drop it from existing)."""
     db_api = make_db_api(backend, postgres_url=postgres_url)
-    # Registered as single tables, so incremental scoring treats every source alike.
-    new_table = db_api.register(new, table_name="records_new")
-    existing_table = db_api.register(existing, table_name="records_existing")
-    linker = _linker(
-        model, db_api, [new_table, existing_table] if model.settings["link_type"] != "dedupe_only" else [new_table]
-    )
-    frames = [
-        linker.inference.predict_within(
+    try:
+        # Registered as single tables, so incremental scoring treats every source alike.
+        new_table = db_api.register(new, table_name="records_new")
+        existing_table = db_api.register(existing, table_name="records_existing")
+        tables = [new_table, existing_table] if model.settings["link_type"] != "dedupe_only" else [new_table]
+        linker = _linker(model, db_api, tables)
+        within = linker.inference.predict_within(
             new_table, link_type="dedupe_only", threshold_match_probability=threshold_probability
-        ).as_pandas_dataframe(),
-        linker.inference.predict_between(
+        ).as_pandas_dataframe()
+        between = linker.inference.predict_between(
             new_table, existing_table, link_type="dedupe_only", threshold_match_probability=threshold_probability
-        ).as_pandas_dataframe(),
-    ]
-    raw = pd.concat([frame for frame in frames if len(frame)], ignore_index=True)
-    if raw.empty:
-        raw = frames[0]
+        ).as_pandas_dataframe()
+    finally:
+        release_db_api(db_api)
+    raw = pd.concat([within, between], ignore_index=True)
     return shape_predictions(raw, model)
 
 

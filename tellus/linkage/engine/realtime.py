@@ -16,10 +16,11 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .model import TrainedModel
 from .predict import level_labels, prior_match_weight
-from .prepare import PREPARED_COLUMNS, prepare
+from .prepare import PREPARED_COLUMNS, prepare, prepare_record
 
 M_U_CLAMP_MIN = 1e-300  # as in Splink's comparison_level.py
 _local = threading.local()
@@ -71,7 +72,7 @@ def _compile(model: TrainedModel) -> _Compiled:
         weights.append(table)
         tfs.append(tf_info)
     # The conditions come from the model's own settings, never from the query's values (those are bound as tables).
-    sql = f"SELECT c.unique_id_r, {', '.join(cases)} FROM query AS q, candidates AS c"  # noqa: S608
+    sql = f"SELECT {', '.join(cases)} FROM pairs ORDER BY row_r"  # noqa: S608
     compiled = _Compiled(sql, model.comparison_names, weights, tfs, level_labels(model), prior_match_weight(model))
     _compiled[model.version] = compiled
     return compiled
@@ -86,10 +87,6 @@ def _connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _tf_values(series: pd.Series, lookup: dict[str, float]) -> np.ndarray:
-    return series.map(lookup).to_numpy(dtype="float64", na_value=np.nan)
-
-
 def score_query(query: dict[str, Any], candidates: pd.DataFrame, model: TrainedModel) -> pd.DataFrame:
     """Score a query (any subset of first_name, last_name, date_of_birth, address, postcode, email, phone) against
     candidate records, raw (engine input columns) or already prepared.
@@ -97,43 +94,53 @@ def score_query(query: dict[str, Any], candidates: pd.DataFrame, model: TrainedM
     Returns one row per candidate, best first: unique_id, match_weight, match_probability, and per comparison
     gamma_, label_, weight_ and bf_ columns (the same evidence columns predict_pairs gives)."""
     compiled = _compile(model)
-    details = {"unique_id": 0, "source_system": "query", "address_is_evidence": True, **query}
-    prepared_query = prepare(pd.DataFrame([details]))
+    prepared_query = prepare_record({"unique_id": 0, "source_system": "query", **query})
     prepared = candidates if "first_name_canonical" in candidates.columns else prepare(candidates)
-    left = prepared_query.add_suffix("_l")
-    right = prepared[PREPARED_COLUMNS].add_suffix("_r").reset_index(drop=True)
+    # One row per candidate carrying both sides, so the level conditions see col_l and col_r side by side.
+    columns: dict[str, Any] = {f"{c}_r": prepared[c].to_numpy(dtype=object) for c in PREPARED_COLUMNS}
+    size = len(prepared)
+    columns.update({f"{c}_l": np.full(size, prepared_query[c], dtype=object) for c in PREPARED_COLUMNS})
+    # Arrow string columns reach DuckDB without the per-value conversion that object columns need.
+    pairs = pa.table(
+        {
+            **{
+                name: pa.array(values, type=pa.int64() if name.startswith("unique_id") else pa.string())
+                for name, values in columns.items()
+            },
+            "row_r": pa.array(np.arange(size)),
+        }
+    )
     con = _connection()
-    con.register("query", left)
-    con.register("candidates", right)
+    con.register("pairs", pairs)
     try:
-        gammas = con.execute(compiled.sql).df()
+        gammas = con.execute(compiled.sql).fetchnumpy()
     finally:
-        con.unregister("query")
-        con.unregister("candidates")
-    order = right["unique_id_r"].to_numpy()
-    gammas = gammas.set_index("unique_id_r").loc[order].reset_index()
+        con.unregister("pairs")
 
-    out = pd.DataFrame({"unique_id": order.astype("int64")})
-    total = np.full(len(out), compiled.prior)
+    ids = prepared["unique_id"].to_numpy(dtype="int64")
+    result: dict[str, Any] = {"unique_id": ids}
+    total = np.full(size, compiled.prior)
     for name, table, tf_info in zip(compiled.names, compiled.weights, compiled.tf, strict=True):
-        gamma = gammas[f"gamma_{name}"].to_numpy(dtype="int64")
+        gamma = np.asarray(gammas[f"gamma_{name}"], dtype="int64")
         weight = table[gamma + 1]
         if tf_info is not None:
             tf_gamma, column, tf_weight, log2_u, tf_min = tf_info
             lookup = model.term_frequencies.get(column, {})
-            tf_l = _tf_values(left[f"{column}_l"], lookup)
-            tf_l = np.repeat(tf_l, len(out)) if len(out) else tf_l[:0]
-            tf_r = _tf_values(right[f"{column}_r"], lookup)
+            query_value = prepared_query[column]
+            tf_l = np.full(size, lookup.get(query_value, np.nan) if query_value is not None else np.nan)
+            tf_r = np.array([lookup.get(v, np.nan) if v is not None else np.nan for v in columns[f"{column}_r"]])
             have = ~(np.isnan(tf_l) & np.isnan(tf_r))
             tf_u = np.fmax(np.fmax(tf_l, tf_r), tf_min)
             with np.errstate(divide="ignore", invalid="ignore"):
                 adjustment = np.where((gamma == tf_gamma) & have, tf_weight * (log2_u - np.log2(tf_u)), 0.0)
             weight = weight + adjustment
         total = total + weight
-        out[f"gamma_{name}"] = gamma
-        out[f"label_{name}"] = [compiled.labels[name][g] for g in gamma]
-        out[f"weight_{name}"] = weight
-        out[f"bf_{name}"] = 2.0**weight
-    out.insert(1, "match_weight", total)
-    out.insert(2, "match_probability", 1.0 / (1.0 + np.power(2.0, -total)))
+        labels = compiled.labels[name]
+        result[f"gamma_{name}"] = gamma
+        result[f"label_{name}"] = [labels[g] for g in gamma.tolist()]
+        result[f"weight_{name}"] = weight
+        result[f"bf_{name}"] = np.power(2.0, weight)
+    with np.errstate(over="ignore"):
+        probability = 1.0 / (1.0 + np.power(2.0, -total))
+    out = pd.DataFrame({"unique_id": ids, "match_weight": total, "match_probability": probability, **result})
     return out.sort_values(["match_probability", "unique_id"], ascending=[False, True]).reset_index(drop=True)
