@@ -163,3 +163,8 @@ LOGGING = {
 }
 
 TELLUS_SEARCH_PAGE_SIZE = 20
+
+# Record linkage: pairs at or above the upper probability are linked automatically; between the two they wait for a
+# caseworker's review; below the lower they are kept apart.
+TELLUS_LINK_UPPER = float(os.environ.get("TELLUS_LINK_UPPER", "0.9"))
+TELLUS_LINK_LOWER = float(os.environ.get("TELLUS_LINK_LOWER", "0.5"))

@@ -1,0 +1,277 @@
+"""`tellus resolve`: link every source record into people with the Splink engine, incrementally.
+
+A selector feeds the engine a DataFrame of records; the engine (plain functions, no ORM) trains or reuses the
+model, scores pairs, and clusters them respecting staff decisions; this service writes the evidence, the review
+queue and the people back, all audited.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tellus.people.models import SourceRecord
+from tellus.privacy.services import Actor
+
+from . import engine
+from .clusters import apply_clusters
+from .models import CandidatePair, LinkageModel, ResolutionRun
+from .selectors import records_frame, staff_decisions
+from .services import households_rebuild
+
+Say = Callable[[str], None]
+PAIR_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    upper: float
+    lower: float
+
+    @classmethod
+    def from_settings(cls, upper: float | None = None, lower: float | None = None) -> Thresholds:
+        upper = settings.TELLUS_LINK_UPPER if upper is None else upper
+        lower = settings.TELLUS_LINK_LOWER if lower is None else lower
+        if not 0 < lower <= upper < 1:
+            raise ValueError(f"thresholds must satisfy 0 < lower <= upper < 1 (got lower={lower}, upper={upper})")
+        return cls(upper=upper, lower=lower)
+
+
+def current_model() -> engine.TrainedModel | None:
+    row = LinkageModel.objects.filter(is_current=True).first()
+    return engine.TrainedModel.from_json(json.dumps(row.splink_settings)) if row else None
+
+
+@transaction.atomic
+def _save_model(model: engine.TrainedModel, *, backend: str, record_count: int) -> LinkageModel:
+    existing = LinkageModel.objects.filter(version=model.version).first()
+    LinkageModel.objects.filter(is_current=True).exclude(version=model.version).update(is_current=False)
+    if existing:
+        if not existing.is_current:
+            existing.is_current = True
+            existing.save(update_fields=["is_current"])
+        return existing
+    return LinkageModel.objects.create(
+        version=model.version,
+        backend=backend,
+        splink_settings=json.loads(model.to_json()),
+        training_stats=model.stats,
+        record_count=record_count,
+        is_current=True,
+    )
+
+
+def evidence(row: dict[str, Any], model: engine.TrainedModel) -> list[dict[str, Any]]:
+    """The per-comparison evidence kept with a pair: what was compared, the level found, and what it counted."""
+    kept = []
+    for item in engine.explain(row, model):
+        if item["comparison"] == "prior":
+            continue
+        kept.append(
+            {
+                "code": item["comparison"],
+                "comparison": item["description"],
+                "level": item["label"],
+                "gamma": item["gamma"],
+                "weight": round(float(item["weight"]), 4),
+                "bayes_factor": float(item["bayes_factor"]) if math.isfinite(item["bayes_factor"]) else None,
+            }
+        )
+    return kept
+
+
+def resolve(
+    *,
+    actor: Actor,
+    backend: str = "duckdb",
+    postgres_url: str | None = None,
+    retrain: bool = False,
+    full: bool = False,
+    upper: float | None = None,
+    lower: float | None = None,
+    say: Say = lambda message: None,
+) -> ResolutionRun:
+    thresholds = Thresholds.from_settings(upper, lower)
+    started = time.perf_counter()
+    previous = ResolutionRun.objects.filter(finished_at__isnull=False).first()
+    run = ResolutionRun.objects.create(upper_threshold=thresholds.upper, lower_threshold=thresholds.lower)
+
+    frame = records_frame()
+    say(f"Preparing {len(frame):,} source records…")
+    prepared = engine.prepare(frame)
+    thin_mask = engine.too_thin_to_link(prepared)
+    thin = set(prepared.loc[thin_mask, "unique_id"].astype(int).tolist())
+    run.sparse_records = len(thin)
+
+    model = None if retrain else current_model()
+    if model is None:
+        say("Training the model from the data (u by random sampling, m by expectation maximisation)…")
+        model = engine.train(prepared, backend=backend, postgres_url=postgres_url)
+    model_row = _save_model(model, backend=backend, record_count=len(prepared))
+    run.model = model_row
+
+    incremental = bool(previous and not full and previous.model_id == model_row.pk)
+    run.incremental = incremental
+    if incremental:
+        assert previous is not None
+        changed = set(
+            SourceRecord.objects.filter(is_organisation=False)
+            .filter(Q(updated_at__gte=previous.started_at) | Q(person__isnull=True))
+            .values_list("pk", flat=True)
+        )
+        new = prepared[prepared["unique_id"].isin(changed)]
+        existing = prepared[~prepared["unique_id"].isin(changed)]
+        say(f"Incremental run: {len(new):,} new or changed records against {len(existing):,}…")
+        pairs = (
+            engine.predict_new(
+                new, existing, model, threshold_probability=thresholds.lower, backend=backend, postgres_url=postgres_url
+            )
+            if len(new)
+            else pd.DataFrame()
+        )
+        evaluated = changed
+    else:
+        say(f"Scoring candidate pairs among {len(prepared):,} records…")
+        pairs = engine.predict_pairs(
+            prepared, model, threshold_probability=thresholds.lower, backend=backend, postgres_url=postgres_url
+        )
+        evaluated = set(prepared["unique_id"].astype(int).tolist())
+    run.records_evaluated = len(evaluated)
+    run.pairs_scored = len(pairs)
+
+    if len(pairs):
+        decided = engine.classify(pairs, upper=thresholds.upper, lower=thresholds.lower, too_thin_ids=thin)
+    else:
+        decided = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "decision", "match_probability"])
+    say(f"Keeping the evidence for {int((decided['decision'] != 'apart').sum()):,} pairs…")
+    linked, review = _store_pairs(decided, model, model_row, evaluated=evaluated, incremental=incremental)
+    run.auto_linked, run.sent_to_review = linked, review
+
+    say("Clustering records into people (staff decisions always respected)…")
+    must, cannot = staff_decisions()
+    edges = pd.DataFrame(
+        CandidatePair.objects.filter(
+            status__in=[CandidatePair.Status.AUTO_LINKED, CandidatePair.Status.CONFIRMED]
+        ).values_list("record_l_id", "record_r_id", "match_probability", "status"),
+        columns=["unique_id_l", "unique_id_r", "match_probability", "status"],
+    )
+    # Links already made stand: they were above the threshold when made, or staff made them.
+    edges["match_probability"] = 1.0
+    edges["auto_link_allowed"] = True
+    clusters, skipped = engine.cluster(
+        edges[["unique_id_l", "unique_id_r", "match_probability", "auto_link_allowed"]],
+        prepared["unique_id"].astype(int).tolist(),
+        upper=thresholds.upper,
+        must_link_pairs=must,
+        cannot_link_pairs=cannot,
+        exclude_from_auto_link=(),
+    )
+    to_apply = _clusters_needing_change(clusters)
+    say(f"Writing {len(to_apply):,} changed clusters to people…")
+    stats = apply_clusters(to_apply, actor=actor, cannot_link={(min(a, b), max(a, b)) for a, b in cannot})
+    run.merges = stats.merges
+    households = households_rebuild()
+    run.stats = {
+        "people_created": stats.people_created,
+        "records_assigned": stats.records_assigned,
+        "merges_refused": stats.merges_refused,
+        "links_skipped_for_staff_decisions": len(skipped),
+        "households": households,
+        "seconds": round(time.perf_counter() - started, 2),
+        "model_version": model.version,
+        "backend": backend,
+    }
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def _clusters_needing_change(clusters: pd.DataFrame) -> list[list[int]]:
+    """Only clusters with an unassigned record, or whose records sit on more than one person."""
+    person_of = dict(
+        SourceRecord.objects.filter(is_organisation=False).values_list("pk", "person_id").iterator(chunk_size=10000)
+    )
+    groups: dict[int, list[int]] = {}
+    for record_id, cluster_id in clusters[["unique_id", "cluster_id"]].itertuples(index=False):
+        groups.setdefault(int(cluster_id), []).append(int(record_id))
+    needing = []
+    for members in groups.values():
+        people = {person_of.get(record_id) for record_id in members}
+        if None in people or len(people) > 1:
+            needing.append(sorted(members))
+    return needing
+
+
+def _store_pairs(
+    decided: pd.DataFrame,
+    model: engine.TrainedModel,
+    model_row: LinkageModel,
+    *,
+    evaluated: set[int],
+    incremental: bool,
+) -> tuple[int, int]:
+    """Write link and review pairs with their evidence. Staff decisions are never overwritten; review pairs among
+    re-evaluated records that no longer score are withdrawn from the queue."""
+    keep = decided[decided["decision"] != "apart"]
+    keys = list(zip(keep["unique_id_l"].astype(int), keep["unique_id_r"].astype(int), strict=True))
+    existing: dict[tuple[int, int], CandidatePair] = {}
+    for start in range(0, len(keys), PAIR_BATCH):
+        chunk = keys[start : start + PAIR_BATCH]
+        lefts = {left for left, _ in chunk}
+        for pair in CandidatePair.objects.filter(record_l_id__in=lefts):
+            existing[(pair.record_l_id, pair.record_r_id)] = pair
+    now = timezone.now()
+    to_create: list[CandidatePair] = []
+    to_update: list[CandidatePair] = []
+    linked = review = 0
+    for row in keep.to_dict("records"):
+        key = (int(row["unique_id_l"]), int(row["unique_id_r"]))
+        status = CandidatePair.Status.AUTO_LINKED if row["decision"] == "link" else CandidatePair.Status.REVIEW
+        linked += status == CandidatePair.Status.AUTO_LINKED
+        review += status == CandidatePair.Status.REVIEW
+        values = {
+            "match_weight": float(row["match_weight"]),
+            "match_probability": float(row["match_probability"]),
+            "comparisons": evidence(row, model),
+            "model": model_row,
+            "updated_at": now,
+        }
+        pair = existing.get(key)
+        if pair is None:
+            to_create.append(
+                CandidatePair(record_l_id=key[0], record_r_id=key[1], status=status, created_at=now, **values)
+            )
+            continue
+        for name, value in values.items():
+            setattr(pair, name, value)
+        if not pair.is_staff_decision:
+            pair.status = status
+        to_update.append(pair)
+    with transaction.atomic():
+        CandidatePair.objects.bulk_create(to_create, batch_size=1000)
+        if to_update:
+            CandidatePair.objects.bulk_update(
+                to_update,
+                ["match_weight", "match_probability", "comparisons", "model", "updated_at", "status"],
+                batch_size=500,
+            )
+        # Review pairs this run did not score again no longer pass the lower threshold: withdraw them.
+        stale = CandidatePair.objects.filter(status=CandidatePair.Status.REVIEW, updated_at__lt=now)
+        if not incremental:
+            stale.delete()
+        else:
+            ids = sorted(evaluated)
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                stale.filter(Q(record_l_id__in=chunk) | Q(record_r_id__in=chunk)).delete()
+    return linked, review
