@@ -57,9 +57,12 @@ class Need(models.Model):
     paying the rates. One need can take many contacts; the end-to-end time runs from the first contact about it to
     the need being met, whoever held it in between."""
 
-    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="needs")
+    # The composite indexes below start with person and service, so these keys need no index of their own.
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="needs", db_index=False
+    )
     service = models.ForeignKey(
-        "catalogue.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="needs"
+        "catalogue.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="needs", db_index=False
     )
     summary = models.CharField(max_length=300, help_text=_("The need in a line, in the person's terms."))
     status = models.CharField(max_length=20, choices=NeedStatus.choices, default=NeedStatus.OPEN)
@@ -133,6 +136,7 @@ class Contact(models.Model):
         on_delete=models.PROTECT,
         related_name="contacts",
         help_text=_("Empty for an anonymous report."),
+        db_index=False,  # contact_person_occurred_idx starts with it
     )
     occurred_at = models.DateTimeField(default=timezone.now)
     channel = models.CharField(max_length=10, choices=Channel.choices)
@@ -140,7 +144,12 @@ class Contact(models.Model):
     capacity = models.CharField(max_length=20, choices=Capacity.choices, blank=True)
     what_matters = models.CharField(max_length=500, blank=True)
     service = models.ForeignKey(
-        "catalogue.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
+        "catalogue.Service",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        db_index=False,  # contact_service_occurred_idx starts with it
     )
     demand_type = models.CharField(max_length=10, choices=DemandType.choices)
     failure_cause = models.CharField(max_length=30, choices=FailureCause.choices, blank=True)

@@ -1,0 +1,280 @@
+"""Loading the demo year into the database fast: ids assigned up front and rows written with executemany, with
+one audit entry for each need and contact created, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from tellus.catalogue.models import Service
+from tellus.people.models import Person
+from tellus.privacy.models import AuditAction, Purpose
+from tellus.privacy.services import Actor, AuditEntry, audit_events_record
+
+from .demo_year import DEFAULT_CONTACTS_PER_PERSON, FRONT_OFFICE, DemoYear, ServiceInfo, demo_year_generate
+from .models import Contact, Need, NeedEvent
+from .services import CONTACT_OBJECT_TYPE, NEED_OBJECT_TYPE
+
+BATCH = 5000
+logger = logging.getLogger(__name__)
+DEMO_ACTOR_LABEL = "tellus demo"
+
+
+def _people() -> list[int]:
+    living = Person.objects.filter(merged_into__isnull=True, date_of_death__isnull=True)
+    return list(living.order_by("pk").values_list("pk", flat=True))
+
+
+def _town_size(people: int) -> int:
+    """How many people live in the town. Before linkage runs there is one person per source record, so the demo
+    build's own figure is used when there is one; otherwise everyone living in the database counts."""
+    from tellus.demo.models import DemoBuild
+
+    build = DemoBuild.objects.filter(completed_at__isnull=False).order_by("-completed_at").first()
+    return build.people if build is not None else people
+
+
+def _services() -> list[ServiceInfo]:
+    return [
+        ServiceInfo(id=s.pk, code=s.code, team=s.responsible_team, what_matters=tuple(s.what_matters or ()))
+        for s in Service.objects.order_by("code")
+    ]
+
+
+def _next_id(model: type[models.Model]) -> int:
+    return int(model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+
+
+def _insert(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]], tick: Callable[[int], None]
+) -> None:
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start : start + BATCH]
+            cursor.executemany(sql, batch)
+            tick(len(batch))
+
+
+@contextmanager
+def _big_sqlite_cache() -> Iterator[None]:
+    """Random-order index inserts into SQLite thrash its default 2 MB page cache; give this load 256 MB."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size = -262144")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def _reset_sequences(*models_: type[models.Model]) -> None:
+    """PostgreSQL's id sequences must be moved past the ids given here; SQLite needs nothing."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models_))
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
+def _datetime_adapter() -> Callable[[dt.datetime | None], Any]:
+    """SQLite stores UTC datetimes as text; Django's own adapter converts zones on every call, which costs seconds
+    over half a million values. The generator's datetimes are already in UTC."""
+    if connection.vendor != "sqlite":
+        return connection.ops.adapt_datetimefield_value
+
+    def adapt(value: dt.datetime | None) -> str | None:
+        return None if value is None else value.replace(tzinfo=None).isoformat(" ")
+
+    return adapt
+
+
+def _need_rows(year: DemoYear, first_id: int, stamp: Any) -> Iterator[tuple[Any, ...]]:
+    adapt = _datetime_adapter()
+    for offset, need in enumerate(year.needs):
+        e2e = int((need.met_at - need.opened_at).total_seconds()) if need.met_at is not None else None
+        yield (
+            first_id + offset, need.person_id, need.service_id, need.summary, need.status, adapt(need.opened_at),
+            adapt(need.met_at), adapt(need.closed_at), need.closed_reason, e2e, need.holder_team, stamp, stamp,
+        )  # fmt: skip
+
+
+NEED_COLUMNS = (
+    "id", "person_id", "service_id", "summary", "status", "opened_at", "met_at", "closed_at", "closed_reason",
+    "end_to_end_seconds", "holder_team", "created_at", "updated_at",
+)  # fmt: skip
+CONTACT_COLUMNS = (
+    "id", "person_id", "occurred_at", "channel", "words", "capacity", "what_matters", "service_id", "demand_type",
+    "failure_cause", "need_id", "is_first_contact_for_need", "resolved_at_first_point", "handed_off_to",
+    "consideration_id", "request_modified", "modification", "source_reference", "recorded_by_id",
+    "recorded_by_label", "created_at",
+)  # fmt: skip
+EVENT_COLUMNS = (
+    "need_id", "kind", "occurred_at", "from_status", "to_status", "from_team", "to_team", "note", "contact_id",
+    "actor_id", "actor_label",
+)  # fmt: skip
+
+
+def _contact_rows(year: DemoYear, first_id: int, first_need: int, actor: Actor, stamp: Any) -> list[tuple[Any, ...]]:
+    adapt = _datetime_adapter()
+    user_id = actor.user.pk if actor.user is not None else None
+    return [
+        (
+            first_id + offset,
+            c.person_id,
+            adapt(c.occurred_at),
+            c.channel,
+            c.words,
+            c.capacity,
+            c.what_matters,
+            c.service_id,
+            c.demand_type,
+            c.failure_cause,
+            first_need + c.need,
+            c.first,
+            c.resolved_at_first_point,
+            c.handed_off_to,
+            None,
+            False,
+            "",
+            "",
+            user_id,
+            actor.label,
+            stamp,
+        )
+        for offset, c in enumerate(year.contacts)
+    ]
+
+
+def _event_rows(year: DemoYear, first_need: int, first_contact: int, actor: Actor) -> list[tuple[Any, ...]]:
+    """Each need's history: opened, handed to the service's team when it was, and how it ended."""
+    adapt = _datetime_adapter()
+    user_id = actor.user.pk if actor.user is not None else None
+    first_contacts = {c.need: first_contact + i for i, c in enumerate(year.contacts) if c.first}
+    rows: list[tuple[Any, ...]] = []
+    for offset, need in enumerate(year.needs):
+        need_id, contact_id, opened = first_need + offset, first_contacts[offset], adapt(need.opened_at)
+        rows.append((need_id, "opened", opened, "", "open", "", FRONT_OFFICE, "", contact_id, user_id, actor.label))
+        if need.handed_off:
+            rows.append(
+                (
+                    need_id,
+                    "handoff",
+                    opened,
+                    "",
+                    "",
+                    FRONT_OFFICE,
+                    need.holder_team,
+                    "",
+                    contact_id,
+                    user_id,
+                    actor.label,
+                )
+            )
+        if need.status == "in_progress":
+            rows.append((need_id, "status", opened, "open", "in_progress", "", "", "", None, user_id, actor.label))
+        elif need.status == "met":
+            rows.append((need_id, "status", adapt(need.met_at), "open", "met", "", "", "", None, user_id, actor.label))
+        elif need.status == "closed_other":
+            rows.append(
+                (need_id, "status", adapt(need.closed_at), "open", "closed_other", "", "", need.closed_reason, None,
+                 user_id, actor.label)
+            )  # fmt: skip
+    return rows
+
+
+def _audit_entries(year: DemoYear, first_need: int, first_contact: int) -> list[AuditEntry]:
+    """One CREATE entry per need and per contact. Dicts are shared between entries where they are equal: they are
+    only read (serialised) by the audit writer, and a quarter of a million fresh ones cost seconds."""
+    create, context = AuditAction.CREATE, {"import": "demo year"}
+    need_changes = {status: {"status": [None, status]} for status in ("open", "in_progress", "met", "closed_other")}
+    entries = [
+        AuditEntry(
+            create, NEED_OBJECT_TYPE, str(first_need + offset), need.person_id, need_changes[need.status], context
+        )
+        for offset, need in enumerate(year.needs)
+    ]
+    entries.extend(
+        AuditEntry(
+            create,
+            CONTACT_OBJECT_TYPE,
+            str(first_contact + offset),
+            contact.person_id,
+            {"demand_type": [None, contact.demand_type], "need": [None, first_need + contact.need]},
+            context,
+        )
+        for offset, contact in enumerate(year.contacts)
+    )
+    return entries
+
+
+def _since(started: float, timings: dict[str, float]) -> float:
+    return time.perf_counter() - started - sum(timings.values())
+
+
+last_timings: dict[str, float] = {}  # seconds per stage of the last load, for `tellus demo-year` to report
+
+
+def demo_year_insert(*, seed: int, actor: Any, progress: Callable[[int, int], None] | None = None) -> int:
+    """The year before today for everyone living in the database, in one transaction. Returns the contact count."""
+    people = _people()
+    started = time.perf_counter()
+    year = demo_year_generate(
+        seed=seed,
+        people=people,
+        contacts_per_person=DEFAULT_CONTACTS_PER_PERSON * _town_size(len(people)) / max(len(people), 1),
+        services=_services(),
+        start=timezone.localdate() - dt.timedelta(days=365),
+        time_zone=settings.TIME_ZONE,
+    )
+    timings = {"generate": time.perf_counter() - started}
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    with transaction.atomic(), _big_sqlite_cache():
+        first_need, first_contact = _next_id(Need), _next_id(Contact)
+        needs = list(_need_rows(year, first_need, stamp))
+        contacts = _contact_rows(year, first_contact, first_need, actor, stamp)
+        events = _event_rows(year, first_need, first_contact, actor)
+        entries = _audit_entries(year, first_need, first_contact)
+        total = len(needs) + len(contacts) + len(events) + len(entries)
+        done = 0
+
+        def tick(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress is not None:
+                progress(done, total)
+
+        timings["prepare"] = _since(started, timings)
+        _insert(Need, NEED_COLUMNS, needs, tick)
+        timings["needs"] = _since(started, timings)
+        _insert(Contact, CONTACT_COLUMNS, contacts, tick)
+        timings["contacts"] = _since(started, timings)
+        _insert(NeedEvent, EVENT_COLUMNS, events, tick)
+        timings["need events"] = _since(started, timings)
+        for start in range(0, len(entries), BATCH * 4):
+            chunk = entries[start : start + BATCH * 4]
+            tick(audit_events_record(actor=actor, purpose=Purpose.DATA_IMPORT, entries=chunk))
+        timings["audit"] = _since(started, timings)
+        _reset_sequences(Need, Contact, NeedEvent)
+    timings["commit"] = _since(started, timings)
+    logger.info("Demo year timings (s): %s", {k: round(v, 2) for k, v in timings.items()})
+    last_timings.clear()
+    last_timings.update(timings)
+    return len(contacts)
