@@ -12,6 +12,7 @@ from ninja.security import SessionAuth
 
 from tellus.capacities.api import router as capacities_router
 from tellus.catalogue.api import router as catalogue_router
+from tellus.linkage.api import router as people_router
 from tellus.linkage.services import LinkageError
 
 api = NinjaAPI(
@@ -26,6 +27,7 @@ api = NinjaAPI(
 )
 api.add_router("/services", catalogue_router)
 api.add_router("/people", capacities_router)
+api.add_router("/people", people_router)
 
 
 def _error(request: HttpRequest, status: int, detail: object) -> HttpResponse:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -26,11 +27,14 @@ from django.core.management.base import OutputWrapper
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tellus.capacities.services import capacities_refresh
+from tellus.catalogue.services import DEMO_CATALOGUE_PATH, catalogue_load
+from tellus.linkage.resolution import resolve
 from tellus.people.importing import import_extract, import_properties, load_mapping
-from tellus.people.models import ImportRun, Occupancy, Person, Property, SourceRecord, SourceRecordVersion, SourceSystem
-from tellus.people.services import persons_create_for_unlinked_records, source_system_create
+from tellus.people.models import Person, Property, SourceRecord, SourceSystem
+from tellus.people.services import source_system_create
 from tellus.privacy import roles
-from tellus.privacy.models import AuditAction, AuditEvent, Purpose
+from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, audit_event_record
 
 from .models import DemoBuild
@@ -40,6 +44,9 @@ from .town import TRUTH_COLUMNS, csv_text, extracts_render, town_generate
 GENERATOR_VERSION = 1
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 ACTOR_LABEL = "tellus demo"
+# Apps whose tables hold the demo town; their tables are emptied on a rebuild (staff users other than the demo's
+# stay).
+TELLUS_APP_LABELS = {"people", "privacy", "linkage", "capacities", "catalogue", "demand", "demo"}
 
 
 @dataclass(frozen=True)
@@ -281,8 +288,18 @@ def demo_build(*, people: int, seed: int, reporter: Reporter | None = None) -> t
     )
     paths = write_files(people=people, seed=seed, reporter=reporter)
     records = load_files(paths, reporter=reporter, actor=actor)
-    with reporter.stage("Creating one person per source record (until record linkage runs)") as results:
-        results.append(f"{persons_create_for_unlinked_records(actor=actor):,} people")
+    with reporter.stage("Linking records into people with Splink (tellus resolve)") as results:
+        run = resolve(actor=Actor.system("tellus resolve"), say=lambda message: None)
+        results.append(
+            f"{run.stats['people_created']:,} people, {run.auto_linked:,} pairs linked, "
+            f"{run.sent_to_review:,} for review, {run.stats['households']:,} households"
+        )
+    with reporter.stage("Loading the service catalogue") as results:
+        summary = catalogue_load(path=DEMO_CATALOGUE_PATH, actor=actor)
+        results.append("; ".join(summary.lines()))
+    with reporter.stage("Deriving capacities (tellus capacities refresh)") as results:
+        refreshed = capacities_refresh(actor=actor, full=True)
+        results.append("; ".join(refreshed.lines()))
     password = demo_password()
     with reporter.stage("Creating demo staff logins"):
         demo_users_create(password=password, actor=actor)
@@ -300,23 +317,23 @@ def council_data_present() -> bool:
 
 
 def demo_data_delete() -> None:
-    """Empty a demo database table by table, children first. Only ever called when a DemoBuild row says the data
-    is the demo's. The audit log is append-only: on PostgreSQL only TRUNCATE (as the table's owner) can empty it."""
+    """Empty every Tellus table of a demo database. Only ever called when a DemoBuild row says the data is the
+    demo's. The audit log is append-only: on PostgreSQL only TRUNCATE (as the table's owner) can empty it."""
+    models = [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model.__module__.startswith("tellus.") or model._meta.app_label in TELLUS_APP_LABELS
+    ]
+    # Staff accounts and their group memberships stay; only the demo's own logins are removed below.
+    user_table = get_user_model()._meta.db_table
+    tables = sorted({model._meta.db_table for model in models if not model._meta.db_table.startswith(user_table)})
+    quoted = ", ".join(connection.ops.quote_name(table) for table in tables)
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {quoted} CASCADE")
+    else:
+        with connection.constraint_checks_disabled(), transaction.atomic(), connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608 (table names)
     with transaction.atomic():
-        Occupancy.objects.all().delete()
-        SourceRecordVersion.objects.all().delete()
-        SourceRecord.objects.all().delete()
-        ImportRun.objects.all().delete()
-        Person.objects.all().delete()
-        Property.objects.all().delete()
-        SourceSystem.objects.all().delete()
-        table = connection.ops.quote_name(AuditEvent._meta.db_table)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # Deferred foreign-key checks from earlier writes in this transaction would block TRUNCATE.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute(f"TRUNCATE {table}")
-            else:
-                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (a table name, not input)
         get_user_model().objects.filter(username__in=[username for username, _ in DEMO_USERS]).delete()
-        DemoBuild.objects.all().delete()

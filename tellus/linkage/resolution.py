@@ -8,11 +8,9 @@ queue and the people back, all audited.
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 from django.conf import settings
@@ -25,6 +23,7 @@ from tellus.privacy.services import Actor
 
 from . import engine
 from .clusters import apply_clusters
+from .evidence import evidence_lists
 from .models import CandidatePair, LinkageModel, ResolutionRun
 from .selectors import records_frame, staff_decisions
 from .services import households_rebuild
@@ -69,25 +68,6 @@ def _save_model(model: engine.TrainedModel, *, backend: str, record_count: int) 
         record_count=record_count,
         is_current=True,
     )
-
-
-def evidence(row: dict[str, Any], model: engine.TrainedModel) -> list[dict[str, Any]]:
-    """The per-comparison evidence kept with a pair: what was compared, the level found, and what it counted."""
-    kept = []
-    for item in engine.explain(row, model):
-        if item["comparison"] == "prior":
-            continue
-        kept.append(
-            {
-                "code": item["comparison"],
-                "comparison": item["description"],
-                "level": item["label"],
-                "gamma": item["gamma"],
-                "weight": round(float(item["weight"]), 4),
-                "bayes_factor": float(item["bayes_factor"]) if math.isfinite(item["bayes_factor"]) else None,
-            }
-        )
-    return kept
 
 
 def resolve(
@@ -234,7 +214,8 @@ def _store_pairs(
     to_create: list[CandidatePair] = []
     to_update: list[CandidatePair] = []
     linked = review = 0
-    for row in keep.to_dict("records"):
+    kept_evidence = evidence_lists(keep, model)
+    for row, comparisons in zip(keep.to_dict("records"), kept_evidence, strict=True):
         key = (int(row["unique_id_l"]), int(row["unique_id_r"]))
         status = CandidatePair.Status.AUTO_LINKED if row["decision"] == "link" else CandidatePair.Status.REVIEW
         linked += status == CandidatePair.Status.AUTO_LINKED
@@ -242,7 +223,7 @@ def _store_pairs(
         values = {
             "match_weight": float(row["match_weight"]),
             "match_probability": float(row["match_probability"]),
-            "comparisons": evidence(row, model),
+            "comparisons": comparisons,
             "model": model_row,
             "updated_at": now,
         }

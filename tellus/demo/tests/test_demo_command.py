@@ -49,7 +49,10 @@ def test_demo_builds_a_small_town_and_imports_all_six_systems(var_dir: Path) -> 
     truth = list(csv.DictReader((var_dir / "demo" / "ground_truth.csv").open(encoding="utf-8")))
     assert SourceRecord.objects.count() == len(truth)
     people = [row for row in truth if row["entity"] == "person"]
-    assert Person.objects.count() == len(people)  # one person per record until linkage runs; never a company
+    # Linkage has run: every person's record is on a person, fewer people than records, never a company.
+    assert not SourceRecord.objects.filter(is_organisation=False, person__isnull=True).exists()
+    assert not SourceRecord.objects.filter(is_organisation=True, person__isnull=False).exists()
+    assert 0 < Person.objects.filter(merged_into__isnull=True).count() < len(people)
     assert SourceRecord.objects.filter(is_organisation=True).count() == len(truth) - len(people)
     assert Property.objects.filter(kind=Property.Kind.PSEUDO).exists()
     for system in SourceSystem.objects.all():

@@ -1,0 +1,240 @@
+"""Real-time matching at the front door: of the people we know, who is this?
+
+Candidate records come from the database through indexed columns (date of birth, surname, postcode, email,
+phone); the saved linkage model scores them; each person's best record gives that person's probability and the
+reasons. Every person returned is written to the audit log as shown to the caller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from django.db import transaction
+from django.db.models import Q
+
+from tellus.common.text import normalise_email, normalise_name, normalise_phone, normalise_postcode
+from tellus.people.importing import split_full_name
+from tellus.people.models import SourceRecord
+from tellus.privacy.models import AuditAction, Purpose
+from tellus.privacy.services import Actor, AuditEntry, audit_events_record
+
+from . import engine
+from .engine.prepare import prepare_record
+from .evidence import evidence_lists, is_missing
+from .models import LinkageModel
+from .selectors import ENGINE_COLUMNS, address_is_evidence
+
+CANDIDATE_LIMIT = 300
+
+
+class MatchError(ValueError):
+    """The details given cannot identify anyone (nothing usable was given)."""
+
+
+@dataclass(frozen=True)
+class MatchDetails:
+    """What a caller, a form or an app tells us about someone: any subset will do."""
+
+    first_name: str = ""
+    last_name: str = ""
+    name: str = ""
+    date_of_birth: dt.date | None = None
+    address: str = ""
+    postcode: str = ""
+    email: str = ""
+    phone: str = ""
+
+    def names(self) -> tuple[str, str]:
+        if self.first_name or self.last_name:
+            return self.first_name.strip(), self.last_name.strip()
+        return split_full_name(self.name) if self.name.strip() else ("", "")
+
+    def query(self) -> dict[str, Any]:
+        first, last = self.names()
+        return {
+            "first_name": first or None,
+            "last_name": last or None,
+            "date_of_birth": self.date_of_birth,
+            "address": self.address.strip() or None,
+            "postcode": self.postcode.strip() or None,
+            "email": self.email.strip() or None,
+            "phone": self.phone.strip() or None,
+            "address_is_evidence": address_is_evidence(self.address, None),
+        }
+
+    def given(self) -> list[str]:
+        return [name for name, value in self.query().items() if value and name != "address_is_evidence"]
+
+
+@dataclass
+class MatchCandidate:
+    """A person who may be the one described, with how likely and why."""
+
+    person_id: int
+    display_name: str
+    date_of_birth: dt.date | None
+    probability: float
+    match_weight: float
+    record_id: int
+    source_system: str
+    reasons: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _ModelCache:
+    """The current model, loaded once per process and reloaded when a new version becomes current."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.version: str | None = None
+        self.model: engine.TrainedModel | None = None
+
+    def get(self) -> engine.TrainedModel | None:
+        row = LinkageModel.objects.filter(is_current=True).values_list("version", flat=True).first()
+        if row is None:
+            return None
+        with self.lock:
+            if row != self.version:
+                settings_json = LinkageModel.objects.get(version=row).splink_settings
+                self.model = engine.TrainedModel.from_json(json.dumps(settings_json))
+                self.version = row
+            return self.model
+
+
+_models = _ModelCache()
+
+
+def _candidate_filter(details: MatchDetails) -> Q:
+    first, last = details.names()
+    first_n, last_n = normalise_name(first), normalise_name(last)
+    clauses: list[Q] = []
+    if details.date_of_birth:
+        clauses.append(Q(date_of_birth=details.date_of_birth))
+    if last_n:
+        by_name = Q(last_name_normalised=last_n)
+        if first_n:
+            by_name &= Q(name_normalised__startswith=first_n[:1])
+        clauses.append(by_name)
+    if details.postcode.strip():
+        # A postcode holds dozens of people: with a name given, only those sharing the surname or first initial.
+        by_postcode = Q(postcode=normalise_postcode(details.postcode))
+        if last_n or first_n:
+            narrow = Q(last_name_normalised=last_n) if last_n else Q()
+            if first_n:
+                narrow |= Q(name_normalised__startswith=first_n[:1])
+            by_postcode &= narrow
+        clauses.append(by_postcode)
+    if details.email.strip():
+        clauses.append(Q(email=normalise_email(details.email)))
+    if details.phone.strip() and normalise_phone(details.phone):
+        clauses.append(Q(phone=normalise_phone(details.phone)))
+    if not clauses:
+        raise MatchError("Give at least a surname, a date of birth, a postcode, an email address or a phone number.")
+    combined = clauses[0]
+    for clause in clauses[1:]:
+        combined |= clause
+    return combined
+
+
+def _reasons(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    reasons = [
+        {"comparison": item["comparison"], "level": item["level"], "weight": round(item["weight"], 3)}
+        for item in evidence
+        if not is_missing(item)
+    ]
+    return sorted(reasons, key=lambda reason: -abs(reason["weight"]))
+
+
+def match_person(
+    details: MatchDetails,
+    *,
+    actor: Actor,
+    purpose: Purpose | str,
+    limit: int = 10,
+    min_probability: float = 0.01,
+) -> list[MatchCandidate]:
+    """Candidate people for the details given, most likely first. Audited: each person returned is 'listed'."""
+    model = _models.get()
+    if model is None:
+        raise MatchError("No linkage model yet: run `tellus resolve` once first.")
+    records = list(
+        SourceRecord.objects.filter(_candidate_filter(details), is_organisation=False, person__merged_into__isnull=True)
+        .exclude(person__isnull=True)
+        .values_list(
+            "pk",
+            "source_system__name",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "address",
+            "postcode",
+            "email",
+            "phone",
+            "property__kind",
+            "person_id",
+            "person__display_name",
+            "person__date_of_birth",
+        )[:CANDIDATE_LIMIT]
+    )
+    if not records:
+        _audit(actor, purpose, details, [])
+        return []
+    # One record at a time without pandas: at a few hundred candidates a DataFrame's overhead is most of the cost.
+    prepared = pd.DataFrame(
+        [
+            prepare_record(dict(zip(ENGINE_COLUMNS, (*row[:9], address_is_evidence(row[5], row[9])), strict=True)))
+            for row in records
+        ],
+        columns=engine.PREPARED_COLUMNS,
+    )
+    scores = engine.score_query(details.query(), prepared, model)
+    about = {row[0]: row for row in records}
+    best: dict[int, MatchCandidate] = {}
+    likely = scores[scores["match_probability"] >= min_probability].head(limit * 4)
+    for row, evidence in zip(likely.to_dict("records"), evidence_lists(likely, model), strict=True):
+        probability = float(row["match_probability"])
+        record = about[int(row["unique_id"])]
+        person_id = record[10]
+        if person_id in best:
+            continue  # scores are sorted best first: the first record seen is the person's best
+        best[person_id] = MatchCandidate(
+            person_id=person_id,
+            display_name=record[11],
+            date_of_birth=record[12],
+            probability=probability,
+            match_weight=float(row["match_weight"]),
+            record_id=record[0],
+            source_system=record[1],
+            reasons=_reasons(evidence),
+        )
+        if len(best) >= limit:
+            break
+    found = list(best.values())
+    _audit(actor, purpose, details, found)
+    return found
+
+
+@transaction.atomic
+def _audit(actor: Actor, purpose: Purpose | str, details: MatchDetails, found: list[MatchCandidate]) -> None:
+    entries = [
+        AuditEntry(
+            AuditAction.SEARCH,
+            "people.person",
+            context={"match_on": details.given(), "results": len(found)},
+        ),
+        *(
+            AuditEntry(
+                AuditAction.LISTED,
+                "people.person",
+                str(candidate.person_id),
+                subject_person_id=candidate.person_id,
+                context={"match_probability": round(candidate.probability, 4)},
+            )
+            for candidate in found
+        ),
+    ]
+    audit_events_record(actor=actor, purpose=purpose, entries=entries)
