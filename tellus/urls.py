@@ -14,6 +14,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("console/", include("tellus.console.urls")),
     path("catalogue/", include("tellus.catalogue.urls")),
+    path("demand/", include("tellus.demand.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "demand"
+urlpatterns = [
+    path("contacts/new/", views.contact_new, name="contact_new"),
+    path("needs/<int:need_id>/", views.need_detail, name="need"),
+    path("needs/<int:need_id>/status/", views.need_status, name="need_status"),
+    path("needs/<int:need_id>/handoff/", views.need_handoff_view, name="need_handoff"),
+]
