@@ -208,8 +208,8 @@ def _store_pairs(
     for start in range(0, len(keys), PAIR_BATCH):
         chunk = keys[start : start + PAIR_BATCH]
         lefts = {left for left, _ in chunk}
-        for pair in CandidatePair.objects.filter(record_l_id__in=lefts):
-            existing[(pair.record_l_id, pair.record_r_id)] = pair
+        for known in CandidatePair.objects.filter(record_l_id__in=lefts):
+            existing[(known.record_l_id, known.record_r_id)] = known
     now = timezone.now()
     to_create: list[CandidatePair] = []
     to_update: list[CandidatePair] = []
@@ -251,8 +251,8 @@ def _store_pairs(
         if not incremental:
             stale.delete()
         else:
-            ids = sorted(evaluated)
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                stale.filter(Q(record_l_id__in=chunk) | Q(record_r_id__in=chunk)).delete()
+            record_ids = sorted(evaluated)
+            for start in range(0, len(record_ids), 500):
+                some = record_ids[start : start + 500]
+                stale.filter(Q(record_l_id__in=some) | Q(record_r_id__in=some)).delete()
     return linked, review

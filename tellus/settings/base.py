@@ -159,7 +159,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TELLUS_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Splink warns about every comparison level small data never shows; resolve reports what matters itself.
+        "splink": {"level": "ERROR"},
+    },
 }
 
 TELLUS_SEARCH_PAGE_SIZE = 20

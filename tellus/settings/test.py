@@ -10,6 +10,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-LOGGING = {"version": 1, "disable_existing_loggers": False}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "loggers": {"splink": {"level": "ERROR"}}}
 # pytest-django's live server serves static files itself; WhiteNoise would only warn that var/static is absent.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405

@@ -1,0 +1,195 @@
+"""`tellus resolve` on a small demo town: people with evidence, incremental re-runs, staff decisions respected,
+and real-time matching at the front door."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from tellus.demo.build import Reporter, demo_build
+from tellus.linkage.matching import MatchDetails, MatchError, match_person
+from tellus.linkage.models import CandidatePair, LinkageModel, ResolutionRun
+from tellus.linkage.resolution import resolve
+from tellus.linkage.selectors import address_is_evidence
+from tellus.linkage.services import pair_decide, record_split
+from tellus.people.models import Person, Property, SourceRecord
+from tellus.privacy.models import AuditAction, AuditEvent, Purpose, User
+from tellus.privacy.services import Actor
+
+pytestmark = pytest.mark.django_db
+ACTOR = Actor.system("tests")
+
+
+@pytest.fixture
+def town(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings.VAR_DIR = tmp_path
+    demo_build(people=160, seed=7, reporter=Reporter(io.StringIO()))
+
+
+def live_people() -> int:
+    return Person.objects.filter(merged_into__isnull=True).count()
+
+
+def test_resolving_links_records_into_people_and_keeps_the_evidence(town: None) -> None:
+    run = ResolutionRun.objects.get()
+    model = LinkageModel.objects.get(is_current=True)
+
+    assert run.model == model and model.version.startswith("tellus-linkage-")
+    assert not SourceRecord.objects.filter(is_organisation=False, person__isnull=True).exists()
+    assert live_people() < SourceRecord.objects.filter(is_organisation=False).count()
+    pair = CandidatePair.objects.filter(status=CandidatePair.Status.AUTO_LINKED).first()
+    assert pair is not None and pair.match_probability is not None and pair.match_probability >= run.upper_threshold
+    assert {"comparison", "level", "weight"} <= set(pair.comparisons[0])
+    assert {item["comparison"] for item in pair.comparisons} >= {"First name", "Last name", "Date of birth"}
+
+
+def test_running_again_evaluates_nothing_and_changes_no_one(town: None) -> None:
+    people, events = live_people(), AuditEvent.objects.count()
+
+    run = resolve(actor=ACTOR)
+
+    assert run.incremental and run.records_evaluated == 0
+    assert live_people() == people
+    assert AuditEvent.objects.count() == events
+
+
+def test_a_new_record_is_evaluated_alone_and_joins_the_person_it_describes(town: None) -> None:
+    known = SourceRecord.objects.filter(
+        is_organisation=False, date_of_birth__isnull=False, source_system__name="electoral"
+    ).first()
+    assert known is not None
+    copy = SourceRecord.objects.create(
+        source_system=known.source_system,
+        source_key="NEW-1",
+        raw={"note": "arrived after the first run"},
+        row_hash="x",
+        first_name=known.first_name,
+        last_name=known.last_name,
+        name_normalised=known.name_normalised,
+        last_name_normalised=known.last_name_normalised,
+        date_of_birth=known.date_of_birth,
+        address=known.address,
+        postcode=known.postcode,
+    )
+
+    run = resolve(actor=ACTOR)
+
+    copy.refresh_from_db()
+    assert run.incremental and run.records_evaluated == 1
+    assert copy.person == known.person
+
+
+def test_a_record_split_off_by_staff_stays_apart_when_everything_is_scored_again(town: None) -> None:
+    person = next(p for p in Person.objects.filter(merged_into__isnull=True) if p.source_records.count() >= 2)
+    record = person.source_records.order_by("pk").last()
+    assert record is not None
+    split = record_split(record=record, actor=ACTOR, purpose=Purpose.CASEWORK)
+
+    resolve(actor=ACTOR, full=True)
+
+    record.refresh_from_db()
+    assert record.person == split.to_person
+    assert record.person != person
+
+
+def test_a_pair_confirmed_by_a_caseworker_stays_together_when_everything_is_scored_again(town: None) -> None:
+    first, second = SourceRecord.objects.filter(is_organisation=False, source_system__name="library").order_by("pk")[:2]
+    assert first.person != second.person
+    pair = CandidatePair.objects.create(record_l=first, record_r=second, status=CandidatePair.Status.REVIEW)
+    pair_decide(pair=pair, decision=CandidatePair.Status.CONFIRMED, actor=ACTOR, purpose=Purpose.CASEWORK)
+
+    resolve(actor=ACTOR, full=True)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.person == second.person
+    assert CandidatePair.objects.get(pk=pair.pk).status == CandidatePair.Status.CONFIRMED
+
+
+def test_records_with_only_a_first_name_are_never_linked_automatically(town: None) -> None:
+    system = SourceRecord.objects.first().source_system  # type: ignore[union-attr]
+    thin = [
+        SourceRecord.objects.create(
+            source_system=system, source_key=f"THIN-{i}", raw={}, row_hash="t", first_name="Zebedee"
+        )
+        for i in range(2)
+    ]
+
+    run = resolve(actor=ACTOR)
+
+    assert run.sparse_records >= 2
+    people = {SourceRecord.objects.get(pk=record.pk).person_id for record in thin}
+    assert len(people) == 2
+
+
+def test_the_command_reports_what_it_did(town: None) -> None:
+    out = io.StringIO()
+    call_command("resolve", stdout=out)
+    text = out.getvalue()
+    assert "Resolved incrementally" in text
+    assert "carry too little to link automatically" in text
+
+
+def test_shelters_and_no_fixed_address_are_not_evidence_of_identity() -> None:
+    assert not address_is_evidence("Night Shelter, 3 Dock Road", Property.Kind.SHARED)
+    assert not address_is_evidence("No fixed address", None)
+    assert address_is_evidence("12 High Street", Property.Kind.DWELLING)
+    assert address_is_evidence("12 High Street", None)
+
+
+def test_matching_finds_the_person_a_record_describes_first_and_audits_who_was_shown(town: None) -> None:
+    officer = User.objects.get(username="officer")  # the demo's front-line officer
+    record = SourceRecord.objects.filter(
+        is_organisation=False, date_of_birth__isnull=False, source_system__name="electoral"
+    ).first()
+    assert record is not None
+    details = MatchDetails(
+        first_name=record.first_name,
+        last_name=record.last_name,
+        date_of_birth=record.date_of_birth,
+        postcode=record.postcode,
+    )
+
+    found = match_person(details, actor=Actor.for_user(officer), purpose=Purpose.ENQUIRY)
+
+    assert found[0].person_id == record.person_id
+    assert found[0].probability > 0.9
+    assert any(reason["comparison"] == "Date of birth" for reason in found[0].reasons)
+    listed = AuditEvent.objects.filter(action=AuditAction.LISTED, actor=officer)
+    assert {event.subject_person_id for event in listed} == {candidate.person_id for candidate in found}
+
+
+def test_matching_needs_something_to_go_on(town: None) -> None:
+    with pytest.raises(MatchError, match="at least"):
+        match_person(MatchDetails(first_name="Ann"), actor=ACTOR, purpose=Purpose.ENQUIRY)
+
+
+def test_the_match_api_answers_staff_and_refuses_others(town: None) -> None:
+    officer, analyst = User.objects.get(username="officer"), User.objects.get(username="analyst")
+    record = SourceRecord.objects.filter(is_organisation=False, date_of_birth__isnull=False).first()
+    assert record is not None
+    body = {"name": f"{record.first_name} {record.last_name}", "date_of_birth": record.date_of_birth.isoformat()}
+    client = Client()
+
+    assert client.post("/api/v1/people/match", body, content_type="application/json").status_code == 401
+    client.force_login(analyst)
+    assert client.post("/api/v1/people/match", body, content_type="application/json").status_code == 403
+    client.force_login(officer)
+    answer = client.post("/api/v1/people/match", body, content_type="application/json")
+    assert answer.status_code == 200
+    assert answer.json()[0]["person_id"] == record.person_id
+    assert answer.json()[0]["reasons"]
+    empty = client.post("/api/v1/people/match", {"first_name": "Ann"}, content_type="application/json")
+    assert empty.status_code == 400 and "at least" in empty.json()["detail"]
+    future = dt.date.today() + dt.timedelta(days=3)
+    bad = client.post("/api/v1/people/match", {"date_of_birth": future.isoformat()}, content_type="application/json")
+    assert bad.status_code == 422
+    purpose = client.post(
+        "/api/v1/people/match", body, content_type="application/json", headers={"X-Tellus-Purpose": "nosy"}
+    )
+    assert purpose.status_code == 400
