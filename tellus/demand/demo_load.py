@@ -52,7 +52,7 @@ def _services() -> list[ServiceInfo]:
 
 
 def _next_id(model: type[models.Model]) -> int:
-    return int(model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+    return int(model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
 
 
 def _insert(

@@ -73,7 +73,7 @@ def person_demand_for_staff(
     contacts and needs. Raises Person.DoesNotExist (and writes nothing) when there is no such person."""
     with transaction.atomic():
         person = Person.objects.get(pk=person_id)
-        contacts = person.contacts.all()
+        contacts = Contact.objects.filter(person=person)
         recent = list(_contacts_for_display().filter(person=person).order_by("-occurred_at", "-id")[:limit])
         demand = PersonDemand(
             person=person,

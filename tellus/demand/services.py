@@ -126,7 +126,7 @@ def _need_apply_status(need: Need, *, to_status: NeedStatus, at: dt.datetime, no
         need.closed_reason = note.strip()[:500]
     need.updated_at = timezone.now()
     after = {"status": need.status, "met_at": _iso(need.met_at), "closed_at": _iso(need.closed_at)}
-    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    changes: dict[str, list[Any]] = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     if need.end_to_end_seconds is not None:
         changes["end_to_end_seconds"] = [None, need.end_to_end_seconds]
     return changes
@@ -229,7 +229,7 @@ def _classify(
     *, repeat: bool, demand_type: DemandType | str | None, failure_cause: FailureCause | str
 ) -> tuple[DemandType, str]:
     """A repeat contact about a need is failure demand (a repeat) unless the officer says otherwise."""
-    if demand_type in (None, ""):
+    if demand_type is None or demand_type == "":
         if not repeat:
             raise ValidationError({"demand_type": _("Say whether this contact is value demand or failure demand.")})
         return DemandType.FAILURE, str(failure_cause or FailureCause.REPEAT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from argparse import ArgumentParser
 from typing import Any
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         count = demo_year_load(
             seed=options["seed"],
             actor=Actor.system(DEMO_ACTOR_LABEL),
-            progress=ProgressPrinter("Demo year", stream=self.stderr._out),
+            progress=ProgressPrinter("Demo year", stream=sys.stderr),
         )
         self.stdout.write(f"{count:,} contacts loaded in {time.perf_counter() - started:.1f} s.")
         self.stdout.write(
