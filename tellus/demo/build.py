@@ -278,16 +278,8 @@ def credentials_read() -> str | None:
     return None
 
 
-def demo_build(*, people: int, seed: int, reporter: Reporter | None = None) -> tuple[DemoBuild, str]:
-    """Build the town into an empty database; returns the build and the demo users' password."""
-    reporter = reporter or Reporter()
-    actor = Actor.system(ACTOR_LABEL)
-    started = time.perf_counter()
-    build = DemoBuild.objects.create(
-        people=people, seed=seed, generator_version=GENERATOR_VERSION, extracts_dir=str(demo_dir() / "extracts")
-    )
-    paths = write_files(people=people, seed=seed, reporter=reporter)
-    records = load_files(paths, reporter=reporter, actor=actor)
+def demo_link_and_describe(*, reporter: Reporter, actor: Actor) -> None:
+    """Resolve records into people, load the service catalogue, and derive everyone's capacities."""
     with reporter.stage("Linking records into people with Splink (tellus resolve)") as results:
         run = resolve(actor=Actor.system("tellus resolve"), say=lambda message: None)
         results.append(
@@ -300,7 +292,24 @@ def demo_build(*, people: int, seed: int, reporter: Reporter | None = None) -> t
     with reporter.stage("Deriving capacities (tellus capacities refresh)") as results:
         refreshed = capacities_refresh(actor=actor, full=True)
         results.append("; ".join(refreshed.lines()))
+
+
+def demo_build(*, people: int, seed: int, reporter: Reporter | None = None, link: bool = True) -> tuple[DemoBuild, str]:
+    """Build the town into an empty database; returns the build and the demo users' password.
+
+    With link=False the build stops after the imports, leaving records unlinked (for benchmarking resolve)."""
+    reporter = reporter or Reporter()
+    actor = Actor.system(ACTOR_LABEL)
+    started = time.perf_counter()
+    build = DemoBuild.objects.create(
+        people=people, seed=seed, generator_version=GENERATOR_VERSION, extracts_dir=str(demo_dir() / "extracts")
+    )
+    paths = write_files(people=people, seed=seed, reporter=reporter)
+    records = load_files(paths, reporter=reporter, actor=actor)
+    if link:
+        demo_link_and_describe(reporter=reporter, actor=actor)
     password = demo_password()
+
     with reporter.stage("Creating demo staff logins"):
         demo_users_create(password=password, actor=actor)
         credentials_write(password)

@@ -41,6 +41,11 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000, help="Port to serve on (default 8000).")
         parser.add_argument("--no-serve", action="store_true", help="Build, print the logins, and stop.")
         parser.add_argument("--rebuild", action="store_true", help="Build again even if this demo is already built.")
+        parser.add_argument(
+            "--import-only",
+            action="store_true",
+            help="Stop after importing the extracts (no linkage, catalogue or activity): for `tellus bench resolve`.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         people, seed, port = options["people"], options["seed"], options["port"]
@@ -53,7 +58,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         password = self.prepare(people=people, seed=seed, rebuild=options["rebuild"], reporter=reporter)
         if password is None:
-            _, password = demo_build(people=people, seed=seed, reporter=reporter)
+            _, password = demo_build(people=people, seed=seed, reporter=reporter, link=not options["import_only"])
         self.announce(port, password)
         if options["no_serve"]:
             return

@@ -1,0 +1,166 @@
+"""Benchmarks for identity resolution: real-time match latency and batch resolve time, each beside a baseline
+measured in the same run (these machines are noisy, so ratios mean more than milliseconds)."""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from tellus.people.models import SourceRecord
+from tellus.privacy.models import Purpose
+from tellus.privacy.services import Actor
+
+Say = Callable[[str], None]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def _query_from(record: SourceRecord, rng: random.Random):  # type: ignore[no-untyped-def]
+    """What a caller might say about the person behind a record: some fields, sometimes with a slip."""
+    from .matching import MatchDetails
+
+    first, last = record.first_name, record.last_name
+    if first and len(first) > 3 and rng.random() < 0.2:
+        i = rng.randrange(1, len(first) - 1)
+        first = first[:i] + first[i + 1] + first[i] + first[i + 2 :]
+    return MatchDetails(
+        first_name=first,
+        last_name=last,
+        date_of_birth=record.date_of_birth if rng.random() < 0.8 else None,
+        postcode=record.postcode if rng.random() < 0.7 else "",
+        address=record.address if rng.random() < 0.4 else "",
+        email=record.email if rng.random() < 0.3 else "",
+        phone=record.phone if rng.random() < 0.3 else "",
+    )
+
+
+def bench_match(*, queries: int, seed: int, say: Say) -> dict[str, float]:
+    """Latency of match_person over sampled queries, with its audit writes, each rolled back afterwards.
+
+    Baseline: the candidate-retrieval query alone (the database's share of the work)."""
+    from .matching import _candidate_filter, match_person
+
+    rng = random.Random(seed)  # noqa: S311 (sampling queries, not secrets)
+    ids = list(
+        SourceRecord.objects.filter(is_organisation=False, person__isnull=False)
+        .exclude(last_name="")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        raise ValueError("no linked records: build the demo town (tellus demo --no-serve) or run tellus resolve first")
+    people = SourceRecord.objects.filter(is_organisation=False).values("person").distinct().count()
+    sample = SourceRecord.objects.in_bulk(rng.sample(ids, min(queries, len(ids))))
+    details = [_query_from(record, rng) for record in sample.values()]
+    actor = Actor.system("tellus bench match")
+    match_person(details[0], actor=actor, purpose=Purpose.ENQUIRY)  # load the model once, as a server would
+    full: list[float] = []
+    retrieval: list[float] = []
+    found_first = 0
+    for query, record in zip(details, sample.values(), strict=True):
+        with transaction.atomic():
+            started = time.perf_counter()
+            list(SourceRecord.objects.filter(_candidate_filter(query)).values_list("pk")[:300])
+            retrieval.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            found = match_person(query, actor=actor, purpose=Purpose.ENQUIRY)
+            full.append((time.perf_counter() - started) * 1000)
+            found_first += bool(found and found[0].person_id == record.person_id)
+            transaction.set_rollback(True)
+    result = {
+        "people": people,
+        "queries": len(full),
+        "p50_ms": percentile(full, 0.50),
+        "p95_ms": percentile(full, 0.95),
+        "p99_ms": percentile(full, 0.99),
+        "retrieval_p50_ms": percentile(retrieval, 0.50),
+        "retrieval_p95_ms": percentile(retrieval, 0.95),
+        "ratio_p50": statistics.median(full) / max(statistics.median(retrieval), 1e-9),
+        "right_person_first": found_first / len(full),
+    }
+    say(
+        f"match_person over {result['queries']:,} queries against {people:,} people's records: "
+        f"p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms "
+        f"(audit writes included, rolled back)."
+    )
+    say(
+        f"Baseline, candidate retrieval query alone: p50 {result['retrieval_p50_ms']:.1f} ms, "
+        f"p95 {result['retrieval_p95_ms']:.1f} ms; the full match takes {result['ratio_p50']:.1f}x the query "
+        f"at the median. The right person came first for {result['right_person_first']:.1%} of queries."
+    )
+    return result
+
+
+def bench_town_dir(people: int) -> Path:
+    return Path(settings.VAR_DIR) / "bench" / f"town-{people}"
+
+
+def bench_environment(people: int) -> dict[str, str]:
+    """A separate database and var/ for a benchmark town, so the demo's own data is never touched."""
+    folder = bench_town_dir(people)
+    folder.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.update(
+        {
+            "TELLUS_VAR_DIR": str(folder),
+            "DATABASE_URL": f"sqlite:///{folder / 'tellus.sqlite3'}",
+            "DJANGO_SETTINGS_MODULE": "tellus.settings.local",
+        }
+    )
+    return env
+
+
+def run_tellus(args: list[str], env: dict[str, str], say: Say) -> float:
+    """Run a tellus command in a child process; its output streams through; returns wall seconds."""
+    started = time.perf_counter()
+    process = subprocess.run(  # noqa: S603 (our own interpreter and module)
+        [sys.executable, "-m", "tellus.cli", *args], env=env, check=False, text=True
+    )
+    if process.returncode != 0:
+        raise RuntimeError(f"`tellus {' '.join(args)}` failed with status {process.returncode}")
+    return time.perf_counter() - started
+
+
+def bench_resolve(*, people: int, seed: int, say: Say) -> dict[str, float]:
+    """Build a town of `people` (imports only) in its own database, then time `tellus resolve --full --retrain`
+    in a child process, with its peak memory. Baseline: reading the records out of the database in the same run."""
+    env = bench_environment(people)
+    say(f"Building a {people:,}-person town in {bench_town_dir(people)} (imports only; reused if already built)…")
+    run_tellus(["demo", "--no-serve", "--import-only", "--people", str(people), "--seed", str(seed)], env, say)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    say("Reading the records alone (baseline)…")
+    baseline = run_tellus(["shell", "-c", READ_RECORDS], env, say)
+    say("Resolving (train, score, cluster, write people)…")
+    seconds = run_tellus(["resolve", "--full", "--retrain"], env, say)
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = {
+        "people": people,
+        "resolve_seconds": seconds,
+        "read_records_seconds": baseline,
+        "ratio": seconds / baseline,
+        "peak_memory_mib": peak_kib / 1024,
+        "peak_memory_before_mib": before / 1024,
+    }
+    say(
+        f"tellus resolve on {people:,} people: {seconds:.1f} s wall, peak memory {peak_kib / 1024:,.0f} MiB "
+        f"(largest child process). Baseline, reading the records: {baseline:.1f} s; resolve is {result['ratio']:.1f}x."
+    )
+    return result
+
+
+READ_RECORDS = (
+    "from tellus.linkage.selectors import records_frame; import time; t=time.perf_counter(); "
+    "f=records_frame(); print(f'read {len(f):,} records in {time.perf_counter()-t:.1f} s')"
+)
