@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from tellus.capacities.services import capacities_refresh
 from tellus.catalogue.services import DEMO_CATALOGUE_PATH, catalogue_load
+from tellus.demand.demo_year import demo_year_load
 from tellus.linkage.resolution import resolve
 from tellus.people.importing import import_extract, import_properties, load_mapping
 from tellus.people.models import Person, Property, SourceRecord, SourceSystem
@@ -278,8 +279,8 @@ def credentials_read() -> str | None:
     return None
 
 
-def demo_link_and_describe(*, reporter: Reporter, actor: Actor) -> None:
-    """Resolve records into people, load the service catalogue, and derive everyone's capacities."""
+def demo_link_and_describe(*, reporter: Reporter, actor: Actor, seed: int) -> None:
+    """Resolve records into people, load the service catalogue, derive capacities, and add a year of contacts."""
     with reporter.stage("Linking records into people with Splink (tellus resolve)") as results:
         run = resolve(actor=Actor.system("tellus resolve"), say=lambda message: None)
         results.append(
@@ -292,6 +293,9 @@ def demo_link_and_describe(*, reporter: Reporter, actor: Actor) -> None:
     with reporter.stage("Deriving capacities (tellus capacities refresh)") as results:
         refreshed = capacities_refresh(actor=actor, full=True)
         results.append("; ".join(refreshed.lines()))
+    with reporter.stage("Recording a year of contacts and needs") as results:
+        contacts = demo_year_load(seed=seed, actor=actor, progress=reporter.counter("Recording a year of contacts"))
+        results.append(f"{contacts:,} contacts")
 
 
 def demo_build(*, people: int, seed: int, reporter: Reporter | None = None, link: bool = True) -> tuple[DemoBuild, str]:
@@ -307,7 +311,7 @@ def demo_build(*, people: int, seed: int, reporter: Reporter | None = None, link
     paths = write_files(people=people, seed=seed, reporter=reporter)
     records = load_files(paths, reporter=reporter, actor=actor)
     if link:
-        demo_link_and_describe(reporter=reporter, actor=actor)
+        demo_link_and_describe(reporter=reporter, actor=actor, seed=seed)
     password = demo_password()
 
     with reporter.stage("Creating demo staff logins"):
