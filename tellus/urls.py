@@ -17,4 +17,5 @@ urlpatterns = [
     path("demand/", include("tellus.demand.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("tellus.open311.urls")),
 ]

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "tellus.capacities",
     "tellus.catalogue",
     "tellus.demand",
+    "tellus.open311",
     "tellus.console",
     "tellus.demo",
 ]

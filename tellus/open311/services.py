@@ -1,0 +1,286 @@
+"""Open311 intake: a report becomes a contact and a need on the person who made it, and an update from the
+client becomes a contact and, when its status says so, a change of the need's status. Each runs in one
+transaction: a failure leaves nothing behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tellus.catalogue.models import Service
+from tellus.common.text import normalise_email, normalise_name, normalise_phone
+from tellus.demand.models import Channel, DemandType, Need, NeedEvent, NeedStatus
+from tellus.demand.services import contact_log, need_transition
+from tellus.linkage.matching import MatchDetails, MatchError, match_person
+from tellus.people.models import Person, SourceRecord, SourceSystem
+from tellus.people.services import source_system_create
+from tellus.privacy.models import AuditAction, Purpose
+from tellus.privacy.services import Actor, AuditEntry, audit_events_record
+
+from .errors import Open311Error, bad_request
+from .forms import Reporter, RequestInput
+from .models import ApiClient, ServiceRequest, ServiceRequestUpdate
+from .statuses import INCOMING
+
+SOURCE_SYSTEM = "open311"
+PURPOSE = Purpose.ENQUIRY
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+
+
+def client_actor(client: ApiClient) -> Actor:
+    return Actor.system(f"open311:{client.name}")
+
+
+def email_hash(email: str) -> str:
+    return hashlib.sha256(normalise_email(email).encode("utf-8")).hexdigest() if email else ""
+
+
+def _source_system(actor: Actor) -> SourceSystem:
+    system = SourceSystem.objects.filter(name=SOURCE_SYSTEM).first()
+    if system is not None:
+        return system
+    try:
+        with transaction.atomic():
+            return source_system_create(
+                name=SOURCE_SYSTEM,
+                title="Open311 reports",
+                kind=SourceSystem.Kind.OTHER,
+                owning_team="Customer services",
+                description="People who reported something through an Open311 client such as FixMyStreet.",
+                actor=actor,
+            )
+    except IntegrityError:  # another request made it first
+        return SourceSystem.objects.get(name=SOURCE_SYSTEM)
+
+
+def _matched_person(reporter: Reporter, *, address: str, actor: Actor) -> Person | None:
+    details = MatchDetails(
+        first_name=reporter.first_name,
+        last_name=reporter.last_name,
+        email=reporter.email,
+        phone=reporter.phone,
+        address=address,
+    )
+    try:
+        found = match_person(details, actor=actor, purpose=PURPOSE, limit=1)
+    except MatchError:  # too little to go on, or no linkage model yet: a new person, linked later
+        return None
+    if found and found[0].probability >= settings.TELLUS_LINK_UPPER:
+        return Person.objects.get(pk=found[0].person_id)
+    return None
+
+
+def _person_create(reporter: Reporter, *, request: ServiceRequest, actor: Actor) -> Person:
+    """A new person known from this report alone, with the report as their source record, so that linkage
+    can later find them to be someone the council already knows."""
+    name = " ".join(part for part in (reporter.first_name, reporter.last_name) if part)
+    now = timezone.now()
+    person = Person(display_name=name or reporter.email or reporter.phone, created_at=now, updated_at=now)
+    person.full_clean()
+    person.save()
+    raw = {
+        "service_request_id": request.service_request_id,
+        "first_name": reporter.first_name,
+        "last_name": reporter.last_name,
+        "email": reporter.email,
+        "phone": reporter.phone,
+        "address_string": request.address_string,
+    }
+    record = SourceRecord(
+        source_system=_source_system(actor),
+        source_key=f"request-{request.pk}",
+        raw=raw,
+        row_hash=hashlib.sha256(json.dumps(raw, sort_keys=True).encode("utf-8")).hexdigest(),
+        first_name=reporter.first_name,
+        last_name=reporter.last_name,
+        name_normalised=normalise_name(name),
+        last_name_normalised=normalise_name(reporter.last_name),
+        address=request.address_string,
+        email=normalise_email(reporter.email),
+        phone=normalise_phone(reporter.phone),
+        person=person,
+        imported_at=now,
+        updated_at=now,
+    )
+    record.full_clean()
+    record.save()
+    audit_events_record(
+        actor=actor,
+        purpose=PURPOSE,
+        entries=[
+            AuditEntry(AuditAction.CREATE, "people.person", str(person.pk), subject_person_id=person.pk),
+            AuditEntry(
+                AuditAction.CREATE,
+                "people.sourcerecord",
+                str(record.pk),
+                subject_person_id=person.pk,
+                changes={"source_system": [None, SOURCE_SYSTEM], "person_id": [None, person.pk]},
+            ),
+        ],
+    )
+    return person
+
+
+def _words(data: RequestInput) -> str:
+    if data.description:
+        return data.description
+    title = data.extra_attributes.get("title", "")
+    return title or _("(No description given: a report about %(s)s.)") % {"s": data.service.name}
+
+
+@transaction.atomic
+def request_create(*, client: ApiClient, data: RequestInput, now: dt.datetime | None = None) -> ServiceRequest:
+    """Record an Open311 report: the request, the person (matched in real time, or new, or none when the report
+    names no one), and a contact in channel "app" that opens a need. The request's id is the contact's
+    source_reference. Batch and blackbox services get a token as well."""
+    at = now or timezone.now()
+    actor = client_actor(client)
+    service: Service = data.service
+    request = ServiceRequest(
+        client=client,
+        service=service,
+        requested_datetime=at,
+        lat=data.lat,
+        long=data.long,
+        address_string=data.address_string,
+        address_id=data.address_id,
+        media_url=data.media_url,
+        attributes=data.attributes,
+        extra_attributes=data.extra_attributes,
+        reporter_email_hash=email_hash(data.reporter.email),
+        token=secrets.token_urlsafe(18) if service.open311_type != Service.Open311Type.REALTIME else None,
+    )
+    request.full_clean(exclude=["need", "contact"])
+    request.save()
+    person: Person | None = None
+    if data.reporter.given:
+        address = data.address_string
+        person = _matched_person(data.reporter, address=address, actor=actor)
+        if person is None:
+            person = _person_create(data.reporter, request=request, actor=actor)
+    contact = contact_log(
+        actor=actor,
+        purpose=PURPOSE,
+        channel=Channel.APP,
+        words=_words(data),
+        person=person,
+        occurred_at=at,
+        service=service,
+        demand_type=DemandType.VALUE,
+        need_summary=data.extra_attributes.get("title", "")[:300],
+        source_reference=request.service_request_id,
+    )
+    request.need_id = contact.need_id
+    request.contact = contact
+    request.save(update_fields=["need", "contact"])
+    return request
+
+
+@dataclass
+class UpdateInput:
+    service_request_id: str
+    update_id: str
+    updated_datetime: dt.datetime
+    status: str
+    description: str
+    media_url: str
+    reporter: Reporter
+
+
+def _same_reporter(request: ServiceRequest, reporter: Reporter) -> bool:
+    """Whether an update comes from the person who made the report: the same email, or neither gave one."""
+    return email_hash(reporter.email) == request.reporter_email_hash
+
+
+def _move(need: Need, *, target: NeedStatus, status: str, data: UpdateInput, actor: Actor) -> NeedEvent | None:
+    """Bring the need to the status the update means, if it is not there already. OPEN on a need being worked on
+    changes nothing: the reporter is only commenting."""
+    need.refresh_from_db()
+    steps: list[NeedStatus] = []
+    if target == NeedStatus.OPEN:
+        steps = [] if need.is_open else [NeedStatus.OPEN]
+    elif target == NeedStatus.IN_PROGRESS:
+        if need.status == NeedStatus.OPEN:
+            steps = [target]
+        elif need.status != NeedStatus.IN_PROGRESS:
+            steps = [NeedStatus.OPEN, target]
+    elif need.is_open:
+        steps = [target]
+    note = " ".join(part for part in (status.replace("_", " ").capitalize() + ".", data.description) if part)
+    for step in steps:
+        need = need_transition(
+            need=need, to_status=step, actor=actor, purpose=PURPOSE, note=note, at=data.updated_datetime
+        )
+    if not steps:
+        return None
+    return NeedEvent.objects.filter(need=need, kind=NeedEvent.Kind.STATUS).order_by("-id").first()
+
+
+@transaction.atomic
+def update_record(*, client: ApiClient, data: UpdateInput) -> ServiceRequestUpdate:
+    """Record an update a client posts about one of its own requests. The same update_id again returns the
+    update already recorded (clients retry). A comment from the reporter becomes a repeat contact about the
+    need; the update's status moves the need (FIXED or CLOSED meets it, DUPLICATE and the like close it)."""
+    existing = ServiceRequestUpdate.objects.filter(client=client, external_id=data.update_id).first()
+    if existing is not None:
+        return existing
+    status = data.status.upper()
+    target = INCOMING.get(status)
+    if target is None:
+        raise bad_request(_("status “%(s)s” is not one Tellus knows.") % {"s": data.status})
+    request_id = data.service_request_id
+    request = (
+        ServiceRequest.objects.select_related("need", "need__person").filter(pk=int(request_id), client=client).first()
+        if request_id.isdigit() and len(request_id) <= 18
+        else None
+    )
+    if request is None or request.need is None:
+        raise Open311Error(404, _("No request %(id)s from this client.") % {"id": data.service_request_id})
+    need = request.need
+    if data.updated_datetime < need.opened_at:
+        raise bad_request(_("updated_datetime is before the request was made."))
+    if data.updated_datetime > timezone.now() + FUTURE_TOLERANCE:
+        raise bad_request(_("updated_datetime is in the future."))
+    update = ServiceRequestUpdate(
+        request=request,
+        client=client,
+        external_id=data.update_id,
+        status=status,
+        description=data.description,
+        updated_datetime=data.updated_datetime,
+        media_url=data.media_url,
+    )
+    update.full_clean(exclude=["contact", "need_event"])
+    update.save()
+    actor = client_actor(client)
+    closing = target in (NeedStatus.MET, NeedStatus.CLOSED_OTHER)
+    person = need.person
+    if (
+        data.description
+        and _same_reporter(request, data.reporter)
+        and not (closing and not need.is_open)  # a closed need is not reopened only to be closed again
+        and not (person is not None and person.merged_into_id)
+    ):
+        update.contact = contact_log(
+            actor=actor,
+            purpose=PURPOSE,
+            channel=Channel.APP,
+            words=data.description,
+            person=person,
+            occurred_at=data.updated_datetime,
+            service=request.service,
+            need=need,
+            demand_type=DemandType.VALUE if closing else None,
+            source_reference=f"{request.pk}/update/{update.pk}",
+        )
+    update.need_event = _move(need, target=target, status=status, data=data, actor=actor)
+    update.save(update_fields=["contact", "need_event"])
+    return update

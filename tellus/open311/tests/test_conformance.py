@@ -1,0 +1,142 @@
+"""Every endpoint answers in XML and JSON with the right content type, and its JSON validates against the
+vendored GeoReport v2 schemas (resolved through a referencing registry: they use relative $refs and no $id)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import pytest
+from django.test import Client
+from jsonschema import Draft4Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+from tellus.catalogue.models import Service
+
+from .conftest import report
+
+BASE = "http://open311.test/georeport-v2/"
+
+
+@pytest.fixture(scope="module")
+def validate(schema_dir: Path) -> Any:
+    registry: Registry = Registry()
+    for path in sorted(schema_dir.glob("*.json")):
+        resource = Resource.from_contents(json.loads(path.read_text()), default_specification=DRAFT4)
+        registry = registry.with_resource(BASE + path.name, resource)
+
+    def _validate(instance: Any, name: str) -> None:
+        schema = {"$ref": BASE + name}
+        Draft4Validator(schema, registry=registry, format_checker=FormatChecker()).validate(instance)
+
+    return _validate
+
+
+def get_json(client: Client, path: str, **params: Any) -> Any:
+    response = client.get(f"/open311/v2/{path}.json", params)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    return json.loads(response.content)
+
+
+def get_xml(client: Client, path: str, root: str, **params: Any) -> ET.Element:
+    response = client.get(f"/open311/v2/{path}.xml", params)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "text/xml; charset=utf-8"
+    element = ET.fromstring(response.content)
+    assert element.tag == root
+    return element
+
+
+def test_the_schemas_themselves_catch_a_wrong_answer(validate: Any) -> None:
+    with pytest.raises(Exception, match="is not of type 'boolean'"):
+        validate([{"service_code": "x", "service_name": "X", "metadata": "true", "type": "realtime"}], "services.json")
+
+
+@pytest.mark.django_db
+def test_services_validate_and_list_only_reportable_services(
+    client: Client, validate: Any, bins: Service, potholes: Service, hidden_service: Service
+) -> None:
+    body = get_json(client, "services")
+
+    validate(body, "services.json")
+    assert {s["service_code"] for s in body} == {"missed-bin", "pothole"}
+    by_code = {s["service_code"]: s for s in body}
+    assert by_code["missed-bin"]["metadata"] is True and by_code["pothole"]["metadata"] is False
+    assert by_code["missed-bin"]["keywords"] == "bin, rubbish"
+    xml = get_xml(client, "services", "services")
+    assert [s.findtext("service_code") for s in xml.findall("service")] == ["pothole", "missed-bin"]
+    assert xml.find("service/metadata").text == "false"  # type: ignore[union-attr]
+
+
+@pytest.mark.django_db
+def test_a_service_definition_validates_with_its_list_values(client: Client, validate: Any, bins: Service) -> None:
+    body = get_json(client, "services/missed-bin")
+
+    validate(body, "service-definition.json")
+    assert [a["code"] for a in body["attributes"]] == ["bin_type", "extras", "note"]
+    assert body["attributes"][0]["required"] is True and body["attributes"][2]["variable"] is False
+    xml = get_xml(client, "services/missed-bin", "service_definition")
+    keys = [v.findtext("key") for v in xml.findall("attributes/attribute/values/value")]
+    assert keys == ["general", "recycling", "bags", "glass"]
+
+
+@pytest.mark.django_db
+def test_posting_a_request_answers_the_spec_response_and_the_request_validates(
+    post: Any, client: Client, validate: Any, bins: Service, schema_dir: Path
+) -> None:
+    response = post("requests", report())
+
+    assert response.status_code == 201
+    created = json.loads(response.content)
+    assert isinstance(created, list) and isinstance(created[0]["service_request_id"], str)
+    validate(created[0], "swagger.json#/definitions/RequestResponse")
+    one = get_json(client, f"requests/{created[0]['service_request_id']}")
+    validate(one, "requests.json")
+    assert one[0]["status"] == "open" and one[0]["requested_datetime"].endswith("+00:00")
+    assert one[0]["lat"] == 51.5072 and one[0]["description"] == "The green bin was not emptied on Tuesday."
+    listed = get_json(client, "requests")
+    validate(listed, "requests.json")
+    xml = get_xml(client, "requests", "service_requests")
+    assert xml.findtext("request/service_request_id") == created[0]["service_request_id"]
+    assert "email" not in json.dumps(listed) and "nadia" not in json.dumps(listed).lower()
+
+
+@pytest.mark.django_db
+def test_a_batch_service_gives_a_token_that_resolves_to_the_request(
+    post: Any, client: Client, validate: Any, batch_service: Service
+) -> None:
+    response = post("requests", report(service_code="graffiti", **{"attribute[bin_type]": None}), fmt="xml")
+
+    assert response.status_code == 201 and response["Content-Type"] == "text/xml; charset=utf-8"
+    token = ET.fromstring(response.content).findtext("request/token")
+    assert token and ET.fromstring(response.content).find("request/service_request_id") is None
+    body = get_json(client, f"tokens/{token}")
+    validate(body[0], "swagger.json#/definitions/TokenResponse")
+    assert body[0]["token"] == token and body[0]["service_request_id"].isdigit()
+
+
+@pytest.mark.django_db
+def test_discovery_names_both_formats(client: Client) -> None:
+    body = get_json(client, "discovery")
+
+    assert body["endpoints"][0]["formats"] == ["text/xml", "application/json"]
+    assert body["endpoints"][0]["url"].endswith("/open311/v2")
+    xml = get_xml(client, "discovery", "discovery")
+    assert [f.text for f in xml.findall("endpoints/endpoint/formats/format")] == ["text/xml", "application/json"]
+
+
+@pytest.mark.django_db
+def test_an_empty_jurisdiction_id_is_the_same_as_none_and_a_wrong_one_is_refused(
+    client: Client, bins: Service, settings: Any
+) -> None:
+    settings.TELLUS_OPEN311_JURISDICTION_ID = "tellham.gov.uk"
+
+    assert client.get("/open311/v2/services.json", {"jurisdiction_id": ""}).status_code == 200
+    assert client.get("/open311/v2/services.json", {"jurisdiction_id": "tellham.gov.uk"}).status_code == 200
+    wrong = client.get("/open311/v2/services.xml", {"jurisdiction_id": "elsewhere"})
+    assert wrong.status_code == 404
+    assert ET.fromstring(wrong.content).findtext("error/code") == "404"
