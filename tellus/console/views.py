@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tellus.capacities.selectors import person_dealing_with
+from tellus.demand.selectors import person_demand_for_staff
 from tellus.linkage.models import CandidatePair, PersonMerge
 from tellus.linkage.selectors_staff import (
     QUEUE_STATUSES,
@@ -59,7 +61,15 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         )
     except Person.DoesNotExist:
         raise Http404(_("There is no person with that number.")) from None
-    return render(request, "console/person.html", {"page": page, "view": page.view, "person": page.person})
+    context = {"page": page, "view": page.view, "person": page.person}
+    if not page.merged_into:
+        actor, purpose = Actor.for_user(request.user), current_purpose(request)
+        # Each panel is its own audited read, shown only to roles with a purpose for it.
+        if request.user.has_perm("capacities.view_personcapacity"):
+            context["dealing_with"] = person_dealing_with(actor=actor, purpose=purpose, person_id=person_id)
+        if request.user.has_perms(("demand.view_contact", "demand.view_need")):
+            context["demand"] = person_demand_for_staff(actor=actor, purpose=purpose, person_id=person_id)
+    return render(request, "console/person.html", context)
 
 
 @require_GET

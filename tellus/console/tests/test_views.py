@@ -351,7 +351,13 @@ def test_opening_a_persons_page_records_a_view(client, caseworker):
 
     signed_in(client, caseworker).get(reverse("console:person", args=[alice.pk]))
 
-    [event] = AuditEvent.objects.all()
+    # The page writes one entry for the person, and one for each panel the caseworker may see.
+    assert set(AuditEvent.objects.values_list("object_type", flat=True)) == {
+        "people.person",
+        "capacities.personcapacity",
+        "demand.contact",
+    }
+    event = AuditEvent.objects.get(object_type="people.person")
     assert event.action == AuditAction.VIEW
     assert event.actor == caseworker
     assert event.object_type == "people.person"
@@ -396,7 +402,8 @@ def test_a_privacy_officer_sees_the_audit_entries_about_a_person_and_not_about_o
     html = response.content.decode()
     assert response.status_code == 200
     assert title(response) == page_title("Audit log for Alice Example, page 1")
-    assert "1 entry" in html
+    # One page view: the person, their capacities and their contacts, each an audited read.
+    assert "3 entries" in html
     assert "<td>officer</td>" in html
     assert "<td>Viewed</td>" in html
     assert f"<td>Person {alice.pk}</td>" in html
@@ -433,11 +440,12 @@ def test_the_audit_log_is_paginated(client, privacy_officer, officer, settings):
     officer_client = signed_in(Client(), officer)
     for _ in range(3):
         officer_client.get(reverse("console:person", args=[alice.pk]))
+    entries = AuditEvent.objects.filter(subject_person_id=alice.pk).count()
 
     html = signed_in(client, privacy_officer).get(reverse("console:person_audit", args=[alice.pk])).content.decode()
 
     assert '<nav class="pagination" aria-label="Pages of audit entries">' in html
-    assert "showing 1 to 2 of 3" in html
+    assert f"showing 1 to 2 of {entries}" in html
 
 
 # Purpose
@@ -462,7 +470,7 @@ def test_changing_purpose_is_remembered_and_written_on_later_audit_entries(clien
     page = client.get(response["Location"]).content.decode()
     assert "Your purpose is now: Casework." in page
     assert '<option value="casework" selected>Casework</option>' in page
-    assert AuditEvent.objects.get().purpose == Purpose.CASEWORK
+    assert set(AuditEvent.objects.values_list("purpose", flat=True)) == {Purpose.CASEWORK}
 
 
 @pytest.mark.parametrize("value", ["data_import", "curiosity", ""])
