@@ -25,30 +25,32 @@ DEALING_WITH_OBJECT_TYPE = "capacities.personcapacity"
 SERVICES_USED_WINDOW_DAYS = 365
 
 
-def _record_row(record: SourceRecord) -> dict[str, Any]:
-    row: dict[str, Any] = {f"raw.{key}": value for key, value in (record.raw or {}).items()}
-    row.update(
-        {
-            "record.kind": record.source_system.kind,
-            "record.system": record.source_system.name,
-            "record.valid_from": record.valid_from,
-            "record.valid_to": record.valid_to,
-            "record.date_of_birth": record.date_of_birth,
-            "property.kind": record.property.kind if record.property else "",
-            "property.ward": record.property.ward if record.property else "",
-        }
-    )
-    return row
+_RECORD_VALUES = (
+    "pk",
+    "person_id",
+    "raw",
+    "source_system__kind",
+    "source_system__name",
+    "valid_from",
+    "valid_to",
+    "date_of_birth",
+    "property_id",
+    "property__kind",
+    "property__ward",
+)
 
 
-def _occupancy_row(occupancy: Occupancy) -> dict[str, Any]:
-    row = _record_row(occupancy.source_record) if occupancy.source_record else {}
+def _record_row(values: dict[str, Any]) -> dict[str, Any]:
+    row: dict[str, Any] = {f"raw.{key}": value for key, value in (values["raw"] or {}).items()}
     row.update(
         {
-            "occupancy.date_from": occupancy.date_from,
-            "occupancy.date_to": occupancy.date_to,
-            "property.kind": occupancy.property.kind,
-            "property.ward": occupancy.property.ward,
+            "record.kind": values["source_system__kind"],
+            "record.system": values["source_system__name"],
+            "record.valid_from": values["valid_from"],
+            "record.valid_to": values["valid_to"],
+            "record.date_of_birth": values["date_of_birth"],
+            "property.kind": values["property__kind"] or "",
+            "property.ward": values["property__ward"] or "",
         }
     )
     return row
@@ -56,50 +58,76 @@ def _occupancy_row(occupancy: Occupancy) -> dict[str, Any]:
 
 def capacity_facts(person_ids: Iterable[int]) -> list[PersonFacts]:
     """Each living-record person's facts as plain rows for the rules. Organisations' records are left out, as are
-    people merged into someone else: their records have moved to the survivor."""
-    records = SourceRecord.objects.filter(is_organisation=False).select_related("source_system", "property")
-    occupancies = Occupancy.objects.select_related(
-        "property", "source_record__source_system", "source_record__property"
-    ).order_by("id")
-    people = (
-        Person.objects.filter(pk__in=list(person_ids), merged_into__isnull=True)
-        .prefetch_related(
-            Prefetch("source_records", queryset=records.order_by("id")),
-            Prefetch("occupancies", queryset=occupancies),
-        )
+    people merged into someone else: their records have moved to the survivor.
+
+    Read as plain values, not model instances: a full refresh reads every record and occupancy in the town."""
+    ids = list(person_ids)
+    people = list(
+        Person.objects.filter(pk__in=ids, merged_into__isnull=True)
         .order_by("id")
+        .values_list("pk", "date_of_birth", "date_of_death")
     )
-    found = []
-    for person in people:
-        facts: list[Fact] = [
+    facts: dict[int, list[Fact]] = defaultdict(list)
+    record_rows: dict[int, dict[str, Any]] = {}
+    records = SourceRecord.objects.filter(person_id__in=ids, is_organisation=False).order_by("id")
+    for values in records.values(*_RECORD_VALUES):
+        row = _record_row(values)
+        record_rows[values["pk"]] = row
+        facts[values["person_id"]].append(
             Fact(
-                source=record.source_system.kind,
-                row=_record_row(record),
-                record_ids=(record.pk,),
-                property_id=record.property_id,
+                source=values["source_system__kind"],
+                row=row,
+                record_ids=(values["pk"],),
+                property_id=values["property_id"],
             )
-            for record in person.source_records.all()
-        ]
-        facts.extend(
+        )
+    occupancies = list(
+        Occupancy.objects.filter(person_id__in=ids)
+        .order_by("id")
+        .values(
+            "pk",
+            "person_id",
+            "date_from",
+            "date_to",
+            "property_id",
+            "property__kind",
+            "property__ward",
+            "source_record_id",
+            "source_record__is_organisation",
+        )
+    )
+    # An occupancy's record is normally the same person's; fetch any that are not (after a split, say).
+    missing = {
+        o["source_record_id"] for o in occupancies if o["source_record_id"] and o["source_record_id"] not in record_rows
+    }
+    for values in SourceRecord.objects.filter(pk__in=missing).values(*_RECORD_VALUES):
+        record_rows[values["pk"]] = _record_row(values)
+    for occupancy in occupancies:
+        if occupancy["source_record__is_organisation"]:
+            continue
+        record_id = occupancy["source_record_id"]
+        row = dict(record_rows.get(record_id, {})) if record_id else {}
+        row.update(
+            {
+                "occupancy.date_from": occupancy["date_from"],
+                "occupancy.date_to": occupancy["date_to"],
+                "property.kind": occupancy["property__kind"],
+                "property.ward": occupancy["property__ward"],
+            }
+        )
+        facts[occupancy["person_id"]].append(
             Fact(
                 source=OCCUPANCY,
-                row=_occupancy_row(occupancy),
-                record_ids=(occupancy.source_record_id,) if occupancy.source_record_id else (),
-                occupancy_id=occupancy.pk,
-                property_id=occupancy.property_id,
-            )
-            for occupancy in person.occupancies.all()
-            if occupancy.source_record is None or not occupancy.source_record.is_organisation
-        )
-        found.append(
-            PersonFacts(
-                person_id=person.pk,
-                date_of_birth=person.date_of_birth,
-                date_of_death=person.date_of_death,
-                facts=tuple(facts),
+                row=row,
+                record_ids=(record_id,) if record_id else (),
+                occupancy_id=occupancy["pk"],
+                property_id=occupancy["property_id"],
             )
         )
-    return found
+    return [
+        PersonFacts(person_id=pk, date_of_birth=born, date_of_death=died, facts=tuple(facts[pk]))
+        for pk, born, died in people
+    ]
 
 
 def last_completed_refresh() -> RefreshRun | None:

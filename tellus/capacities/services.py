@@ -56,20 +56,39 @@ def _summary(rows: Sequence[DerivedCapacity]) -> list[str]:
 def _stored(person_ids: list[int]) -> dict[int, dict[tuple[object, ...], int]]:
     """What is stored now, for each person: {identity: row id}."""
     stored: dict[int, dict[tuple[object, ...], int]] = {pid: {} for pid in person_ids}
-    rows = PersonCapacity.objects.filter(person_id__in=person_ids).prefetch_related("evidence")
-    for row in rows:
-        derived = DerivedCapacity(
-            person_id=row.person_id,
-            capacity=row.capacity,
-            rule=row.rule,
-            valid_from=row.valid_from,
-            valid_to=row.valid_to,
-            service_code=row.service_code,
-            property_id=row.property_id,
-            occupancy_id=row.occupancy_id,
-            evidence=tuple(r.pk for r in row.evidence.all()),
+    # Plain values rather than model instances: a full refresh reads every person's capacities.
+    rows = list(
+        PersonCapacity.objects.filter(person_id__in=person_ids).values_list(
+            "pk",
+            "person_id",
+            "capacity",
+            "rule",
+            "valid_from",
+            "valid_to",
+            "service_code",
+            "property_id",
+            "occupancy_id",
         )
-        stored[row.person_id][derived.identity()] = row.pk
+    )
+    evidence: dict[int, list[int]] = {}
+    through = PersonCapacity.evidence.through
+    for capacity_id, record_id in through.objects.filter(personcapacity_id__in=[row[0] for row in rows]).values_list(
+        "personcapacity_id", "sourcerecord_id"
+    ):
+        evidence.setdefault(capacity_id, []).append(record_id)
+    for pk, person_id, capacity, rule, valid_from, valid_to, service_code, property_id, occupancy_id in rows:
+        derived = DerivedCapacity(
+            person_id=person_id,
+            capacity=capacity,
+            rule=rule,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            service_code=service_code,
+            property_id=property_id,
+            occupancy_id=occupancy_id,
+            evidence=tuple(sorted(evidence.get(pk, ()))),
+        )
+        stored[person_id][derived.identity()] = pk
     return stored
 
 
