@@ -1,0 +1,170 @@
+"""Reads for the demand pages: aggregates computed in the database (one GROUP BY per chart family), returned as
+small DataFrames for `analytics.py`. Nothing here returns a contact or a need, only counts: the pages show no
+individual.
+
+Weeks are Monday-to-Sunday weeks in UTC, and dates in the filters are UTC days, so SQLite and PostgreSQL bucket
+alike. The week is computed with each database's own date functions: Django's TruncWeek calls back into Python
+for every row on SQLite, which costs seconds at a million contacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from django.db import NotSupportedError
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BigIntegerField, CharField, Count, Func, Q, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
+
+from tellus.catalogue.models import Service
+from tellus.demand.models import Contact, DemandType, Need, NeedStatus
+
+from .analytics import CUBE_COLUMNS, DAY, HOUR, WEEK, empty_cube
+
+UTC = dt.UTC
+
+
+class WeekStart(Func):
+    """The Monday (UTC) of the week a datetime falls in, as ISO 'YYYY-MM-DD' text."""
+
+    output_field = CharField()
+    arity = 1
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Any:
+        raise NotSupportedError(f"WeekStart is written for SQLite and PostgreSQL, not {connection.vendor}")
+
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Any:
+        # 'weekday 0' moves forward to the Sunday ending the week (or stays on it); six days back is its Monday.
+        return super().as_sql(compiler, connection, template="date(%(expressions)s, 'weekday 0', '-6 days')")
+
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Any:
+        template = "to_char(date_trunc('week', %(expressions)s AT TIME ZONE 'UTC'), 'YYYY-MM-DD')"
+        return super().as_sql(compiler, connection, template=template)
+
+
+class EndToEndBin(Func):
+    """End-to-end seconds rounded down to the hour under two days, to the day under 60 days, else to the week: a
+    few hundred distinct values per service, so percentiles come from a small GROUP BY, not every need. Written
+    with literal numbers, not parameters, so SQLite matches it to the index on the same expression."""
+
+    output_field = BigIntegerField()
+    arity = 1
+    template = (
+        f"(CASE WHEN %(expressions)s < {2 * DAY} THEN %(expressions)s / {HOUR} * {HOUR} "
+        f"WHEN %(expressions)s < {60 * DAY} THEN %(expressions)s / {DAY} * {DAY} "
+        f"ELSE %(expressions)s / {WEEK} * {WEEK} END)"
+    )
+
+
+def end_to_end_bin() -> EndToEndBin:
+    return EndToEndBin("end_to_end_seconds")
+
+
+@dataclass(frozen=True)
+class DemandFilters:
+    """What the person asked to see: contacts on or after `start` and on or before `end` (UTC days), of one
+    service and one channel, or all."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    service_id: int | None = None
+    channel: str = ""
+
+    def _range(self, field: str) -> Q:
+        condition = Q()
+        if self.start is not None:
+            condition &= Q(**{f"{field}__gte": dt.datetime.combine(self.start, dt.time(), tzinfo=UTC)})
+        if self.end is not None:
+            after = dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), tzinfo=UTC)
+            condition &= Q(**{f"{field}__lt": after})
+        return condition
+
+    def contacts(self) -> Q:
+        condition = self._range("occurred_at")
+        if self.service_id is not None:
+            condition &= Q(service_id=self.service_id)
+        if self.channel:
+            condition &= Q(channel=self.channel)
+        return condition
+
+    def met_needs(self) -> Q:
+        """Needs met in the period; a need has no channel of its own, so the channel filter does not apply."""
+        condition = Q(status=NeedStatus.MET) & self._range("met_at")
+        if self.service_id is not None:
+            condition &= Q(service_id=self.service_id)
+        return condition
+
+
+def _frame(queryset: QuerySet[Any, Any], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(list(queryset.values_list(*columns)), columns=columns)
+
+
+def contact_cube_queryset(filters: DemandFilters) -> QuerySet[Any, Any]:
+    return (
+        Contact.objects.filter(filters.contacts())
+        .annotate(week=WeekStart("occurred_at"))
+        .values("week", "service_id", "channel", "demand_type")
+        .annotate(
+            contacts=Count("id"),
+            first_contacts=Count("id", filter=Q(is_first_contact_for_need=True)),
+            resolved_first=Count("id", filter=Q(is_first_contact_for_need=True, resolved_at_first_point=True)),
+        )
+        .order_by()
+    )
+
+
+def contact_cube(filters: DemandFilters) -> pd.DataFrame:
+    """Contacts per week, service, channel and demand type, with how many were first contacts about a need and how
+    many of those were resolved there: at most weeks x services x channels x 2 rows, whatever the contact count."""
+    frame = _frame(contact_cube_queryset(filters), CUBE_COLUMNS)
+    return empty_cube() if frame.empty else frame
+
+
+def failure_causes_queryset(filters: DemandFilters) -> QuerySet[Any, Any]:
+    return (
+        Contact.objects.filter(filters.contacts(), demand_type=DemandType.FAILURE)
+        .values("failure_cause", "service_id")
+        .annotate(contacts=Count("id"))
+        .order_by()
+    )
+
+
+def failure_cause_counts(filters: DemandFilters) -> pd.DataFrame:
+    """Failure-demand contacts per cause and service."""
+    return _frame(failure_causes_queryset(filters), ["failure_cause", "service_id", "contacts"])
+
+
+def end_to_end_by_service_queryset(filters: DemandFilters) -> QuerySet[Any, Any]:
+    return (
+        Need.objects.filter(filters.met_needs())
+        .annotate(seconds=end_to_end_bin())
+        .values("service_id", "seconds")
+        .annotate(needs=Count("id"))
+        .order_by()
+    )
+
+
+def end_to_end_service_bins(filters: DemandFilters) -> pd.DataFrame:
+    """Needs met per service and end-to-end bin (see `end_to_end_bin`)."""
+    return _frame(end_to_end_by_service_queryset(filters), ["service_id", "seconds", "needs"])
+
+
+def end_to_end_by_week_queryset(filters: DemandFilters) -> QuerySet[Any, Any]:
+    return (
+        Need.objects.filter(filters.met_needs())
+        .annotate(week=WeekStart("met_at"), seconds=end_to_end_bin())
+        .values("week", "seconds")
+        .annotate(needs=Count("id"))
+        .order_by()
+    )
+
+
+def end_to_end_week_bins(filters: DemandFilters) -> pd.DataFrame:
+    """Needs met per week of meeting and end-to-end bin."""
+    return _frame(end_to_end_by_week_queryset(filters), ["week", "seconds", "needs"])
+
+
+def service_names() -> dict[int, str]:
+    return dict(Service.objects.order_by("name").values_list("pk", "name"))
