@@ -83,7 +83,10 @@ def endpoint(*methods: str) -> Callable[[View], View]:
 
 
 def _client(request: HttpRequest) -> ApiClient:
-    client = api_client_authenticate(forms.text(_data(request), "api_key", max_length=200))
+    """The client whose api_key came with the form (or, for clients that put it there, the query string)."""
+    data = _data(request)
+    key = forms.text(data if "api_key" in data else request.GET, "api_key", max_length=200)
+    client = api_client_authenticate(key)
     rate_limit_hit(client)
     return client
 

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
 import pytest
 from django.conf import settings
@@ -144,3 +145,8 @@ def errors_of(response: Any) -> list[dict[str, Any]]:
     assert isinstance(body, list) and body and set(body[0]) == {"code", "description"}
     assert body[0]["code"] == response.status_code
     return body
+
+
+def parse_xml(content: bytes) -> ET.Element:
+    """Our own responses, parsed to check their shape."""
+    return ET.fromstring(content)  # noqa: S314 - the test's own server's output, not untrusted input
