@@ -100,7 +100,7 @@ def token_dict(request: ServiceRequest) -> dict[str, Any]:
 
 
 def council_update_dict(event: NeedEvent) -> dict[str, Any]:
-    request: ServiceRequest = event.need.open311_request  # type: ignore[attr-defined]
+    request: ServiceRequest = event.need.open311_request
     if event.kind == NeedEvent.Kind.HANDOFF:
         status = "in_progress"  # passing a need to another team is work on it, not a change of its status
         description = _("Passed to %(team)s.") % {"team": event.to_team}
