@@ -15,6 +15,7 @@ urlpatterns = [
     path("console/", include("tellus.console.urls")),
     path("catalogue/", include("tellus.catalogue.urls")),
     path("demand/", include("tellus.demand.urls")),
+    path("insight/", include("tellus.insight.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("tellus.open311.urls")),

@@ -16,7 +16,9 @@ NATURAL_PROCESS_LIMIT_FACTOR = 2.66
 UPPER_RANGE_LIMIT_FACTOR = 3.268
 RUN_LENGTH = 8
 
-CUBE_COLUMNS = ["week", "service_id", "channel", "demand_type", "contacts", "first_contacts", "resolved_first"]
+# Contacts per week, service and channel: how many, how many failure demand, how many first contacts about a need,
+# and how many of those were resolved there. Value demand is contacts - failure.
+CUBE_COLUMNS = ["week", "service_id", "channel", "contacts", "failure", "first_contacts", "resolved_first"]
 HOUR, DAY, WEEK = 3600, 86400, 7 * 86400
 
 # End-to-end bands for the distribution chart: (upper bound in seconds, exclusive; None for no bound).
@@ -35,7 +37,7 @@ E2E_BANDS: tuple[tuple[int | None, str], ...] = (
 
 def empty_cube() -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype="int64") for column in CUBE_COLUMNS}).astype(
-        {"week": "object", "channel": "object", "demand_type": "object"}
+        {"week": "object", "channel": "object"}
     )
 
 
@@ -48,12 +50,10 @@ def demand_by(cube: pd.DataFrame, key: str) -> pd.DataFrame:
     total and failure_share (0-1), busiest first for services and channels, in date order for weeks."""
     if cube.empty:
         return pd.DataFrame(columns=[key, "value", "failure", "total", "failure_share"])
-    table = cube.pivot_table(index=key, columns="demand_type", values="contacts", aggfunc="sum", fill_value=0)
-    table = table.reindex(columns=["value", "failure"], fill_value=0).astype("int64")
-    table["total"] = table["value"] + table["failure"]
+    table = cube.groupby(key, as_index=False)[["contacts", "failure"]].sum().rename(columns={"contacts": "total"})
+    table["value"] = table["total"] - table["failure"]
     table["failure_share"] = table["failure"] / table["total"].where(table["total"] > 0)
-    table = table.reset_index()
-    table.columns.name = None
+    table = table[[key, "value", "failure", "total", "failure_share"]]
     if key == "week":
         return table.sort_values("week", kind="stable").reset_index(drop=True)
     return table.sort_values(["total", key], ascending=[False, True], kind="stable").reset_index(drop=True)
@@ -109,11 +109,11 @@ def first_point_resolution(*, first_contacts: int, resolved_first: int) -> float
 
 
 def demand_totals(cube: pd.DataFrame) -> DemandTotals:
-    by_type = cube.groupby("demand_type")["contacts"].sum() if not cube.empty else pd.Series(dtype="int64")
+    contacts, failure = int(cube["contacts"].sum()), int(cube["failure"].sum())
     return DemandTotals(
-        contacts=int(cube["contacts"].sum()),
-        value=int(by_type.get("value", 0)),
-        failure=int(by_type.get("failure", 0)),
+        contacts=contacts,
+        value=contacts - failure,
+        failure=failure,
         first_contacts=int(cube["first_contacts"].sum()),
         resolved_first=int(cube["resolved_first"].sum()),
     )

@@ -88,6 +88,11 @@ CAPABILITIES: tuple[Capability, ...] = (
         "read_demand", "Read people's contacts and needs (audited)", ("demand.view_contact", "demand.view_need")
     ),
     Capability(
+        "analyse_demand",
+        "See demand analysis: value and failure demand, end-to-end time, capability charts (aggregates only)",
+        ("insight.view_demand_analysis",),
+    ),
+    Capability(
         "manage_staff",
         "Add staff accounts and assign roles in admin",
         ("privacy.view_user", "privacy.add_user", "privacy.change_user", "auth.view_group"),
@@ -112,8 +117,9 @@ ROLES: dict[str, tuple[str, ...]] = {
         "read_catalogue",
         "build_customer_lists",
         "read_demand",
+        "analyse_demand",
     ),
-    ANALYST: ("view_imports", "read_catalogue"),
+    ANALYST: ("view_imports", "read_catalogue", "analyse_demand"),
     PRIVACY_OFFICER: ("find_people", "view_audit", "view_imports", "see_capacities", "read_catalogue"),
     ADMINISTRATOR: ("manage_sources", "view_imports", "manage_staff"),
 }

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tellus.catalogue",
     "tellus.demand",
     "tellus.open311",
+    "tellus.insight",
     "tellus.console",
     "tellus.demo",
 ]

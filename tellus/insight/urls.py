@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "insight"
+urlpatterns = [
+    path("demand/", views.demand_overview, name="demand"),
+    path("demand/failure/", views.failure, name="failure"),
+    path("demand/end-to-end/", views.end_to_end, name="end_to_end"),
+    path("demand/capability/", views.capability, name="capability"),
+]

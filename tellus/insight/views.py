@@ -1,0 +1,195 @@
+"""The demand analysis pages. Each view parses the filters, checks permission, reads aggregates through the
+selectors, turns them into figures and renders them; `?format=csv&table=<key>` downloads one figure's table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from tellus.demand.models import Channel
+from tellus.privacy.permissions import staff_permission_required
+
+from . import analytics, selectors
+from .figures import (
+    Figure,
+    bands_figure,
+    causes_by_service_figure,
+    causes_figure,
+    demand_split,
+    demand_weekly,
+    e2e_service_figure,
+    headline,
+    rate_figures,
+    xmr_figure,
+)
+from .forms import DemandFilterForm
+
+PERMISSION = "insight.view_demand_analysis"
+Builder = Callable[[selectors.DemandFilters, dict[int, str]], dict[str, Any]]
+
+
+def _page(request: HttpRequest, *, template: str, tab: str, title: str, empty: str, build: Builder) -> HttpResponse:
+    services = selectors.service_names()
+    form = DemandFilterForm(request.GET or None, services=services)
+    if form.is_bound:
+        form.is_valid()
+    context = build(form.filters(), services)
+    figures: list[Figure] = context.get("figures", [])
+    if request.GET.get("format") == "csv":
+        return _csv(request, figures)
+    query = request.GET.copy()
+    for name in ("format", "table"):
+        query.pop(name, None)
+    context.update(
+        {
+            "form": form,
+            "tab": tab,
+            "page_title": title,
+            "empty_message": empty,
+            "query": query.urlencode(),
+            "filtered": form.is_filtered(),
+        }
+    )
+    return render(request, template, context)
+
+
+def _csv(request: HttpRequest, figures: list[Figure]) -> HttpResponse:
+    key = request.GET.get("table", "")
+    figure = next((f for f in figures if f.key == key), None)
+    if figure is None:
+        raise Http404(_("There is no table called that on this page."))
+    response = HttpResponse(figure.table.csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{request.resolver_match.url_name}-{key}.csv"'  # type: ignore[union-attr]
+    return response
+
+
+def _overview(filters: selectors.DemandFilters, services: dict[int, str]) -> dict[str, Any]:
+    cube = selectors.contact_cube(filters)
+    if cube.empty:
+        return {"figures": []}
+    channels: dict[object, str] = {code: str(label) for code, label in Channel.choices}
+    names: dict[object, str] = dict(services)
+    figures = [
+        demand_split(analytics.demand_by(cube, "service_id"), "service_id", _("Service"), names, _("service")),
+        demand_split(analytics.demand_by(cube, "channel"), "channel", _("Channel"), channels, _("channel")),
+        demand_weekly(analytics.weekly_failure_share(cube)),
+        *rate_figures(analytics.rates_by(cube, "service_id"), names),
+    ]
+    return {"figures": figures, "headline": headline(analytics.demand_totals(cube))}
+
+
+def _failure(filters: selectors.DemandFilters, services: dict[int, str]) -> dict[str, Any]:
+    frame = selectors.failure_cause_counts(filters)
+    if frame.empty:
+        return {"figures": []}
+    causes = analytics.failure_causes(frame)
+    return {
+        "figures": [causes_figure(causes), causes_by_service_figure(frame, dict(services))],
+        "failure_contacts": int(causes["contacts"].sum()),
+    }
+
+
+def _end_to_end(filters: selectors.DemandFilters, services: dict[int, str]) -> dict[str, Any]:
+    service_bins = selectors.end_to_end_service_bins(filters)
+    if service_bins.empty:
+        return {"figures": []}
+    figures = [
+        bands_figure(analytics.end_to_end_bands(service_bins)),
+        e2e_service_figure(analytics.end_to_end_by_service(service_bins), dict(services)),
+    ]
+    weekly = analytics.weekly_median_end_to_end(selectors.end_to_end_week_bins(filters))
+    result = analytics.xmr(weekly["median_seconds"] / 86400, lower_bound=0.0)
+    if result is not None:
+        figures.append(
+            xmr_figure(
+                key="xmr",
+                heading=_("Capability chart of the weekly median end-to-end time"),
+                weeks=list(weekly["week"]),
+                counts=list(weekly["needs"]),
+                count_label=_("Needs met"),
+                value_label=_("Median end-to-end (days)"),
+                result=result,
+                unit=_("days"),
+            )
+        )
+    return {"figures": figures, "needs_met": int(service_bins["needs"].sum())}
+
+
+def _capability(filters: selectors.DemandFilters, services: dict[int, str]) -> dict[str, Any]:
+    weekly = analytics.weekly_failure_share(selectors.weekly_demand(filters))
+    if weekly.empty:
+        return {"figures": []}
+    weeks = weekly.dropna(subset=["failure_share"]).reset_index(drop=True)
+    result = analytics.xmr(weeks["failure_share"] * 100, lower_bound=0.0, upper_bound=100.0)
+    figures = []
+    if result is not None:
+        figures.append(
+            xmr_figure(
+                key="xmr",
+                heading=_("Capability chart of the weekly failure-demand share"),
+                weeks=list(weeks["week"]),
+                counts=list(weeks["total"]),
+                count_label=_("Contacts"),
+                value_label=_("Failure share (%)"),
+                result=result,
+                unit="%",
+            )
+        )
+    return {"figures": figures, "weeks": len(weeks), "weeks_without_contacts": len(weekly) - len(weeks)}
+
+
+@require_GET
+@staff_permission_required(PERMISSION)
+def demand_overview(request: HttpRequest) -> HttpResponse:
+    return _page(
+        request,
+        template="insight/demand.html",
+        tab="demand",
+        title=_("Value and failure demand"),
+        empty=_("No contacts have been logged yet."),
+        build=_overview,
+    )
+
+
+@require_GET
+@staff_permission_required(PERMISSION)
+def failure(request: HttpRequest) -> HttpResponse:
+    return _page(
+        request,
+        template="insight/failure.html",
+        tab="failure",
+        title=_("Causes of failure demand"),
+        empty=_("No failure demand has been logged yet."),
+        build=_failure,
+    )
+
+
+@require_GET
+@staff_permission_required(PERMISSION)
+def end_to_end(request: HttpRequest) -> HttpResponse:
+    return _page(
+        request,
+        template="insight/end_to_end.html",
+        tab="end_to_end",
+        title=_("End-to-end time"),
+        empty=_("No needs have been met yet."),
+        build=_end_to_end,
+    )
+
+
+@require_GET
+@staff_permission_required(PERMISSION)
+def capability(request: HttpRequest) -> HttpResponse:
+    return _page(
+        request,
+        template="insight/capability.html",
+        tab="capability",
+        title=_("Capability of failure-demand share"),
+        empty=_("No contacts have been logged yet."),
+        build=_capability,
+    )
