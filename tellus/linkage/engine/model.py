@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from .backends import make_db_api, release_db_api
-from .comparisons import TF_COLUMNS, comparisons_for
+from .comparisons import DIFFERENT_FLAT_LABEL, TF_COLUMNS, comparisons_for
 
 MODEL_FORMAT = "tellus-linkage-1"
 
@@ -147,6 +147,22 @@ def _neutralise_unobserved_levels(settings: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
+def _different_flats_are_different_addresses(settings: dict[str, Any]) -> dict[str, Any]:
+    """Two flats in one building are two homes: that level weighs exactly as a different address ('all other').
+
+    EM would otherwise give it whatever a few moves within a building suggest, and random sampling a tiny u (few
+    random pairs share a building), which together can make a neighbour's flat count for a match."""
+    for comparison in settings["comparisons"]:
+        levels = comparison["comparison_levels"]
+        other = next((level for level in levels if level["sql_condition"].strip().upper() == "ELSE"), None)
+        for level in levels:
+            if level.get("label_for_charts") != DIFFERENT_FLAT_LABEL or other is None:
+                continue
+            u = float(level["u_probability"])
+            level["m_probability"] = u * float(other["m_probability"]) / float(other["u_probability"])
+    return settings
+
+
 def train(
     prepared: pd.DataFrame,
     *,
@@ -177,6 +193,7 @@ def train(
             if all(prepared[c].notna().any() for c in rule):
                 linker.training.estimate_parameters_using_expectation_maximisation(block_on(*rule))
         trained = _neutralise_unobserved_levels(linker.misc.save_model_to_json(out_path=None, overwrite=True))
+        trained = _different_flats_are_different_addresses(trained)
         trained.pop("linker_uid", None)
     finally:
         release_db_api(db_api)

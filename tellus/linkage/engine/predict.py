@@ -121,11 +121,20 @@ def predict_new(
 
 
 def first_names_clearly_differ(pairs: pd.DataFrame) -> pd.Series:
-    """Both first names present and in the 'all other' level: not equal, not a nickname, not similar, not swapped,
-    not an initial."""
+    """Both first names present and in the 'all other' level: not equal, not a nickname, not the same first given
+    name, not similar, not swapped, not an initial."""
     if "gamma_first_name" not in pairs.columns:
         return pd.Series(False, index=pairs.index)
     return pairs["gamma_first_name"] == 0
+
+
+def _dob_level(pairs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(same date of birth, dates of birth clearly differ) per pair; both False when dob is not compared."""
+    if "gamma_dob" not in pairs.columns:
+        false = pd.Series(False, index=pairs.index)
+        return false, false
+    gamma = pairs["gamma_dob"]
+    return (gamma == gamma.max()) & (gamma >= 1), gamma == 0
 
 
 def classify(
@@ -138,11 +147,18 @@ def classify(
 ) -> pd.DataFrame:
     """Add decision ('link', 'review' or 'apart'), auto_link_allowed and reason.
 
-    Above upper links, between the thresholds goes to review, below stays apart; two overrides apply:
+    Above upper links, between the thresholds goes to review, below stays apart; overrides apply:
+    - a record too thin to link (see prepare.too_thin_to_link) is never linked by the machine, at best reviewed;
+    and, for household data (twins_guard=True, the council default):
     - twins: the same date of birth with clearly different first names is two people, however much else agrees
       (same surname, same address), so it stays apart;
-    - a record too thin to link (see prepare.too_thin_to_link) is never linked by the machine, at best reviewed.
-    twins_guard=False turns the first override off, for data (such as FEBRL) where first names are replaced at random.
+    - household members: clearly different first names without the same date of birth (one missing, or
+      different) look like two people sharing a home, surname, email or phone, so the machine does not link them:
+      at best they go to review;
+    - clearly different dates of birth (more than two characters apart) are at best reviewed too: a parent's email
+      or phone on a child's record, or a parent and child of the same name, must not be linked on contact details.
+    twins_guard=False turns the household overrides off, for data (such as FEBRL) where first names are replaced at
+    random and there are no households.
     """
     out = pairs.copy()
     probability = out["match_probability"]
@@ -154,13 +170,18 @@ def classify(
     demote = thin & (decision == "link")
     decision[demote] = "review"
     reason[demote] = "too little information on one record to link automatically"
-    twins = first_names_clearly_differ(out) & twins_guard
-    if "gamma_dob" in out.columns:
-        twins &= out["gamma_dob"] == out["gamma_dob"].max()
-        twins &= out["gamma_dob"] >= 1
-    twins &= decision != "apart"
-    decision[twins] = "apart"
-    reason[twins] = "same date of birth but different first names: treated as different people (twins)"
+    if twins_guard:
+        names_differ = first_names_clearly_differ(out)
+        same_dob, dob_differs = _dob_level(out)
+        household = (names_differ & ~same_dob) & (decision == "link")
+        decision[household] = "review"
+        reason[household] = "different first names and not the same date of birth: may be two people in one household"
+        generations = dob_differs & (decision == "link")
+        decision[generations] = "review"
+        reason[generations] = "dates of birth clearly differ: may be a parent and child sharing details"
+        twins = names_differ & same_dob & (decision != "apart")
+        decision[twins] = "apart"
+        reason[twins] = "same date of birth but different first names: treated as different people (twins)"
     out["decision"] = decision
     out["auto_link_allowed"] = decision == "link"
     out["reason"] = reason

@@ -41,6 +41,7 @@ PREPARED_COLUMNS = [
     "last_name_sx",
     "dob",
     "postcode",
+    "flat",
     "house_number",
     "street",
     "locality",
@@ -49,9 +50,28 @@ PREPARED_COLUMNS = [
     "phone",
 ]
 
-_SUBUNIT = re.compile(r"^(flat|apartment|apt|unit|room|suite|floor)\b")
+_SUBUNIT = re.compile(r"^(flat|apartment|apt|unit|room|suite|floor)\b\s*(?:no\s*)?(\w*)")
+# '2/8 Victoria Way': flat 2 of number 8.
+_SLASHED = re.compile(r"^(\w+)\s*/\s*(\d+[a-z]?)\b")
+# The street-type abbreviations clerks use, written out, so 'Bell Gdns' and 'Bell Gardens' are the same street.
+_STREET_TYPES = {
+    "ave": "avenue",
+    "cl": "close",
+    "cres": "crescent",
+    "ct": "court",
+    "dr": "drive",
+    "gdns": "gardens",
+    "gr": "grove",
+    "ln": "lane",
+    "pl": "place",
+    "rd": "road",
+    "sq": "square",
+    "st": "street",
+    "terr": "terrace",
+    "ter": "terrace",
+}
 _NUMBER = re.compile(r"^\d+[a-z]?$")
-_ADDRESS_JUNK = re.compile(r"[^a-z0-9, ]")
+_ADDRESS_JUNK = re.compile(r"[^a-z0-9,/ ]")
 _SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"\D")
 _SOUNDEX_CODES = {**dict.fromkeys("bfpv", "1"), **dict.fromkeys("cgjkqsxz", "2"), **dict.fromkeys("dt", "3")}
@@ -109,26 +129,44 @@ def _dob(value: Any) -> str | None:
     return f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
 
 
-def _address_parts(value: Any) -> tuple[str | None, str | None, str | None, str | None]:
-    """(house number, street, locality, town) from a free-text address such as 'Flat 2, 12 High Street, Townsville'.
+def _address_parts(value: Any) -> tuple[str | None, str | None, str | None, str | None, str | None]:
+    """(house number, street, locality, town, flat) from a free-text address such as
+    'Flat 2, 12 High Street, Townsville' or '2/12 High St, Townsville'.
 
-    The locality is everything after the street line; the town is its last part."""
-    text = _ADDRESS_JUNK.sub(" ", strip_accents(str(value)).casefold().replace("/", " "))
+    The flat (sub-unit) is kept apart from the building's number: two flats in one building are two homes. The
+    locality is everything after the street line; the town is its last part. A street-type abbreviation at the end
+    of the street is written out ('Gdns' becomes 'gardens')."""
+    text = _ADDRESS_JUNK.sub(" ", strip_accents(str(value)).casefold().replace("/", " / "))
     parts = [_SPACES.sub(" ", part).strip() for part in text.split(",")]
     parts = [part for part in parts if part]
     if not parts:
-        return None, None, None, None
+        return None, None, None, None, None
+    flat = None
     # A leading 'Flat 2' names the unit, not the building; the street is in the next part.
-    if len(parts) > 1 and _SUBUNIT.match(parts[0]):
-        parts = parts[1:]
-    tokens = parts[0].split()
+    subunit = _SUBUNIT.match(parts[0])
+    if subunit:
+        flat = subunit.group(2) or None
+        rest = parts[0][subunit.end() :].strip()
+        parts = [rest, *parts[1:]] if rest else parts[1:]
+        if not parts:
+            return None, None, None, None, flat
+    # '1, Longfield View': the number written apart from its street.
+    if len(parts) > 1 and _NUMBER.match(parts[0]):
+        parts = [f"{parts[0]} {parts[1]}", *parts[2:]]
+    slashed = _SLASHED.match(parts[0])
+    if slashed:
+        flat = slashed.group(1)
+        parts[0] = parts[0][slashed.start(2) :]
+    tokens = parts[0].replace("/", " ").split()
     numbers = [token for token in tokens if _NUMBER.match(token)]
     words = [token for token in tokens if not _NUMBER.match(token)]
+    if len(words) > 1 and words[-1] in _STREET_TYPES:
+        words[-1] = _STREET_TYPES[words[-1]]
     house_number = numbers[0] if numbers else None
     street = " ".join(words) or None
     locality = " ".join(parts[1:]) or None
     town = parts[-1] if len(parts) > 1 else None
-    return house_number, street, locality, town
+    return house_number, street, locality, town, flat
 
 
 def _email(value: Any) -> str | None:
@@ -172,7 +210,7 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     evidence = frame["address_is_evidence"].fillna(True).astype(bool).to_numpy()
     parts = _map_unique(frame["address"], _address_parts)
     out["postcode"] = _map_unique(frame["postcode"], _postcode).where(evidence, None).to_numpy()
-    for index, column in enumerate(("house_number", "street", "locality", "town")):
+    for index, column in enumerate(("house_number", "street", "locality", "town", "flat")):
         values = parts.map(lambda triple, i=index: None if triple is None else triple[i])
         out[column] = values.where(evidence, None).to_numpy()
     out["email"] = _map_unique(frame["email"], _email).to_numpy()
@@ -189,7 +227,7 @@ def prepare_record(details: dict[str, Any]) -> dict[str, Any]:
     first = _name(values["first_name"]) if values["first_name"] is not None else None
     last = _name(values["last_name"]) if values["last_name"] is not None else None
     evidence = values["address_is_evidence"] is not False
-    parts = _address_parts(values["address"]) if values["address"] is not None and evidence else (None,) * 4
+    parts = _address_parts(values["address"]) if values["address"] is not None and evidence else (None,) * 5
     postcode = _postcode(values["postcode"]) if values["postcode"] is not None and evidence else None
     return {
         "unique_id": int(values["unique_id"] or 0),
@@ -201,6 +239,7 @@ def prepare_record(details: dict[str, Any]) -> dict[str, Any]:
         "last_name_sx": soundex(last) if last else None,
         "dob": _dob(values["date_of_birth"]) if values["date_of_birth"] is not None else None,
         "postcode": postcode,
+        "flat": parts[4],
         "house_number": parts[0],
         "street": parts[1],
         "locality": parts[2],
