@@ -118,9 +118,12 @@ class RowParser:
         self.salt = mapping.fingerprint()
 
     def value(self, row: Sequence[str], target: str) -> str:
-        columns = self.mapping.columns.get(target, ())
-        parts = [collapse_spaces(row[self.index[column]]) for column in columns]
-        return ", ".join(part for part in parts if part)
+        for columns in self.mapping.options(target):
+            parts = [collapse_spaces(row[self.index[column]]) for column in columns]
+            text = ", ".join(part for part in parts if part)
+            if text:
+                return text
+        return ""
 
     def parse(self, row_number: int, row: Sequence[str]) -> ParsedRow:
         if len(row) != len(self.header):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +43,26 @@ class ColumnMapping:
     delimiter: str = ","
     date_formats: tuple[str, ...] = ("%Y-%m-%d",)
     organisation_values: tuple[str, ...] = DEFAULT_ORGANISATION_VALUES
+    # For fields given as a list of alternatives: every alternative, in order (the first is also in `columns`).
+    alternatives: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
     def source_columns(self) -> set[str]:
-        return {column for columns in self.columns.values() for column in columns}
+        named = {column for columns in self.columns.values() for column in columns}
+        return named | {column for options in self.alternatives.values() for option in options for column in option}
+
+    def options(self, target: str) -> tuple[tuple[str, ...], ...]:
+        if target in self.alternatives:
+            return self.alternatives[target]
+        return (self.columns[target],) if target in self.columns else ()
 
     def fingerprint(self) -> str:
         return json.dumps(
-            [sorted(self.columns.items()), self.date_formats, self.organisation_values],
+            [
+                sorted(self.columns.items()),
+                sorted(self.alternatives.items()),
+                self.date_formats,
+                self.organisation_values,
+            ],
             sort_keys=True,
             separators=(",", ":"),
         )
@@ -82,13 +95,25 @@ def mapping_from_dict(data: dict[str, Any], *, origin: str = "mapping") -> Colum
             f"{origin}: unknown field(s) {', '.join(sorted(unknown))}; known fields: {', '.join(TARGET_FIELDS)}"
         )
     columns: dict[str, tuple[str, ...]] = {}
+    alternatives: dict[str, tuple[tuple[str, ...], ...]] = {}
     for target, value in raw_columns.items():
         if isinstance(value, str) and value:
             columns[target] = (value,)
         elif isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
             columns[target] = tuple(value)
+        elif (
+            isinstance(value, list)
+            and value
+            and all(isinstance(v, list) and v and all(isinstance(c, str) and c for c in v) for v in value)
+        ):
+            # [["mail_address"], ["prop_addr_1", "prop_town"]]: the first alternative that is not empty.
+            alternatives[target] = tuple(tuple(v) for v in value)
+            columns[target] = alternatives[target][0]
         else:
-            raise MappingError(f"{origin}: [columns] {target} must be a column name or a list of column names")
+            raise MappingError(
+                f"{origin}: [columns] {target} must be a column name, a list of column names, "
+                "or a list of such lists (the first one that is not empty is used)"
+            )
     if "source_key" not in columns:
         raise MappingError(f"{origin}: [columns] must name the source_key column")
     file_section = data.get("file", {})
@@ -121,4 +146,5 @@ def mapping_from_dict(data: dict[str, Any], *, origin: str = "mapping") -> Colum
         delimiter=delimiter,
         date_formats=tuple(date_formats),
         organisation_values=tuple(v.strip().casefold() for v in organisation_values),
+        alternatives=alternatives,
     )

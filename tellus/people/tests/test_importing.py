@@ -300,3 +300,28 @@ def test_a_date_of_death_is_kept_and_an_impossible_one_rejected(tmp_path: Path) 
 
     assert SourceRecord.objects.get(source_key="E1").date_of_death == dt.date(2026, 3, 4)
     assert summary.reasons == {"impossible date": 1}
+
+
+def test_a_field_can_take_the_first_of_several_columns_that_is_not_empty(tmp_path: Path) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_text(
+        "account,name,prop,prop_pc,mail,mail_pc\n"
+        'R1,Ann Lee,1 High St,TL1 1AA,"9 Far Road, Elsewhere",EL9 9ZZ\n'
+        "R2,Bob Lee,2 High St,TL1 1AB,,\n"
+    )
+    mapping = mapping_from_dict(
+        {
+            "columns": {
+                "source_key": "account",
+                "full_name": "name",
+                "address": [["mail"], ["prop"]],
+                "postcode": [["mail_pc"], ["prop_pc"]],
+            }
+        }
+    )
+
+    load(path, mapping=mapping)
+
+    landlord, owner = SourceRecord.objects.get(source_key="R1"), SourceRecord.objects.get(source_key="R2")
+    assert (landlord.address, landlord.postcode) == ("9 Far Road, Elsewhere", "EL9 9ZZ")
+    assert (owner.address, owner.postcode) == ("2 High St", "TL1 1AB")
