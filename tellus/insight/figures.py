@@ -6,8 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from django.utils.safestring import SafeString
@@ -27,7 +28,7 @@ DAY = 86400.0
 class Table:
     caption: str
     headers: tuple[str, ...]
-    rows: list[tuple[Cell, ...]]
+    rows: Sequence[tuple[Cell, ...]]
 
     @property
     def numeric(self) -> list[bool]:
@@ -142,7 +143,7 @@ def cause_label(code: str) -> str:
         return code
 
 
-def demand_split(by: pd.DataFrame, key: str, label: str, labels: dict[object, str], what: str) -> Figure:
+def demand_split(by: pd.DataFrame, key: str, label: str, labels: Mapping[Any, str], what: str) -> Figure:
     """Value and failure demand per service or channel."""
     rows = [
         (labels.get(r[key], str(r[key])), int(r["value"]), int(r["failure"]), int(r["total"]), _pct(r["failure_share"]))
@@ -150,8 +151,8 @@ def demand_split(by: pd.DataFrame, key: str, label: str, labels: dict[object, st
     ]
     heading = _("Value and failure demand by %(what)s") % {"what": what}
     table = Table(heading, (label, _("Value demand"), _("Failure demand"), _("Contacts"), _("Failure share (%)")), rows)
-    bars = [Bar(str(r[0]), (float(r[1]), float(r[2])), _share_note(r[2], r[3])) for r in rows]  # type: ignore[arg-type]
-    top = max(rows, key=lambda r: r[2]) if rows else None  # type: ignore[arg-type,return-value]
+    bars = [Bar(str(r[0]), (float(r[1]), float(r[2])), _share_note(r[2], r[3])) for r in rows]
+    top = max(rows, key=lambda r: r[2]) if rows else None
     desc = _("Stacked bars of value demand (solid) and failure demand (hatched) for %(n)s %(what)s.") % {
         "n": len(rows),
         "what": what,
@@ -190,7 +191,7 @@ def demand_weekly(weekly: pd.DataFrame) -> Figure:
         title=heading,
         description=desc,
         labels=[_short(r["week"]) for _, r in weekly.iterrows()],
-        values=[(float(r[1]), float(r[2])) for r in rows],  # type: ignore[arg-type]
+        values=[(float(r[1]), float(r[2])) for r in rows],
         series=demand_series(),
         fmt=lambda v: f"{v:,.0f}",
         label_every=max(1, math.ceil(len(rows) / 9)),
@@ -198,7 +199,7 @@ def demand_weekly(weekly: pd.DataFrame) -> Figure:
     return Figure("by_week", heading, table, chart)
 
 
-def rate_figures(rates: pd.DataFrame, labels: dict[object, str]) -> list[Figure]:
+def rate_figures(rates: pd.DataFrame, labels: Mapping[Any, str]) -> list[Figure]:
     """Repeat-contact rate and first-point resolution per service."""
     repeat_heading = _("Repeat-contact rate by service")
     repeat_rows = [
@@ -256,7 +257,7 @@ def causes_figure(causes: pd.DataFrame) -> Figure:
     heading = _("Failure demand by cause")
     rows = [(cause_label(r["failure_cause"]), int(r["contacts"]), _pct(r["share"])) for _, r in causes.iterrows()]
     table = Table(heading, (_("Cause"), _("Contacts"), _("Share of failure demand (%)")), rows)
-    bars = [Bar(str(r[0]), (float(r[1]),), f"{r[1]:,} ({Table.text(r[2])}%)") for r in rows]  # type: ignore[str-format]
+    bars = [Bar(str(r[0]), (float(r[1]),), f"{r[1]:,} ({Table.text(r[2])}%)") for r in rows]
     desc = _("Bars of failure-demand contacts for each of %(n)s causes, commonest first.") % {"n": len(rows)}
     if rows:
         desc += " " + _("The commonest cause is %(cause)s, %(share)s%% of failure demand.") % {
@@ -270,7 +271,7 @@ def causes_figure(causes: pd.DataFrame) -> Figure:
     return Figure("causes", heading, table, chart)
 
 
-def causes_by_service_figure(frame: pd.DataFrame, labels: dict[object, str]) -> Figure:
+def causes_by_service_figure(frame: pd.DataFrame, labels: Mapping[Any, str]) -> Figure:
     heading = _("Failure demand by service and cause")
     causes = list(analytics.failure_causes(frame)["failure_cause"])
     table_frame = frame.pivot_table(
@@ -310,7 +311,7 @@ def bands_figure(bands: pd.DataFrame) -> Figure:
         description=desc,
         labels=[_band_short(r["band"]) for _, r in bands.iterrows()],
         values=[(float(r[1]),) for r in rows],
-        series=[Series(_("Needs met"), charts.BLUE)],  # type: ignore[arg-type]
+        series=[Series(_("Needs met"), charts.BLUE)],
         fmt=lambda v: f"{v:,.0f}",
     )
     return Figure("bands", heading, table, chart)
@@ -330,7 +331,7 @@ def _band_short(band: str) -> str:
     }[band]
 
 
-def e2e_service_figure(per_service: pd.DataFrame, labels: dict[object, str]) -> Figure:
+def e2e_service_figure(per_service: pd.DataFrame, labels: Mapping[Any, str]) -> Figure:
     heading = _("End-to-end time by service")
     rows = [
         (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -34,8 +34,8 @@ class DemandFilterForm(forms.Form):
 
     def __init__(self, *args: Any, services: dict[int, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", _("All services")), *services.items()]
-        self.fields["channel"].choices = [("", _("All channels")), *Channel.choices]
+        cast(forms.ChoiceField, self.fields["service"]).choices = [("", _("All services")), *services.items()]
+        cast(forms.ChoiceField, self.fields["channel"]).choices = [("", _("All channels")), *Channel.choices]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -72,8 +72,8 @@ def _overview(filters: selectors.DemandFilters, services: dict[int, str]) -> dic
     cube = selectors.contact_cube(filters)
     if cube.empty:
         return {"figures": []}
-    channels: dict[object, str] = {code: str(label) for code, label in Channel.choices}
-    names: dict[object, str] = dict(services)
+    channels: dict[Any, str] = {code: str(label) for code, label in Channel.choices}
+    names: dict[Any, str] = dict(services)
     figures = [
         demand_split(analytics.demand_by(cube, "service_id"), "service_id", _("Service"), names, _("service")),
         demand_split(analytics.demand_by(cube, "channel"), "channel", _("Channel"), channels, _("channel")),
@@ -89,7 +89,7 @@ def _failure(filters: selectors.DemandFilters, services: dict[int, str]) -> dict
         return {"figures": []}
     causes = analytics.failure_causes(frame)
     return {
-        "figures": [causes_figure(causes), causes_by_service_figure(frame, dict(services))],
+        "figures": [causes_figure(causes), causes_by_service_figure(frame, services)],
         "failure_contacts": int(causes["contacts"].sum()),
     }
 
@@ -100,7 +100,7 @@ def _end_to_end(filters: selectors.DemandFilters, services: dict[int, str]) -> d
         return {"figures": []}
     figures = [
         bands_figure(analytics.end_to_end_bands(service_bins)),
-        e2e_service_figure(analytics.end_to_end_by_service(service_bins), dict(services)),
+        e2e_service_figure(analytics.end_to_end_by_service(service_bins), services),
     ]
     weekly = analytics.weekly_median_end_to_end(selectors.end_to_end_week_bins(filters))
     result = analytics.xmr(weekly["median_seconds"] / 86400, lower_bound=0.0)
