@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_tellus(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("TELLUS_", "DJANGO_", "DATABASE_"))}
     environment.update(env)
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 (our own interpreter and module)
         [sys.executable, "-m", "tellus.cli", *args],
         cwd=ROOT,
         env=environment,
