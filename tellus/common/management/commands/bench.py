@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -25,7 +26,16 @@ class Command(BaseCommand):
         resolve = sub.add_parser("resolve", help="Batch resolve time and peak memory on a larger town.")
         resolve.add_argument("--people", type=int, default=200_000)
         resolve.add_argument("--seed", type=int, default=1)
-        for each in (match, resolve):
+        open311 = sub.add_parser(
+            "open311", help="Open311 POST throughput and p95 on PostgreSQL, beside direct inserts."
+        )
+        open311.add_argument("--requests", type=int, default=300)
+        open311.add_argument(
+            "--database-url",
+            help="A PostgreSQL database to measure in (migrated first; everything is rolled back). "
+            "Default: DATABASE_URL, which must then be PostgreSQL.",
+        )
+        for each in (match, resolve, open311):
             each.add_argument("--json", action="store_true", help="Also print the figures as one JSON line.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -35,6 +45,7 @@ class Command(BaseCommand):
             self.stdout.write(message)
             self.stdout.flush()
 
+        result: dict[str, Any] | None
         try:
             if options["benchmark"] == "match":
                 if options["people"]:
@@ -46,9 +57,37 @@ class Command(BaseCommand):
                     bench.run_tellus(["bench", "match", "--queries", str(options["queries"])], env, say)
                     return
                 result = bench.bench_match(queries=options["queries"], seed=options["seed"], say=say)
+            elif options["benchmark"] == "open311":
+                result = self.open311(options, say)
+                if not result:
+                    return
             else:
                 result = bench.bench_resolve(people=options["people"], seed=options["seed"], say=say)
         except (ValueError, RuntimeError) as exc:
             raise CommandError(str(exc)) from exc
-        if options["json"]:
+        if options["json"] and result is not None:
             self.stdout.write(json.dumps(result, sort_keys=True))
+
+    def open311(self, options: dict[str, Any], say: Any) -> dict[str, Any] | None:
+        from django.db import connection
+
+        from tellus.linkage import bench
+        from tellus.open311.bench import bench_open311
+
+        url = options["database_url"]
+        if url:
+            if not url.startswith(("postgres://", "postgresql://")):
+                raise CommandError(
+                    "--database-url must be a PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/tellus_bench"
+                )
+            env = dict(os.environ, DATABASE_URL=url)
+            say(f"Measuring in {url.rsplit('/', 1)[-1]} (migrating it first)…")
+            bench.run_tellus(["migrate", "--verbosity", "0"], env, say)
+            bench.run_tellus(["bench", "open311", "--requests", str(options["requests"])], env, say)
+            return None
+        if connection.vendor != "postgresql":
+            raise CommandError(
+                "the Open311 benchmark measures PostgreSQL: set DATABASE_URL to a PostgreSQL database, or pass "
+                "--database-url postgres://postgres@127.0.0.1:5432/tellus_bench"
+            )
+        return bench_open311(requests=options["requests"], say=say)
