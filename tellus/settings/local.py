@@ -7,3 +7,6 @@ from .base import SECRET_KEY, local_secret_key
 
 if not SECRET_KEY:
     SECRET_KEY = local_secret_key()
+
+# WhiteNoise looks for collected static files here; make sure the folder exists before `tellus serve` collects them.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
