@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from tellus.api import api
+from tellus.open311 import views as open311_views
 
 admin.site.site_header = "Tellus administration"
 admin.site.site_title = "Tellus admin"
@@ -19,4 +20,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("tellus.open311.urls")),
+    # Anything else under /open311/ (a wrong version, a typo) still answers in the spec's error shape, not HTML.
+    re_path(r"^open311/(?P<rest>.*)$", open311_views.not_found),
 ]
