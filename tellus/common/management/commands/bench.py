@@ -51,9 +51,13 @@ class Command(BaseCommand):
                 if options["people"]:
                     env = bench.bench_environment(options["people"])
                     say(f"Using a {options['people']:,}-person town in {bench.bench_town_dir(options['people'])}…")
+                    # The same town `bench resolve` uses: imports only, then linked (a no-op when already linked).
                     bench.run_tellus(
-                        ["demo", "--no-serve", "--people", str(options["people"]), "--seed", "1"], env, say
+                        ["demo", "--no-serve", "--import-only", "--people", str(options["people"]), "--seed", "1"],
+                        env,
+                        say,
                     )
+                    bench.run_tellus(["resolve"], env, say)
                     bench.run_tellus(["bench", "match", "--queries", str(options["queries"])], env, say)
                     return
                 result = bench.bench_match(queries=options["queries"], seed=options["seed"], say=say)
