@@ -49,15 +49,15 @@ class Command(BaseCommand):
         try:
             if options["benchmark"] == "match":
                 if options["people"]:
-                    env = bench.bench_environment(options["people"])
-                    say(f"Using a {options['people']:,}-person town in {bench.bench_town_dir(options['people'])}…")
-                    # The same town `bench resolve` uses: imports only, then linked (a no-op when already linked).
-                    bench.run_tellus(
-                        ["demo", "--no-serve", "--import-only", "--people", str(options["people"]), "--seed", "1"],
-                        env,
-                        say,
-                    )
-                    bench.run_tellus(["resolve"], env, say)
+                    people = options["people"]
+                    linked = bench.bench_town_dir(people) / bench.LINKED_DB
+                    if not linked.exists():
+                        raise CommandError(
+                            f"no linked {people:,}-person bench town yet: "
+                            f"run `tellus bench resolve --people {people}` first"
+                        )
+                    say(f"Using the linked {people:,}-person town in {linked}…")
+                    env = bench.bench_environment(people, bench.LINKED_DB)
                     bench.run_tellus(["bench", "match", "--queries", str(options["queries"])], env, say)
                     return
                 result = bench.bench_match(queries=options["queries"], seed=options["seed"], say=say)
