@@ -7,6 +7,7 @@ beside each chart, so nothing is only in the picture."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -102,6 +103,26 @@ def nice_ticks(top: float, count: int = 5) -> list[float]:
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     return [step * i for i in range(math.ceil(top / step - 1e-9) + 1)]
+
+
+def nice_range(low: float, high: float, count: int = 5) -> list[float]:
+    """Round ticks covering low..high; from zero unless the values sit far from it, so a chart of shares around
+    45% is not squashed into its top tenth."""
+    if low <= 0 or low < 0.4 * high or high - low < 1e-9 * high:
+        return nice_ticks(high, count)
+    ticks = nice_ticks(high - low, count)
+    step = ticks[1] - ticks[0]
+    start = math.floor(low / step) * step
+    return [start + step * i for i in range(math.ceil((high - start) / step - 1e-9) + 1)]
+
+
+def _spread(positions: list[float], gap: float = 13.0) -> list[float]:
+    """Label positions moved apart so no two are closer than `gap`, keeping their order."""
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    placed = list(positions)
+    for before, after in itertools.pairwise(order):
+        placed[after] = max(placed[after], placed[before] + gap)
+    return placed
 
 
 def bar_chart(
@@ -216,17 +237,18 @@ def _panel(
 ) -> list[str]:
     left, right = 64, 150
     plot_w = WIDTH - left - right
-    high = max([*values, *(value for value, _, _ in lines), 0.0])
-    ticks = nice_ticks(high)
-    scale = plot_h / ticks[-1]
-    base = top + plot_h
+    every_value = [*values, *(value for value, _, _ in lines)]
+    ticks = nice_range(min(every_value, default=0.0), max([*every_value, 0.0]))
+    scale = plot_h / (ticks[-1] - ticks[0])
+    base = top + plot_h + ticks[0] * scale  # where zero would be
     step = plot_w / max(len(values) - 1, 1)
     out = []
     for tick in ticks:
         y = base - tick * scale
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{GRID}"/>')
         out.append(_text(left - 6, y + 4, fmt(tick), "end"))
-    for value, name, dashed in lines:
+    label_ys = _spread([base - value * scale + 4 for value, _, _ in lines])
+    for (value, name, dashed), label_y in zip(lines, label_ys, strict=True):
         y = base - value * scale
         dash = ' stroke-dasharray="8 4"' if dashed else ""
         colour = RED if dashed else TEXT
@@ -234,7 +256,7 @@ def _panel(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{colour}" '
             f'stroke-width="2"{dash}/>'
         )
-        out.append(_text(left + plot_w + 6, y + 4, f"{name} {fmt(value)}"))
+        out.append(_text(left + plot_w + 6, label_y, f"{name} {fmt(value)}"))
     points = [(left + i * step, base - v * scale) for i, v in enumerate(values)]
     path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f} {y:.1f}" for i, (x, y) in enumerate(points))
     out.append(f'<path d="{path}" fill="none" stroke="{GREY}" stroke-width="1.5"/>')
@@ -243,8 +265,8 @@ def _panel(
         out.append(_marker(x, y, beyond, in_run))
     for i, label in enumerate(labels):
         if i % label_every == 0:
-            out.append(_text(left + i * step, base + 18, label, "middle"))
-    out.append(f'<line x1="{left}" y1="{base}" x2="{left + plot_w}" y2="{base}" stroke="{TEXT}"/>')
+            out.append(_text(left + i * step, top + plot_h + 18, label, "middle"))
+    out.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="{TEXT}"/>')
     return out
 
 

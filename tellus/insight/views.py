@@ -91,6 +91,7 @@ def _failure(filters: selectors.DemandFilters, services: dict[int, str]) -> dict
     return {
         "figures": [causes_figure(causes), causes_by_service_figure(frame, services)],
         "failure_contacts": int(causes["contacts"].sum()),
+        "failure_contacts_text": f"{int(causes['contacts'].sum()):,}",
     }
 
 
@@ -117,7 +118,8 @@ def _end_to_end(filters: selectors.DemandFilters, services: dict[int, str]) -> d
                 unit=_("days"),
             )
         )
-    return {"figures": figures, "needs_met": int(service_bins["needs"].sum())}
+    needs_met = int(service_bins["needs"].sum())
+    return {"figures": figures, "needs_met": needs_met, "needs_met_text": f"{needs_met:,}"}
 
 
 def _capability(filters: selectors.DemandFilters, services: dict[int, str]) -> dict[str, Any]:
