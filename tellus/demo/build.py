@@ -47,7 +47,7 @@ MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 ACTOR_LABEL = "tellus demo"
 # Apps whose tables hold the demo town; their tables are emptied on a rebuild (staff users other than the demo's
 # stay).
-TELLUS_APP_LABELS = {"people", "privacy", "linkage", "capacities", "catalogue", "demand", "demo"}
+TELLUS_APP_LABELS = {"people", "privacy", "linkage", "capacities", "catalogue", "demand", "open311", "insight", "demo"}
 
 
 @dataclass(frozen=True)
@@ -335,7 +335,9 @@ def demo_data_delete() -> None:
     models = [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model.__module__.startswith("tellus.") or model._meta.app_label in TELLUS_APP_LABELS
+        if (model.__module__.startswith("tellus.") or model._meta.app_label in TELLUS_APP_LABELS)
+        and model._meta.managed
+        and not model._meta.proxy
     ]
     # Staff accounts and their group memberships stay; only the demo's own logins are removed below.
     user_table = get_user_model()._meta.db_table
