@@ -35,7 +35,9 @@ class Command(BaseCommand):
             help="A PostgreSQL database to measure in (migrated first; everything is rolled back). "
             "Default: DATABASE_URL, which must then be PostgreSQL.",
         )
-        for each in (match, resolve, open311):
+        demand = sub.add_parser("demand", help="Each demand page's server time beside its raw aggregate query.")
+        demand.add_argument("--contacts", type=int, default=1_000_000)
+        for each in (match, resolve, open311, demand):
             each.add_argument("--json", action="store_true", help="Also print the figures as one JSON line.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -61,6 +63,10 @@ class Command(BaseCommand):
                     bench.run_tellus(["bench", "match", "--queries", str(options["queries"])], env, say)
                     return
                 result = bench.bench_match(queries=options["queries"], seed=options["seed"], say=say)
+            elif options["benchmark"] == "demand":
+                from tellus.insight.bench import bench_demand
+
+                result = bench_demand(contacts=options["contacts"], say=say)
             elif options["benchmark"] == "open311":
                 result = self.open311(options, say)
                 if not result:
