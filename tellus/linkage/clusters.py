@@ -16,7 +16,7 @@ from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
 from .models import PersonMerge
-from .services import person_refresh_summary, persons_merge
+from .services import person_refresh_summary, persons_merge, summary_of_records
 
 CHUNK = 1000
 
@@ -95,17 +95,13 @@ def _apply_chunk(
 
 
 def _new_person(members: list[SourceRecord]) -> Person:
-    names = Counter(r.display_name() for r in members if r.display_name())
-    births = Counter(r.date_of_birth for r in members if r.date_of_birth)
-    deaths = sorted(r.date_of_death for r in members if r.date_of_death)
+    summary = summary_of_records(members)
     first = members[0]
     now = timezone.now()
-    dob = births.most_common(1)[0][0] if births else None
-    dod = deaths[-1] if deaths else None
     return Person(
-        display_name=names.most_common(1)[0][0] if names else f"({first.source_system.name} {first.source_key})",
-        date_of_birth=dob,
-        date_of_death=dod if dod and (dob is None or dod >= dob) else None,
+        display_name=summary.display_name or f"({first.source_system.name} {first.source_key})",
+        date_of_birth=summary.date_of_birth,
+        date_of_death=summary.date_of_death,
         created_at=now,
         updated_at=now,
     )

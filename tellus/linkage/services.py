@@ -6,7 +6,9 @@ the survivor, and the exact rows each merge moved are kept so that it can be und
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 from itertools import product
 
 from django.db import models, transaction
@@ -48,20 +50,37 @@ def _live(person: Person) -> Person:
     return person
 
 
-def person_refresh_summary(person: Person) -> None:
-    """The person's name and date of birth are the ones most of their records agree on."""
-    records = list(person.source_records.all())
-    if not records:
-        return
+@dataclass(frozen=True)
+class PersonSummary:
+    display_name: str | None
+    date_of_birth: dt.date | None
+    date_of_death: dt.date | None
+
+
+def summary_of_records(records: list[SourceRecord]) -> PersonSummary:
+    """The name and date of birth most of a person's records agree on. One system recording a death is enough to
+    stop treating the person as alive (the latest date wins), unless it is before their birth."""
     names = Counter(r.display_name() for r in records if r.display_name())
     births = Counter(r.date_of_birth for r in records if r.date_of_birth)
     deaths = sorted(r.date_of_death for r in records if r.date_of_death)
-    person.display_name = names.most_common(1)[0][0] if names else person.display_name
-    person.date_of_birth = births.most_common(1)[0][0] if births else None
-    # One system recording a death is enough to stop treating the person as alive; the latest date wins.
-    person.date_of_death = deaths[-1] if deaths else None
-    if person.date_of_birth and person.date_of_death and person.date_of_death < person.date_of_birth:
-        person.date_of_death = None
+    born = births.most_common(1)[0][0] if births else None
+    died = deaths[-1] if deaths else None
+    return PersonSummary(
+        display_name=names.most_common(1)[0][0] if names else None,
+        date_of_birth=born,
+        date_of_death=died if died and (born is None or died >= born) else None,
+    )
+
+
+def person_refresh_summary(person: Person) -> None:
+    """Bring the person's name, date of birth and death up to date with their records."""
+    records = list(person.source_records.all())
+    if not records:
+        return
+    summary = summary_of_records(records)
+    person.display_name = summary.display_name or person.display_name
+    person.date_of_birth = summary.date_of_birth
+    person.date_of_death = summary.date_of_death
     person.updated_at = timezone.now()
     person.save(update_fields=["display_name", "date_of_birth", "date_of_death", "updated_at"])
 
