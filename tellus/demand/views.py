@@ -3,6 +3,7 @@ service or selector and renders."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tellus.console.context_processors import current_purpose
 from tellus.console.forms import PersonSearchForm
+from tellus.linkage.matching import MatchCandidate, MatchDetails, MatchError, match_person
 from tellus.people.models import Person
 from tellus.people.selectors import person_search
 from tellus.privacy.permissions import staff_permission_required
@@ -62,6 +64,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     if not chosen:
         search = PersonSearchForm(request.GET if "q" in request.GET else None)
         if search.is_valid() and search.has_terms():
+            context["likely"] = _likely_people(actor, current_purpose(request), search.cleaned_data)
             context["results"] = person_search(
                 actor=actor, purpose=current_purpose(request), query=search.cleaned_data["q"],
                 date_of_birth=search.cleaned_data["dob"], page=request.GET.get("page"),
@@ -80,6 +83,21 @@ def contact_new(request: HttpRequest) -> HttpResponse:
         form = ContactForm(open_needs=open_needs, initial={"service": request.GET.get("service")})
     context.update(form=form, considerations=considerations_for_service(form.chosen_service()))
     return render(request, "demand/contact_new.html", context, status=400 if form.errors else 200)
+
+
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][0-9A-Z]?\s*[0-9][A-Z]{2}\b", re.IGNORECASE)
+
+
+def _likely_people(actor: Actor, purpose: str, data: dict[str, Any]) -> list[MatchCandidate]:
+    """The front door's real-time match on what the caller said: a name, maybe a postcode, a date of birth."""
+    text = data["q"] or ""
+    postcode = _POSTCODE.search(text)
+    name = _POSTCODE.sub(" ", text).replace(",", " ").strip()
+    details = MatchDetails(name=name, date_of_birth=data["dob"], postcode=postcode.group(0) if postcode else "")
+    try:
+        return match_person(details, actor=actor, purpose=purpose, limit=5, min_probability=0.5)
+    except MatchError:
+        return []  # too little to match on, or no model yet: the plain search below still answers
 
 
 def _contact_save(request: HttpRequest, form: ContactForm, actor: Actor, who: ContactFormPerson | None) -> Any:

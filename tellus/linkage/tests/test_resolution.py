@@ -193,3 +193,23 @@ def test_the_match_api_answers_staff_and_refuses_others(town: None) -> None:
         "/api/v1/people/match", body, content_type="application/json", headers={"X-Tellus-Purpose": "nosy"}
     )
     assert purpose.status_code == 400
+
+
+def test_logging_a_contact_offers_the_people_the_real_time_match_finds(town: None, client) -> None:  # type: ignore[no-untyped-def]
+    officer = User.objects.get(username="officer")
+    record = SourceRecord.objects.filter(
+        is_organisation=False, date_of_birth__isnull=False, source_system__name="electoral"
+    ).first()
+    assert record is not None
+    client.force_login(officer)
+
+    page = client.get(
+        "/demand/contacts/new/",
+        {"q": f"{record.first_name} {record.last_name} {record.postcode}", "dob": record.date_of_birth.isoformat()},
+    )
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Most likely to be the person" in html
+    assert f"?person={record.person_id}" in html.split("Most likely to be the person")[1].split("</ul>")[0]
+    assert AuditEvent.objects.filter(action=AuditAction.LISTED, subject_person_id=record.person_id).exists()
