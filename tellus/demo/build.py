@@ -345,6 +345,8 @@ def demo_data_delete() -> None:
     quoted = ", ".join(connection.ops.quote_name(table) for table in tables)
     if connection.vendor == "postgresql":
         with transaction.atomic(), connection.cursor() as cursor:
+            # Deferred foreign-key checks from earlier writes in this transaction would block TRUNCATE.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {quoted} CASCADE")
     else:
         with connection.constraint_checks_disabled(), transaction.atomic(), connection.cursor() as cursor:
