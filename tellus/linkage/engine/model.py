@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -181,7 +180,9 @@ def train(
     try:
         inputs = register_inputs(db_api, prepared, link_type, "train")
         settings = base_settings(prepared, link_type=link_type)
-        linker = Linker(inputs if len(inputs) > 1 else inputs[0], settings, log_level=logging.WARNING)
+        linker = Linker(
+            inputs if len(inputs) > 1 else inputs[0], settings, log_level=None
+        )  # logging is the application's to configure
         register_term_frequencies(linker, db_api, tf, "train")
 
         rules = [r for r in DETERMINISTIC_RULES if all(prepared[c].notna().any() for c in r)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 from typing import Any
 
@@ -63,7 +62,9 @@ def shape_predictions(raw: pd.DataFrame, model: TrainedModel) -> pd.DataFrame:
 def _linker(model: TrainedModel, db_api: Any, inputs: list[Any]) -> Any:
     from splink import Linker
 
-    linker = Linker(inputs if len(inputs) > 1 else inputs[0], model.settings, log_level=logging.WARNING)
+    linker = Linker(
+        inputs if len(inputs) > 1 else inputs[0], model.settings, log_level=None
+    )  # logging is the application's to configure
     register_term_frequencies(linker, db_api, model.term_frequencies, "predict")
     return linker
 
