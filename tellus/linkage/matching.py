@@ -108,6 +108,36 @@ class _ModelCache:
 _models = _ModelCache()
 
 
+class _PreparedCache:
+    """Prepared candidate records keyed by (id, updated_at): a changed record is prepared again. Bounded, oldest
+    entries dropped first, so a large council's server holds at most MAX_ENTRIES records."""
+
+    MAX_ENTRIES = 100_000
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.entries: dict[tuple[int, Any], dict[str, Any]] = {}
+
+    def get(self, row: tuple[Any, ...], make: Any) -> dict[str, Any]:
+        key = (row[0], row[-1])
+        found = self.entries.get(key)
+        if found is None:
+            found = make()
+            with self.lock:
+                if len(self.entries) >= self.MAX_ENTRIES:
+                    for stale in list(self.entries)[: self.MAX_ENTRIES // 10]:
+                        self.entries.pop(stale, None)
+                self.entries[key] = found
+        return found
+
+
+_prepared = _PreparedCache()
+
+
+def _prepare(row: tuple[Any, ...]) -> dict[str, Any]:
+    return prepare_record(dict(zip(ENGINE_COLUMNS, (*row[:9], address_is_evidence(row[5], row[9])), strict=True)))
+
+
 def _candidate_filter(details: MatchDetails) -> Q:
     first, last = details.names()
     first_n, last_n = normalise_name(first), normalise_name(last)
@@ -178,17 +208,15 @@ def match_person(
             "person_id",
             "person__display_name",
             "person__date_of_birth",
+            "updated_at",
         )[:CANDIDATE_LIMIT]
     )
     if not records:
         _audit(actor, purpose, details, [])
         return []
-    # One record at a time without pandas: at a few hundred candidates a DataFrame's overhead is most of the cost.
+    # One record at a time without pandas, and each record prepared once per process until it changes.
     prepared = pd.DataFrame(
-        [
-            prepare_record(dict(zip(ENGINE_COLUMNS, (*row[:9], address_is_evidence(row[5], row[9])), strict=True)))
-            for row in records
-        ],
+        [_prepared.get(row, lambda row=row: _prepare(row)) for row in records],
         columns=engine.PREPARED_COLUMNS,
     )
     scores = engine.score_query(details.query(), prepared, model)
