@@ -78,6 +78,18 @@ class TrainedModel:
         return [c["output_column_name"] for c in self.settings["comparisons"]]
 
 
+def _rounded(value: Any) -> Any:
+    """Floats to 12 significant digits. DuckDB sums in parallel, so the same training can differ in the last bit
+    (about 1e-16 relative); rounding makes a seed's model, and so its version, the same every time."""
+    if isinstance(value, float):
+        return float(f"{value:.12g}")
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_rounded(item) for item in value]
+    return value
+
+
 def model_version(settings: dict[str, Any], term_frequencies: dict[str, dict[str, float]]) -> str:
     scored = {k: v for k, v in settings.items() if k not in {"linker_uid", "sql_dialect"}}
     digest = hashlib.sha256(json.dumps([scored, term_frequencies], sort_keys=True).encode()).hexdigest()
@@ -205,4 +217,5 @@ def train(
         "link_type": link_type,
         "seconds": round(time.perf_counter() - started, 3),
     }
+    trained, tf = _rounded(trained), _rounded(tf)
     return TrainedModel(trained, tf, model_version(trained, tf), stats)
