@@ -40,7 +40,8 @@ def _town_size(people: int) -> int:
     build's own figure is used when there is one; otherwise everyone living in the database counts."""
     from tellus.demo.models import DemoBuild
 
-    build = DemoBuild.objects.filter(completed_at__isnull=False).order_by("-completed_at").first()
+    # The build in progress counts too: the year is recorded before the build is marked complete.
+    build = DemoBuild.objects.order_by("-started_at", "-id").first()
     return build.people if build is not None else people
 
 
