@@ -19,6 +19,7 @@ from .models import PersonMerge
 from .services import person_refresh_summary, persons_merge, summary_of_records
 
 CHUNK = 1000
+WRITE_BATCH = 5000
 
 
 @dataclass
@@ -182,13 +183,22 @@ def _assign(pairs: list[tuple[SourceRecord, Person]], *, actor: Actor, stats: Ap
 
 
 def _set_person_ids(records: list[SourceRecord]) -> None:
-    """One small UPDATE per person: far quicker than bulk_update's CASE expression on SQLite."""
-    by_person: dict[int, list[int]] = {}
+    """One prepared UPDATE run for every record (executemany): far quicker than one ORM update per person, and
+    than bulk_update's CASE expression, on SQLite and PostgreSQL alike. Runs inside the caller's transaction."""
+    rows = []
     for record in records:
         assert record.person_id is not None
-        by_person.setdefault(record.person_id, []).append(record.pk)
-    for person_id, ids in by_person.items():
-        SourceRecord.objects.filter(pk__in=ids).update(person_id=person_id)
+        rows.append((record.person_id, record.pk))
+    if not rows:
+        return
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(SourceRecord._meta.db_table)
+    person = connection.ops.quote_name(SourceRecord._meta.get_field("person").column)
+    key = connection.ops.quote_name(SourceRecord._meta.pk.column)
+    sql = f"UPDATE {table} SET {person} = %s WHERE {key} = %s"  # noqa: S608 (quoted identifiers, values bound)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), WRITE_BATCH):
+            cursor.executemany(sql, rows[start : start + WRITE_BATCH])
 
 
 def _kept_apart(first: Person, second: Person, cannot_link: set[tuple[int, int]]) -> bool:

@@ -7,6 +7,7 @@ queue and the people back, all audited.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from collections.abc import Callable
@@ -23,13 +24,13 @@ from tellus.privacy.services import Actor
 
 from . import engine
 from .clusters import apply_clusters
-from .evidence import evidence_lists
+from .evidence import evidence_json
 from .models import CandidatePair, LinkageModel, ResolutionRun
 from .selectors import records_frame, staff_decisions
 from .services import households_rebuild
 
 Say = Callable[[str], None]
-PAIR_BATCH = 2000
+PAIR_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -201,51 +202,18 @@ def _store_pairs(
     incremental: bool,
 ) -> tuple[int, int]:
     """Write link and review pairs with their evidence. Staff decisions are never overwritten; review pairs among
-    re-evaluated records that no longer score are withdrawn from the queue."""
-    keep = decided[decided["decision"] != "apart"]
-    keys = list(zip(keep["unique_id_l"].astype(int), keep["unique_id_r"].astype(int), strict=True))
-    existing: dict[tuple[int, int], CandidatePair] = {}
-    for start in range(0, len(keys), PAIR_BATCH):
-        chunk = keys[start : start + PAIR_BATCH]
-        lefts = {left for left, _ in chunk}
-        for known in CandidatePair.objects.filter(record_l_id__in=lefts):
-            existing[(known.record_l_id, known.record_r_id)] = known
+    re-evaluated records that no longer score are withdrawn from the queue.
+
+    Hundreds of thousands of pairs: written in batches with prepared INSERTs and UPDATEs (executemany) and the
+    evidence as ready-made JSON text, so no model instance or evidence dict is held per pair."""
+    keep = decided.loc[decided["decision"] != "apart"]
+    linked = int((keep["decision"] == "link").sum())
+    review = len(keep) - linked
     now = timezone.now()
-    to_create: list[CandidatePair] = []
-    to_update: list[CandidatePair] = []
-    linked = review = 0
-    kept_evidence = evidence_lists(keep, model)
-    for row, comparisons in zip(keep.to_dict("records"), kept_evidence, strict=True):
-        key = (int(row["unique_id_l"]), int(row["unique_id_r"]))
-        status = CandidatePair.Status.AUTO_LINKED if row["decision"] == "link" else CandidatePair.Status.REVIEW
-        linked += status == CandidatePair.Status.AUTO_LINKED
-        review += status == CandidatePair.Status.REVIEW
-        values = {
-            "match_weight": float(row["match_weight"]),
-            "match_probability": float(row["match_probability"]),
-            "comparisons": comparisons,
-            "model": model_row,
-            "updated_at": now,
-        }
-        pair = existing.get(key)
-        if pair is None:
-            to_create.append(
-                CandidatePair(record_l_id=key[0], record_r_id=key[1], status=status, created_at=now, **values)
-            )
-            continue
-        for name, value in values.items():
-            setattr(pair, name, value)
-        if not pair.is_staff_decision:
-            pair.status = status
-        to_update.append(pair)
     with transaction.atomic():
-        CandidatePair.objects.bulk_create(to_create, batch_size=1000)
-        if to_update:
-            CandidatePair.objects.bulk_update(
-                to_update,
-                ["match_weight", "match_probability", "comparisons", "model", "updated_at", "status"],
-                batch_size=500,
-            )
+        writer = _PairWriter(model_row=model_row, now=now)
+        for start in range(0, len(keep), PAIR_BATCH):
+            writer.write(keep.iloc[start : start + PAIR_BATCH], model)
         # Review pairs this run did not score again no longer pass the lower threshold: withdraw them.
         stale = CandidatePair.objects.filter(status=CandidatePair.Status.REVIEW, updated_at__lt=now)
         if not incremental:
@@ -256,3 +224,74 @@ def _store_pairs(
                 some = record_ids[start : start + 500]
                 stale.filter(Q(record_l_id__in=some) | Q(record_r_id__in=some)).delete()
     return linked, review
+
+
+class _PairWriter:
+    """Inserts new candidate pairs and updates known ones (keeping any staff decision) with executemany."""
+
+    def __init__(self, *, model_row: LinkageModel, now: dt.datetime) -> None:
+        connection = transaction.get_connection()
+        self.connection = connection
+        self.now = connection.ops.adapt_datetimefield_value(now)
+        self.model_id = model_row.pk
+        quote = connection.ops.quote_name
+        table = quote(CandidatePair._meta.db_table)
+        # PostgreSQL's jsonb takes the JSON text through a cast; SQLite stores the text as it is.
+        evidence = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+        columns = ", ".join(quote(c) for c in _INSERT_COLUMNS)
+        values = ", ".join([evidence if c == "comparisons" else "%s" for c in _INSERT_COLUMNS])
+        self.insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({values})"  # noqa: S608 (quoted identifiers)
+        staff = ", ".join(f"'{status}'" for status in CandidatePair.STAFF_DECISIONS)
+        self.update_sql = (
+            f"UPDATE {table} SET match_weight = %s, match_probability = %s, comparisons = {evidence}, "  # noqa: S608
+            f"model_id = %s, updated_at = %s, status = CASE WHEN status IN ({staff}) THEN status ELSE %s END "
+            "WHERE id = %s"
+        )
+
+    def write(self, batch: pd.DataFrame, model: engine.TrainedModel) -> None:
+        lefts = batch["unique_id_l"].astype("int64").tolist()
+        rights = batch["unique_id_r"].astype("int64").tolist()
+        known = dict(
+            ((left, right), pk)
+            for pk, left, right in CandidatePair.objects.filter(record_l_id__in=set(lefts)).values_list(
+                "pk", "record_l_id", "record_r_id"
+            )
+        )
+        statuses = [
+            str(CandidatePair.Status.AUTO_LINKED) if d == "link" else str(CandidatePair.Status.REVIEW)
+            for d in batch["decision"].tolist()
+        ]
+        weights = batch["match_weight"].astype(float).tolist()
+        probabilities = batch["match_probability"].astype(float).tolist()
+        evidence = evidence_json(batch, model)
+        inserts: list[tuple[object, ...]] = []
+        updates: list[tuple[object, ...]] = []
+        for left, right, status, weight, probability, comparisons in zip(
+            lefts, rights, statuses, weights, probabilities, evidence, strict=True
+        ):
+            pk = known.get((left, right))
+            if pk is None:
+                inserts.append(
+                    (left, right, weight, probability, comparisons, self.model_id, status, "", self.now, self.now)
+                )
+            else:
+                updates.append((weight, probability, comparisons, self.model_id, self.now, status, pk))
+        with self.connection.cursor() as cursor:
+            if inserts:
+                cursor.executemany(self.insert_sql, inserts)
+            if updates:
+                cursor.executemany(self.update_sql, updates)
+
+
+_INSERT_COLUMNS = (
+    "record_l_id",
+    "record_r_id",
+    "match_weight",
+    "match_probability",
+    "comparisons",
+    "model_id",
+    "status",
+    "decision_note",
+    "created_at",
+    "updated_at",
+)
