@@ -31,6 +31,10 @@ from .services import households_rebuild
 
 Say = Callable[[str], None]
 PAIR_BATCH = 5000
+# More records than this at one home (same flat, house number and street) is not a household; see
+# _without_crowded_addresses. Apart from that one address, the largest home in the synthetic towns holds a few
+# hundred records (a block of flats, some records without the flat number).
+CROWDED_ADDRESS = 500
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ def resolve(
 
     frame = records_frame()
     say(f"Preparing {len(frame):,} source records…")
-    prepared = engine.prepare(frame)
+    prepared = _without_crowded_addresses(frame, engine.prepare(frame), say=say)
     thin_mask = engine.too_thin_to_link(prepared)
     thin = set(prepared.loc[thin_mask, "unique_id"].astype(int).tolist())
     run.sparse_records = len(thin)
@@ -175,6 +179,36 @@ def resolve(
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+def crowded_addresses(prepared: pd.DataFrame, *, limit: int = CROWDED_ADDRESS) -> pd.Series:
+    """Per prepared record: is it at an address (flat, house number and street) held by more than `limit` records?"""
+    has_address = prepared["street"].notna() & prepared["house_number"].notna()
+    key = prepared[["street", "house_number", "flat"]].fillna("")
+    sizes = key.groupby(["street", "house_number", "flat"], sort=False)["street"].transform("size")
+    return has_address & (sizes > limit)
+
+
+def _without_crowded_addresses(
+    frame: pd.DataFrame, prepared: pd.DataFrame, *, say: Say, limit: int = CROWDED_ADDRESS
+) -> pd.DataFrame:
+    """Prepared records, with a crowded address treated like a shelter or 'no fixed abode': not evidence.
+
+    More records at one home than any household holds means a care-of, hostel or mailing address the gazetteer does
+    not know as one. Like a pseudo-address it says nothing about who a person is, and as a block it would make every
+    address blocking rule compare all its records with each other (28,000 records at one address in a 200,000-person
+    synthetic town: 380 million pairs per rule)."""
+    crowded = crowded_addresses(prepared, limit=limit)
+    if not crowded.any():
+        return prepared
+    ids = set(prepared.loc[crowded, "unique_id"].tolist())
+    say(f"{len(ids):,} records share an address with more than {limit} others: not used as evidence.")
+    again = frame[frame["unique_id"].isin(ids)].assign(address_is_evidence=False)
+    return (
+        pd.concat([prepared[~crowded], engine.prepare(again)], ignore_index=True)
+        .sort_values("unique_id", kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def _clusters_needing_change(clusters: pd.DataFrame) -> list[list[int]]:

@@ -213,3 +213,23 @@ def test_logging_a_contact_offers_the_people_the_real_time_match_finds(town: Non
     assert "Most likely to be the person" in html
     assert f"?person={record.person_id}" in html.split("Most likely to be the person")[1].split("</ul>")[0]
     assert AuditEvent.objects.filter(action=AuditAction.LISTED, subject_person_id=record.person_id).exists()
+
+
+def test_an_address_held_by_more_records_than_any_home_is_not_evidence() -> None:
+    from tellus.linkage import engine
+    from tellus.linkage.resolution import _without_crowded_addresses, crowded_addresses
+    from tellus.linkage.tests.engine_fixtures import frame, record
+
+    rows = [record(i, first_name=f"Person{i}", address="9 Kiln Terrace", postcode="TL3 8AU") for i in range(1, 8)]
+    rows.append(record(8, first_name="Ann", address="Flat 2, 9 Kiln Terrace", postcode="TL3 8AU"))
+    rows.append(record(9, first_name="Bob", address="14 Hillside Close", postcode="TL1 1AA"))
+    records = frame(*rows)
+    prepared = engine.prepare(records)
+
+    assert crowded_addresses(prepared, limit=6).tolist() == [True] * 7 + [False, False]
+    assert not crowded_addresses(prepared).any()
+
+    cleaned = _without_crowded_addresses(records, prepared, say=lambda message: None, limit=6)
+    assert cleaned["unique_id"].tolist() == list(range(1, 10))
+    assert cleaned.loc[:6, ["street", "postcode"]].isna().all().all()
+    assert cleaned.loc[7, "street"] == prepared.loc[7, "street"] and cleaned.loc[8, "postcode"] == "TL1 1AA"
