@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from tellus.people.models import Occupancy, Person, SourceRecord
+from tellus.people.models import Occupancy, Person, SourceRecord, SourceSystem
 from tellus.people.services import RESIDENTIAL_PROPERTY_KINDS
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
@@ -51,9 +51,12 @@ def _apply_chunk(
     clusters: list[Sequence[int]], *, actor: Actor, stats: ApplyStats, cannot_link: set[tuple[int, int]]
 ) -> None:
     ids = [record_id for cluster in clusters for record_id in cluster]
-    records = {
-        r.pk: r for r in SourceRecord.objects.filter(pk__in=ids).select_related("source_system", "property", "person")
-    }
+    # Not the raw source row (the largest field, decoded for nothing), and the handful of source systems from memory.
+    systems = {system.pk: system for system in SourceSystem.objects.all()}
+    records = {}
+    for record in SourceRecord.objects.filter(pk__in=ids).select_related("property", "person").defer("raw"):
+        record.source_system = systems[record.source_system_id]
+        records[record.pk] = record
     new_people: list[tuple[Person, list[SourceRecord]]] = []
     to_assign: list[tuple[SourceRecord, Person]] = []
     to_merge: list[tuple[Person, Person]] = []

@@ -65,8 +65,9 @@ def is_missing(item: dict[str, Any]) -> bool:
 
 
 def _number(value: float) -> str:
-    """A float as json.dumps writes it (so the text equals json.dumps of evidence_lists' dicts)."""
-    return json.dumps(value)
+    """A float as json.dumps writes it (so the text equals json.dumps of evidence_lists' dicts): its repr when
+    finite, which is what the json module writes, at a fifth of the cost of calling it."""
+    return repr(value) if math.isfinite(value) else json.dumps(value)
 
 
 def evidence_json(scored: pd.DataFrame, model: engine.TrainedModel) -> list[str]:
