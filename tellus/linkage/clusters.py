@@ -152,7 +152,7 @@ def _create_people(new_people: list[tuple[Person, list[SourceRecord]]], *, actor
             if occupancy:
                 occupancies.append(occupancy)
     _set_person_ids(records)
-    Occupancy.objects.bulk_create(occupancies, batch_size=1000)
+    _insert_occupancies(occupancies)
     audit_events_record(actor=actor, purpose=Purpose.DATA_IMPORT, entries=entries)
     stats.people_created += len(created)
     stats.records_assigned += len(records)
@@ -178,7 +178,7 @@ def _assign(pairs: list[tuple[SourceRecord, Person]], *, actor: Actor, stats: Ap
         if occupancy:
             occupancies.append(occupancy)
     _set_person_ids([r for r, _ in pairs])
-    Occupancy.objects.bulk_create(occupancies)
+    _insert_occupancies(occupancies)
     for person in {p.pk: p for _, p in pairs}.values():
         person_refresh_summary(person)
     audit_events_record(actor=actor, purpose=Purpose.DATA_IMPORT, entries=entries)
@@ -199,6 +199,33 @@ def _set_person_ids(records: list[SourceRecord]) -> None:
     person = connection.ops.quote_name(SourceRecord._meta.get_field("person").column)
     key = connection.ops.quote_name(SourceRecord._meta.pk.column)
     sql = f"UPDATE {table} SET {person} = %s WHERE {key} = %s"  # noqa: S608 (quoted identifiers, values bound)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), WRITE_BATCH):
+            cursor.executemany(sql, rows[start : start + WRITE_BATCH])
+
+
+def _insert_occupancies(occupancies: list[Occupancy]) -> None:
+    """New occupancies with one prepared INSERT (executemany); nothing needs their ids back."""
+    if not occupancies:
+        return
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    columns = ["person_id", "property_id", "date_from", "date_to", "source_record_id"]
+    table = quote(Occupancy._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 (quoted identifiers)
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    rows = [
+        (
+            o.person_id,
+            o.property_id,
+            connection.ops.adapt_datefield_value(o.date_from),
+            connection.ops.adapt_datefield_value(o.date_to),
+            o.source_record_id,
+        )
+        for o in occupancies
+    ]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), WRITE_BATCH):
             cursor.executemany(sql, rows[start : start + WRITE_BATCH])
