@@ -19,6 +19,24 @@ from .models import PersonMerge
 from .services import person_refresh_summary, persons_merge, summary_of_records
 
 CHUNK = 1000
+# What making people needs of a record (its name, dates, key, property and person), not the raw row or the rest.
+_RECORD_FIELDS = (
+    "source_system_id",
+    "source_key",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "date_of_death",
+    "valid_from",
+    "valid_to",
+    "property",
+    "property__kind",
+    "person",
+    "person__merged_into",
+    "person__display_name",
+    "person__date_of_birth",
+    "person__date_of_death",
+)
 WRITE_BATCH = 5000
 
 
@@ -51,10 +69,10 @@ def _apply_chunk(
     clusters: list[Sequence[int]], *, actor: Actor, stats: ApplyStats, cannot_link: set[tuple[int, int]]
 ) -> None:
     ids = [record_id for cluster in clusters for record_id in cluster]
-    # Not the raw source row (the largest field, decoded for nothing), and the handful of source systems from memory.
+    # Only the fields needed (not the raw source row, decoded for nothing), and the few source systems from memory.
     systems = {system.pk: system for system in SourceSystem.objects.all()}
     records = {}
-    for record in SourceRecord.objects.filter(pk__in=ids).select_related("property", "person").defer("raw"):
+    for record in SourceRecord.objects.filter(pk__in=ids).select_related("property", "person").only(*_RECORD_FIELDS):
         record.source_system = systems[record.source_system_id]
         records[record.pk] = record
     new_people: list[tuple[Person, list[SourceRecord]]] = []
