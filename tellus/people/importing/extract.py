@@ -39,7 +39,7 @@ from .csvfiles import (
     file_sha256,
     open_text,
 )
-from .mapping import ColumnMapping
+from .mapping import TARGET_FIELDS, ColumnMapping
 
 DATE_FIELDS = ("date_of_birth", "valid_from", "valid_to", "date_of_death")
 # Names that are plainly not a person's, for extracts with no column saying so.
@@ -116,10 +116,16 @@ class RowParser:
         self.index = {name: i for i, name in enumerate(header)}
         self.today = timezone.localdate()
         self.salt = mapping.fingerprint()
+        # Each target's alternatives as column positions, worked out once rather than for every value of every row.
+        self.positions = {
+            target: tuple(tuple(self.index[column] for column in columns) for columns in mapping.options(target))
+            for target in TARGET_FIELDS
+        }
+        self.dates: dict[str, dt.date] = {}  # text -> date: an extract repeats its dates many times over
 
     def value(self, row: Sequence[str], target: str) -> str:
-        for columns in self.mapping.options(target):
-            parts = [collapse_spaces(row[self.index[column]]) for column in columns]
+        for columns in self.positions[target]:
+            parts = [collapse_spaces(row[position]) for position in columns]
             text = ", ".join(part for part in parts if part)
             if text:
                 return text
@@ -188,9 +194,13 @@ class RowParser:
         text = self.value(row, target)
         if not text:
             return None
+        known = self.dates.get(text)
+        if known is not None:
+            return known
         for fmt in self.mapping.date_formats:
             try:
-                return dt.datetime.strptime(text, fmt).date()
+                parsed = self.dates[text] = dt.datetime.strptime(text, fmt).date()
+                return parsed
             except ValueError:
                 continue
         expected = " or ".join(_human_date_format(f) for f in self.mapping.date_formats)
