@@ -13,6 +13,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +45,14 @@ class Condition:
     operator: str
     values: tuple[str, ...] = ()
 
+    @cached_property
+    def folded_values(self) -> tuple[str, ...]:
+        return tuple(v.casefold() for v in self.values)
+
     def holds(self, row: Mapping[str, Any]) -> bool:
         value = str(row.get(self.field) or "").strip()
         folded = value.casefold()
-        wanted = [v.casefold() for v in self.values]
+        wanted = self.folded_values
         if self.operator == "present":
             return bool(value)
         if self.operator == "absent":
@@ -229,15 +234,22 @@ def rules_parse(text: str, *, kinds: Iterable[str]) -> RuleSet:
     return RuleSet(rules=rules, digest=hashlib.sha256(text.encode()).hexdigest())
 
 
-def _date_value(expression: str, fact_row: Mapping[str, Any], date_of_birth: dt.date | None) -> dt.date | None:
+@cache
+def _date_parts(expression: str) -> tuple[str | None, int, int | None]:
+    """(field, days to add, age) of a date expression; rules are evaluated far more often than they change."""
     match = _DATE_EXPRESSION.match(expression)
     assert match is not None  # checked when the rules were parsed
-    if match["age"]:
-        return birthday(date_of_birth, int(match["age"])) if date_of_birth else None
-    value = fact_row.get(match["field"])
+    return match["field"], int(match["days"] or 0), int(match["age"]) if match["age"] else None
+
+
+def _date_value(expression: str, fact_row: Mapping[str, Any], date_of_birth: dt.date | None) -> dt.date | None:
+    name, days, age = _date_parts(expression)
+    if age is not None:
+        return birthday(date_of_birth, age) if date_of_birth else None
+    value = fact_row.get(name or "")
     if not isinstance(value, dt.date):
         return None
-    return value + dt.timedelta(days=int(match["days"] or 0))
+    return value + dt.timedelta(days=days)
 
 
 def _interval(rule: Rule, row: Mapping[str, Any], facts: PersonFacts) -> tuple[dt.date | None, dt.date | None]:
@@ -303,10 +315,16 @@ def _span(rule: Rule, derived: list[DerivedCapacity], facts: PersonFacts) -> Der
 def derive_capacities(rules: RuleSet, facts: PersonFacts) -> list[DerivedCapacity]:
     """Every capacity the rules give one person, in rule order."""
     found: list[DerivedCapacity] = []
+    # Each rule looks at one source's facts (or every record's), in the order the facts came.
+    by_source: dict[str, list[Fact]] = {}
+    records: list[Fact] = []
+    for f in facts.facts:
+        by_source.setdefault(f.source, []).append(f)
+        if f.source != OCCUPANCY:
+            records.append(f)
+    by_source[ANY_RECORD] = records
     for rule in rules.rules:
-        matching = [
-            f for f in facts.facts if f.source == rule.source or (rule.source == ANY_RECORD and f.source != OCCUPANCY)
-        ]
+        matching = by_source.get(rule.source, [])
         derived = [d for f in matching if rule.applies_to(f.row) and (d := _derive_one(rule, f, facts)) is not None]
         if rule.combine == "span" and derived:
             found.append(_span(rule, derived, facts))

@@ -3,11 +3,13 @@ difference, with one audit entry for each person whose capacities changed."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tellus.people.models import SourceSystem
@@ -122,38 +124,58 @@ def _refresh_chunk(*, rules: RuleSet, person_ids: list[int], actor: Actor, run: 
             )
         )
     PersonCapacity.objects.filter(pk__in=to_delete).delete()
-    created = PersonCapacity.objects.bulk_create(
-        [
-            PersonCapacity(
-                person_id=d.person_id,
-                capacity=d.capacity,
-                rule=d.rule,
-                valid_from=d.valid_from,
-                valid_to=d.valid_to,
-                service_code=d.service_code,
-                property_id=d.property_id,
-                occupancy_id=d.occupancy_id,
-                derived_at=now,
-            )
-            for d in to_add
-        ],
-        batch_size=1000,
-    )
-    through = PersonCapacity.evidence.through
-    through.objects.bulk_create(
-        [
-            through(personcapacity_id=row.pk, sourcerecord_id=record_id)
-            for row, d in zip(created, to_add, strict=True)
-            for record_id in sorted(set(d.evidence))
-        ],
-        batch_size=2000,
-    )
+    _capacities_insert(to_add, derived_at=now)
     audit_events_record(actor=actor, purpose=Purpose.DATA_IMPORT, entries=entries)
     run.people_considered += len(person_ids)
     run.people_changed += len(entries)
     run.capacities_added += len(to_add)
     run.capacities_removed += len(to_delete)
     run.save(update_fields=["people_considered", "people_changed", "capacities_added", "capacities_removed"])
+
+
+# Columns written for each derived capacity, in the order `_capacities_insert` gives its values.
+_CAPACITY_COLUMNS = (
+    "person_id", "capacity", "rule", "valid_from", "valid_to", "service_code", "property_id", "occupancy_id",
+    "derived_at",
+)  # fmt: skip
+# Rows per INSERT: SQLite builds before 3.32 allow 999 parameters in one statement.
+_ROWS_PER_INSERT = 999 // len(_CAPACITY_COLUMNS)
+
+
+def _capacities_insert(rows: Sequence[DerivedCapacity], *, derived_at: dt.datetime) -> None:
+    """Store new capacities and their evidence. A full refresh writes tens of thousands of rows, and
+    `bulk_create` spends most of its time building model instances and compiling each value; these are plain
+    multi-row INSERTs that return the new ids, then one executemany for the evidence."""
+    if not rows:
+        return
+    ops = connection.ops
+    stamp = ops.adapt_datetimefield_value(derived_at)
+    table = ops.quote_name(PersonCapacity._meta.db_table)
+    names = ", ".join(ops.quote_name(column) for column in _CAPACITY_COLUMNS)
+    placeholders = f"({', '.join(['%s'] * len(_CAPACITY_COLUMNS))})"
+    through = PersonCapacity.evidence.through
+    evidence: list[tuple[int, int]] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            batch = rows[start : start + _ROWS_PER_INSERT]
+            params: list[Any] = []
+            for d in batch:
+                params += (
+                    d.person_id, d.capacity, d.rule, ops.adapt_datefield_value(d.valid_from),
+                    ops.adapt_datefield_value(d.valid_to), d.service_code, d.property_id, d.occupancy_id, stamp,
+                )  # fmt: skip
+            values = ", ".join([placeholders] * len(batch))
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values} RETURNING id", params)  # noqa: S608
+            # Ids rise in the order the rows were given, whatever order RETURNING hands them back in.
+            ids = sorted(row[0] for row in cursor.fetchall())
+            evidence.extend(
+                (pk, record_id) for pk, d in zip(ids, batch, strict=True) for record_id in sorted(set(d.evidence))
+            )
+        cursor.executemany(
+            f"INSERT INTO {ops.quote_name(through._meta.db_table)} (personcapacity_id, sourcerecord_id) "  # noqa: S608
+            "VALUES (%s, %s)",
+            evidence,
+        )
 
 
 def _summary_of_ids(have: dict[tuple[object, ...], int], gone: list[int]) -> list[str]:

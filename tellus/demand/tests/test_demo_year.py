@@ -129,3 +129,31 @@ def test_the_loader_inserts_the_year_with_one_audit_entry_per_need_and_contact()
     # New rows after the load get fresh ids on every database.
     extra = Need.objects.create(summary="after", opened_at=met.opened_at)
     assert extra.pk > max(Need.objects.exclude(pk=extra.pk).values_list("pk", flat=True))
+
+
+def _index_definitions() -> list[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+        else:
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname")
+        return list(cursor.fetchall())
+
+
+@pytest.mark.django_db
+def test_the_loader_leaves_every_index_as_the_migrations_made_it_and_still_checks_unique_ones():
+    from django.db import IntegrityError
+
+    people = [PersonFactory(display_name=f"Person {i}") for i in range(20)]
+    ServiceFactory(code="household-waste", responsible_team="Waste services")
+    before = _index_definitions()
+    demo_year_load(seed=1, actor=Actor.system("tellus demo"))
+    assert _index_definitions() == before
+    first = Contact.objects.filter(is_first_contact_for_need=True).first()
+    assert first is not None and people
+    with pytest.raises(IntegrityError):  # one first contact per need, enforced by an index made again
+        Contact.objects.create(
+            need=first.need, is_first_contact_for_need=True, occurred_at=first.occurred_at, words="again"
+        )

@@ -184,6 +184,7 @@ def _moves(town: Town, factory: People, occupied: dict[str, Household], rng: ran
     arrivals = sorted(occupied.values(), key=lambda h: (town.person_by_id[h.members[0]].residence.since, h.id))
     arrival_dates = [town.person_by_id[h.members[0]].residence.since for h in arrivals]
     vacant = [prop for prop in town.properties if prop.tenure == "vacant"]
+    homes = [town.property_by_ref[ref] for ref in occupied]
     for household in arrivals:
         members = [town.person_by_id[m] for m in household.members]
         moved_in = members[0].residence.since
@@ -191,7 +192,6 @@ def _moves(town: Town, factory: People, occupied: dict[str, Household], rng: ran
         if recent and rng.random() < 0.6:
             _move_household(town, factory, household, members, arrivals, arrival_dates, vacant, rng)
         elif household.kind in {"single_young", "sharers", "couple_young"}:
-            homes = [town.property_by_ref[ref] for ref in occupied]
             for member in members:
                 if rng.random() < 0.5:
                     home = rng.choice(homes)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tellus.common.text import (
@@ -39,7 +39,7 @@ from .csvfiles import (
     file_sha256,
     open_text,
 )
-from .mapping import ColumnMapping
+from .mapping import TARGET_FIELDS, ColumnMapping
 
 DATE_FIELDS = ("date_of_birth", "valid_from", "valid_to", "date_of_death")
 # Names that are plainly not a person's, for extracts with no column saying so.
@@ -116,10 +116,16 @@ class RowParser:
         self.index = {name: i for i, name in enumerate(header)}
         self.today = timezone.localdate()
         self.salt = mapping.fingerprint()
+        # Each target's alternatives as column positions, worked out once rather than for every value of every row.
+        self.positions = {
+            target: tuple(tuple(self.index[column] for column in columns) for columns in mapping.options(target))
+            for target in TARGET_FIELDS
+        }
+        self.dates: dict[str, dt.date] = {}  # text -> date: an extract repeats its dates many times over
 
     def value(self, row: Sequence[str], target: str) -> str:
-        for columns in self.mapping.options(target):
-            parts = [collapse_spaces(row[self.index[column]]) for column in columns]
+        for columns in self.positions[target]:
+            parts = [collapse_spaces(row[position]) for position in columns]
             text = ", ".join(part for part in parts if part)
             if text:
                 return text
@@ -188,9 +194,13 @@ class RowParser:
         text = self.value(row, target)
         if not text:
             return None
+        known = self.dates.get(text)
+        if known is not None:
+            return known
         for fmt in self.mapping.date_formats:
             try:
-                return dt.datetime.strptime(text, fmt).date()
+                parsed = self.dates[text] = dt.datetime.strptime(text, fmt).date()
+                return parsed
             except ValueError:
                 continue
         expected = " or ".join(_human_date_format(f) for f in self.mapping.date_formats)
@@ -385,8 +395,55 @@ def _record_state(record: SourceRecord) -> dict[str, Any]:
     return {name: _jsonable(getattr(record, name)) for name in RECORD_FIELDS}
 
 
+def _row_state(row: ParsedRow, property_id: int | None) -> dict[str, Any]:
+    """What `_record_state` gives for the record a new row makes."""
+    values = {**row.fields, "property_id": property_id}
+    return {name: _jsonable(values[name]) for name in RECORD_FIELDS}
+
+
 def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+# Every column a new record is written with: its identity, payload and normalised fields, and when and by which
+# run it was imported. `person` stays empty until linkage.
+_INSERT_COLUMNS = ("source_system_id", "source_key", "raw", "row_hash", *RECORD_FIELDS, "imported_at", "updated_at",
+                   "import_run_id", "person_id")  # fmt: skip
+
+
+def _records_insert(
+    rows: list[tuple[ParsedRow, int | None]], *, source_system: SourceSystem, run: ImportRun, now: dt.datetime
+) -> list[int]:
+    """Insert new records with one executemany and return their ids in the order given.
+
+    `bulk_create` builds a model instance and compiles every value of every row, which was most of an import's
+    time; here each value is adapted once by its field and the ids are read back by the (system, key) key."""
+    if not rows:
+        return []
+    ops = connection.ops
+    raw_field = SourceRecord._meta.get_field("raw")
+    stamp = ops.adapt_datetimefield_value(now)
+
+    # Dates need the backend's adapter; the other normalised fields are strings, booleans and ids already.
+    adapters = [ops.adapt_datefield_value if name in DATE_FIELDS else None for name in RECORD_FIELDS]
+    values = []
+    for row, property_id in rows:
+        state = {**row.fields, "property_id": property_id}
+        fields = (
+            adapt(state[name]) if adapt else state[name] for name, adapt in zip(RECORD_FIELDS, adapters, strict=True)
+        )
+        raw = raw_field.get_db_prep_save(row.raw, connection)
+        values.append((source_system.pk, row.source_key, raw, row.row_hash, *fields, stamp, stamp, run.pk, None))
+    table = ops.quote_name(SourceRecord._meta.db_table)
+    names = ", ".join(ops.quote_name(column) for column in _INSERT_COLUMNS)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(_INSERT_COLUMNS))})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
+    keys = [row.source_key for row, _ in rows]
+    ids = dict(
+        SourceRecord.objects.filter(source_system=source_system, source_key__in=keys).values_list("source_key", "pk")
+    )
+    return [ids[key] for key in keys]
 
 
 @transaction.atomic
@@ -403,7 +460,7 @@ def _write_chunk(
     }
     references = {row.property_reference for row in chunk if row.property_reference}
     properties = dict(Property.objects.filter(reference__in=references).values_list("reference", "id"))
-    to_create: list[SourceRecord] = []
+    to_create: list[tuple[ParsedRow, int | None]] = []
     to_update: list[SourceRecord] = []
     versions: list[SourceRecordVersion] = []
     entries: list[AuditEntry] = []
@@ -413,19 +470,7 @@ def _write_chunk(
             summary.unknown_property_references += 1
         record = existing.get(row.source_key)
         if record is None:
-            to_create.append(
-                SourceRecord(
-                    source_system=source_system,
-                    source_key=row.source_key,
-                    raw=row.raw,
-                    row_hash=row.row_hash,
-                    property_id=property_id,
-                    imported_at=now,
-                    updated_at=now,
-                    import_run=run,
-                    **row.fields,
-                )
-            )
+            to_create.append((row, property_id))
             continue
         if record.row_hash == row.row_hash:
             summary.unchanged += 1
@@ -461,16 +506,15 @@ def _write_chunk(
             )
         )
         to_update.append(record)
-    created = SourceRecord.objects.bulk_create(to_create)
-    for record in created:
+    created = _records_insert(to_create, source_system=source_system, run=run, now=now)
+    for (row, property_id), pk in zip(to_create, created, strict=True):
+        state = _row_state(row, property_id)
         entries.append(
             AuditEntry(
                 action=AuditAction.CREATE,
                 object_type="people.sourcerecord",
-                object_id=str(record.pk),
-                changes={
-                    name: [None, value] for name, value in _record_state(record).items() if value not in ("", None)
-                },
+                object_id=str(pk),
+                changes={name: [None, value] for name, value in state.items() if value not in ("", None)},
                 context={"import_run": run.pk},
             )
         )
