@@ -49,11 +49,11 @@ def first_name() -> dict[str, Any]:
             _level(
                 _exact("first_name"), "Same first name", tf_adjustment_column="first_name", tf_adjustment_weight=1.0
             ),
-            _level(_exact("first_name_canonical"), "Nickname of the same name (Bill and William)"),
             _level(
                 "split_part(\"first_name_l\", ' ', 1) = split_part(\"first_name_r\", ' ', 1)",
                 "Same first given name, middle name differs or is missing",
             ),
+            _level(_exact("first_name_canonical"), "Nickname of the same name (Bill and William)"),
             _level(_jw("first_name", 0.92), "Very similar first name"),
             _level(_jw("first_name", 0.8), "Similar first name"),
             _level(
