@@ -13,6 +13,7 @@ import pandas as pd
 
 TF_COLUMNS = ("first_name", "last_name")
 DIFFERENT_FLAT_LABEL = "Same building, different flat"
+_BOTH_STREETS = '"street_l" IS NOT NULL AND "street_r" IS NOT NULL'
 
 
 def _null(*columns: str) -> dict[str, Any]:
@@ -22,6 +23,19 @@ def _null(*columns: str) -> dict[str, Any]:
 
 def _level(condition: str, label: str, **extra: Any) -> dict[str, Any]:
     return {"sql_condition": condition, "label_for_charts": label, **extra}
+
+
+def _counted_elsewhere(condition: str, label: str) -> dict[str, Any]:
+    """A level that adds no weight, because another comparison already counts what it would say. Its m and u are
+    fixed and equal, so training leaves the weight at 0 (log2 m/u)."""
+    return {
+        "sql_condition": condition,
+        "label_for_charts": label,
+        "m_probability": 0.5,
+        "u_probability": 0.5,
+        "fix_m_probability": True,
+        "fix_u_probability": True,
+    }
 
 
 def _else() -> dict[str, Any]:
@@ -110,6 +124,10 @@ def postcode() -> dict[str, Any]:
             _null("postcode"),
             _level(_exact("postcode"), "Same postcode"),
             _level(_lev("postcode", 1), "Postcode one character apart"),
+            _counted_elsewhere(
+                f"{_BOTH_STREETS} AND NOT {_jw('street', 0.8)} AND NOT {_jw('town', 0.75)}",
+                "Different postcode, street and town: counted with the street address",
+            ),
             _else(),
         ],
     }
@@ -162,6 +180,10 @@ def town() -> dict[str, Any]:
         "comparison_description": "Town (last part of the address)",
         "comparison_levels": [
             _null("town"),
+            _counted_elsewhere(
+                f"{_BOTH_STREETS} AND NOT {_jw('street', 0.8)} AND NOT {_jw('town', 0.75)}",
+                "Different town and street: counted with the street address",
+            ),
             _level(_exact("town"), "Same town"),
             _level(_jw("town", 0.9), "Very similar town"),
             _level(_jw("town", 0.75), "Similar town"),
