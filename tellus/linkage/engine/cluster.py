@@ -108,7 +108,8 @@ def cluster(
     """Group record ids into people.
 
     pairs needs unique_id_l, unique_id_r, match_probability and optionally a boolean auto_link_allowed (see
-    predict.classify); only pairs at or above upper (and allowed) are joined automatically. Records listed in
+    predict.classify); pairs allowed to link are joined automatically, or, without that column, pairs at or above
+    upper. Records listed in
     exclude_from_auto_link (too thin to link) are joined only by staff. Returns (clusters, skipped): clusters has
     unique_id and cluster_id (the smallest record id in the cluster); skipped lists the strong edges not applied
     because of a cannot-link or exclusive-source conflict, with a reason.
@@ -139,9 +140,11 @@ def cluster(
         if a in state.parent and b in state.parent:
             attempt(int(a), int(b), 1.0, "confirmed link conflicts with a rejected link", by_machine=False)
 
-    strong = pairs[pairs["match_probability"] >= upper]
-    if "auto_link_allowed" in strong.columns:
-        strong = strong[strong["auto_link_allowed"].astype(bool)]
+    if "auto_link_allowed" in pairs.columns:
+        # classify's decision stands: it may link below upper (same name and date of birth) and holds back above it.
+        strong = pairs[pairs["auto_link_allowed"].astype(bool)]
+    else:
+        strong = pairs[pairs["match_probability"] >= upper]
     excluded = {int(i) for i in exclude_from_auto_link}
     if excluded:
         strong = strong[~strong["unique_id_l"].isin(excluded) & ~strong["unique_id_r"].isin(excluded)]

@@ -13,6 +13,14 @@ import pandas as pd
 
 TF_COLUMNS = ("first_name", "last_name")
 DIFFERENT_FLAT_LABEL = "Same building, different flat"
+# The first-name levels that say the names are the same name, however written; predict.classify reads them.
+SAME_FIRST_NAME_LABELS = (
+    "Same first name",
+    "Same first given name, middle name differs or is missing",
+    "Nickname of the same name (Bill and William)",
+)
+SAME_LAST_NAME_LABEL = "Same last name"
+SAME_DOB_LABEL = "Same date of birth"
 _BOTH_STREETS = '"street_l" IS NOT NULL AND "street_r" IS NOT NULL'
 
 
@@ -61,13 +69,16 @@ def first_name() -> dict[str, Any]:
         "comparison_levels": [
             _null("first_name"),
             _level(
-                _exact("first_name"), "Same first name", tf_adjustment_column="first_name", tf_adjustment_weight=1.0
+                _exact("first_name"),
+                SAME_FIRST_NAME_LABELS[0],
+                tf_adjustment_column="first_name",
+                tf_adjustment_weight=1.0,
             ),
             _level(
                 "split_part(\"first_name_l\", ' ', 1) = split_part(\"first_name_r\", ' ', 1)",
-                "Same first given name, middle name differs or is missing",
+                SAME_FIRST_NAME_LABELS[1],
             ),
-            _level(_exact("first_name_canonical"), "Nickname of the same name (Bill and William)"),
+            _level(_exact("first_name_canonical"), SAME_FIRST_NAME_LABELS[2]),
             _level(_jw("first_name", 0.92), "Very similar first name"),
             _level(_jw("first_name", 0.8), "Similar first name"),
             _level(
@@ -90,7 +101,9 @@ def last_name() -> dict[str, Any]:
         "comparison_description": "Last name",
         "comparison_levels": [
             _null("last_name"),
-            _level(_exact("last_name"), "Same last name", tf_adjustment_column="last_name", tf_adjustment_weight=1.0),
+            _level(
+                _exact("last_name"), SAME_LAST_NAME_LABEL, tf_adjustment_column="last_name", tf_adjustment_weight=1.0
+            ),
             _level(_jw("last_name", 0.92), "Very similar last name"),
             _level(_jw("last_name", 0.8), "Similar last name"),
             _level(
@@ -108,7 +121,7 @@ def date_of_birth() -> dict[str, Any]:
         "comparison_description": "Date of birth",
         "comparison_levels": [
             _null("dob"),
-            _level(_exact("dob"), "Same date of birth"),
+            _level(_exact("dob"), SAME_DOB_LABEL),
             _level(_lev("dob", 1), "Date of birth one character apart"),
             _level(_lev("dob", 2), "Date of birth two characters apart"),
             _else(),

@@ -68,3 +68,9 @@ def test_without_dates_of_birth_the_chain_is_joined_as_before():
     pairs = _pairs((1, 2, 0.99), (2, 3, 0.95))
     clusters, _ = cluster(pairs, [1, 2, 3], upper=0.9)
     assert _groups(clusters) == {frozenset({1, 2, 3})}
+
+
+def test_a_link_classify_allowed_below_the_upper_threshold_is_joined_and_one_held_back_above_it_is_not():
+    pairs = _pairs((1, 2, 0.7), (3, 4, 0.99)).assign(auto_link_allowed=[True, False])
+    clusters, _ = cluster(pairs, [1, 2, 3, 4], upper=0.9)
+    assert _groups(clusters) == {frozenset({1, 2}), frozenset({3}), frozenset({4})}

@@ -58,3 +58,40 @@ def test_the_same_name_and_birthday_at_an_old_address_in_another_town_is_linked_
         "postcode": "2600",
     }
     assert _score(query, before)["decision"] in {"review", "link"}
+
+
+def _review_pair(**labels: str) -> pd.DataFrame:
+    row = {
+        "unique_id_l": 1,
+        "unique_id_r": 2,
+        "match_probability": 0.7,
+        "gamma_first_name": 7,
+        "gamma_dob": 3,
+        "label_first_name": "Same first name",
+        "label_last_name": "Same last name",
+        "label_dob": "Same date of birth",
+    }
+    return pd.DataFrame([{**row, **labels}])
+
+
+def test_the_same_name_and_birthday_in_the_review_band_is_linked_whatever_the_address():
+    decided = classify(_review_pair()).iloc[0]
+    assert decided["decision"] == "link"
+    assert decided["auto_link_allowed"]
+    assert decided["reason"] == "same name and date of birth"
+
+
+def test_a_nickname_counts_as_the_same_name_for_that_rule_but_a_similar_surname_does_not():
+    assert (
+        classify(_review_pair(label_first_name="Nickname of the same name (Bill and William)")).iloc[0]["decision"]
+        == "link"
+    )
+    assert classify(_review_pair(label_last_name="Very similar last name")).iloc[0]["decision"] == "review"
+
+
+def test_the_same_name_and_birthday_below_the_review_band_stays_apart():
+    assert classify(_review_pair(match_probability=0.2)).iloc[0]["decision"] == "apart"
+
+
+def test_a_thin_record_is_not_linked_by_that_rule():
+    assert classify(_review_pair(), too_thin_ids={2}).iloc[0]["decision"] == "review"
