@@ -141,7 +141,7 @@ def cluster(
             attempt(int(a), int(b), 1.0, "confirmed link conflicts with a rejected link", by_machine=False)
 
     if "auto_link_allowed" in pairs.columns:
-        # classify's decision stands: it may link below upper (same name and date of birth) and holds back above it.
+        # classify decides: it may link below upper (same name and one more identifier) and hold back above it.
         strong = pairs[pairs["auto_link_allowed"].astype(bool)]
     else:
         strong = pairs[pairs["match_probability"] >= upper]

@@ -21,12 +21,21 @@ SAME_FIRST_NAME_LABELS = (
 )
 SAME_LAST_NAME_LABEL = "Same last name"
 SAME_DOB_LABEL = "Same date of birth"
+SAME_ADDRESS_LABELS = (
+    "Same house number, street and postcode",
+    "Same house number and street",
+    "Same house number and postcode, very similar street",
+)
+SAME_POSTCODE_LABEL = "Same postcode"
+SAME_EMAIL_LABEL = "Same email address"
+SAME_PHONE_LABEL = "Same phone number"
+MISSING_LABEL = "Missing on one record"
 _BOTH_STREETS = '"street_l" IS NOT NULL AND "street_r" IS NOT NULL'
 
 
 def _null(*columns: str) -> dict[str, Any]:
     condition = " OR ".join(f'"{c}_l" IS NULL OR "{c}_r" IS NULL' for c in columns)
-    return {"sql_condition": condition, "label_for_charts": "Missing on one record", "is_null_level": True}
+    return {"sql_condition": condition, "label_for_charts": MISSING_LABEL, "is_null_level": True}
 
 
 def _level(condition: str, label: str, **extra: Any) -> dict[str, Any]:
@@ -135,7 +144,7 @@ def postcode() -> dict[str, Any]:
         "comparison_description": "Postcode",
         "comparison_levels": [
             _null("postcode"),
-            _level(_exact("postcode"), "Same postcode"),
+            _level(_exact("postcode"), SAME_POSTCODE_LABEL),
             _level(_lev("postcode", 1), "Postcode one character apart"),
             _counted_elsewhere(
                 f"{_BOTH_STREETS} AND NOT {_jw('street', 0.8)} AND NOT {_jw('town', 0.75)}",
@@ -163,12 +172,12 @@ def street_address() -> dict[str, Any]:
             _null("street"),
             _level(
                 f"{_exact('street')} AND {same_number} AND {same_flat} AND {_exact('postcode')}",
-                "Same house number, street and postcode",
+                SAME_ADDRESS_LABELS[0],
             ),
-            _level(f"{_exact('street')} AND {same_number} AND {same_flat}", "Same house number and street"),
+            _level(f"{_exact('street')} AND {same_number} AND {same_flat}", SAME_ADDRESS_LABELS[1]),
             _level(
                 f"{_jw('street', 0.9)} AND {same_number} AND {same_flat} AND {_exact('postcode')}",
-                "Same house number and postcode, very similar street",
+                SAME_ADDRESS_LABELS[2],
             ),
             _level(f"{_jw('street', 0.9)} AND {same_number} AND {same_flat}", "Same house number, very similar street"),
             _level(
@@ -211,7 +220,7 @@ def email() -> dict[str, Any]:
         "comparison_description": "Email address",
         "comparison_levels": [
             _null("email"),
-            _level(_exact("email"), "Same email address"),
+            _level(_exact("email"), SAME_EMAIL_LABEL),
             _level(_lev("email", 2), "Email address nearly the same"),
             _else(),
         ],
@@ -224,7 +233,7 @@ def phone() -> dict[str, Any]:
         "comparison_description": "Phone number",
         "comparison_levels": [
             _null("phone"),
-            _level(_exact("phone"), "Same phone number"),
+            _level(_exact("phone"), SAME_PHONE_LABEL),
             _level(_lev("phone", 1), "Phone number one digit apart"),
             _else(),
         ],

@@ -78,7 +78,7 @@ def test_the_same_name_and_birthday_in_the_review_band_is_linked_whatever_the_ad
     decided = classify(_review_pair()).iloc[0]
     assert decided["decision"] == "link"
     assert decided["auto_link_allowed"]
-    assert decided["reason"] == "same name and date of birth"
+    assert decided["reason"] == "same name and one more identifier"
 
 
 def test_a_nickname_counts_as_the_same_name_for_that_rule_but_a_similar_surname_does_not():
@@ -87,6 +87,17 @@ def test_a_nickname_counts_as_the_same_name_for_that_rule_but_a_similar_surname_
         == "link"
     )
     assert classify(_review_pair(label_last_name="Very similar last name")).iloc[0]["decision"] == "review"
+
+
+def test_a_shared_phone_links_the_same_name_and_a_shared_postcode_only_where_a_street_is_missing():
+    same_phone = _review_pair(label_dob="Missing on one record", label_phone="Same phone number")
+    assert classify(same_phone).iloc[0]["decision"] == "link"
+    postcode_only = _review_pair(
+        label_dob="Missing on one record", label_postcode="Same postcode", label_street_address="Missing on one record"
+    )
+    assert classify(postcode_only).iloc[0]["decision"] == "link"
+    moved_in_postcode = postcode_only.assign(label_street_address="All other comparisons")
+    assert classify(moved_in_postcode).iloc[0]["decision"] == "review"
 
 
 def test_the_same_name_and_birthday_below_the_review_band_stays_apart():
