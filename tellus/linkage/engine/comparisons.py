@@ -144,6 +144,10 @@ def postcode() -> dict[str, Any]:
         "comparison_description": "Postcode",
         "comparison_levels": [
             _null("postcode"),
+            _counted_elsewhere(
+                f'{_exact("postcode")} AND {_exact("street")} AND "house_number_l" <> "house_number_r"',
+                "Same postcode, counted with the street (a different house)",
+            ),
             _level(_exact("postcode"), SAME_POSTCODE_LABEL),
             _level(_lev("postcode", 1), "Postcode one character apart"),
             _counted_elsewhere(
