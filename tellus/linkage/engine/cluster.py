@@ -5,6 +5,10 @@ first, as in Kruskal's algorithm, and an edge is skipped when joining its two cl
 (staff rejected) in one cluster, or two records from a source known to hold each person once. Because the check is
 made on whole clusters, not just the edge's two records, a rejected pair can never be joined through a chain of
 other records. Skipped edges are returned so a service can send them to review.
+
+Given the records' dates of birth, a machine link is also skipped when it would put two dates of birth that clearly
+differ (more than two characters apart, as in predict.classify) in one cluster: a person has one date of birth, so
+such a chain (Steven Powell, Steve at the same building, Stephen Hunt, ...) has gone through someone else.
 """
 
 from __future__ import annotations
@@ -13,17 +17,46 @@ from collections.abc import Collection, Iterable, Mapping
 
 import pandas as pd
 
+# Dates of birth at most this many edits apart can be one person's (a typo, day and month swapped), as in
+# comparisons.date_of_birth and the household rules of predict.classify.
+DOB_EDITS_ONE_PERSON = 2
+
+
+def levenshtein(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ch_a in enumerate(a, 1):
+        current = [i]
+        for j, ch_b in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ch_a != ch_b)))
+        previous = current
+    return previous[-1]
+
+
+def dates_of_birth_agree(left: Collection[str], right: Collection[str]) -> bool:
+    """True unless both sides hold dates of birth and some pair of them is clearly different."""
+    return all(levenshtein(a, b) <= DOB_EDITS_ONE_PERSON for a in left for b in right)
+
 
 class _Clusters:
-    def __init__(self, ids: Iterable[int], source_of: Mapping[int, str], exclusive_sources: Collection[str]) -> None:
+    def __init__(
+        self,
+        ids: Iterable[int],
+        source_of: Mapping[int, str],
+        exclusive_sources: Collection[str],
+        dates_of_birth: Mapping[int, str | None],
+    ) -> None:
         self.parent: dict[int, int] = {i: i for i in ids}
         self.size: dict[int, int] = dict.fromkeys(self.parent, 1)
         self.forbidden: dict[int, set[int]] = {}
         self.exclusive: dict[int, set[str]] = {}
+        self.dobs: dict[int, set[str]] = {}
         for i in self.parent:
             source = source_of.get(i)
             if source is not None and source in exclusive_sources:
                 self.exclusive[i] = {source}
+            dob = dates_of_birth.get(i)
+            if dob:
+                self.dobs[i] = {dob}
 
     def find(self, i: int) -> int:
         root = i
@@ -36,6 +69,9 @@ class _Clusters:
     def forbid(self, a: int, b: int) -> None:
         self.forbidden.setdefault(a, set()).add(b)
         self.forbidden.setdefault(b, set()).add(a)
+
+    def dobs_conflict(self, ra: int, rb: int) -> bool:
+        return not dates_of_birth_agree(self.dobs.get(ra, ()), self.dobs.get(rb, ()))
 
     def can_join(self, ra: int, rb: int) -> bool:
         if self.exclusive.get(ra, set()) & self.exclusive.get(rb, set()):
@@ -53,6 +89,8 @@ class _Clusters:
             self.forbidden.setdefault(ra, set()).update(self.forbidden.pop(rb))
         if rb in self.exclusive:
             self.exclusive.setdefault(ra, set()).update(self.exclusive.pop(rb))
+        if rb in self.dobs:
+            self.dobs.setdefault(ra, set()).update(self.dobs.pop(rb))
 
 
 def cluster(
@@ -65,38 +103,48 @@ def cluster(
     exclude_from_auto_link: Iterable[int] = (),
     source_of: Mapping[int, str] | None = None,
     exclusive_sources: Collection[str] = (),
+    dates_of_birth: Mapping[int, str | None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Group record ids into people.
 
     pairs needs unique_id_l, unique_id_r, match_probability and optionally a boolean auto_link_allowed (see
-    predict.classify); only pairs at or above upper (and allowed) are joined automatically. Records listed in
+    predict.classify); pairs allowed to link are joined automatically, or, without that column, pairs at or above
+    upper. Records listed in
     exclude_from_auto_link (too thin to link) are joined only by staff. Returns (clusters, skipped): clusters has
     unique_id and cluster_id (the smallest record id in the cluster); skipped lists the strong edges not applied
     because of a cannot-link or exclusive-source conflict, with a reason.
+
+    dates_of_birth (record id -> prepared ISO date text) turns on the date-of-birth check for machine links: an
+    edge is skipped when the two clusters hold dates of birth more than two edits apart. Staff-confirmed links are
+    not checked: staff have seen both records.
     """
     id_list = [int(i) for i in ids]
-    state = _Clusters(id_list, source_of or {}, exclusive_sources)
+    state = _Clusters(id_list, source_of or {}, exclusive_sources, dates_of_birth or {})
     for a, b in cannot_link_pairs:
         if a in state.parent and b in state.parent:
             state.forbid(int(a), int(b))
     skipped: list[tuple[int, int, float, str]] = []
 
-    def attempt(a: int, b: int, probability: float, reason: str) -> None:
+    def attempt(a: int, b: int, probability: float, reason: str, *, by_machine: bool = True) -> None:
         ra, rb = state.find(a), state.find(b)
         if ra == rb:
             return
-        if state.can_join(ra, rb):
+        if by_machine and state.dobs_conflict(ra, rb):
+            skipped.append((a, b, probability, "would join records whose dates of birth clearly differ"))
+        elif state.can_join(ra, rb):
             state.join(ra, rb)
         else:
             skipped.append((a, b, probability, reason))
 
     for a, b in must_link_pairs:
         if a in state.parent and b in state.parent:
-            attempt(int(a), int(b), 1.0, "confirmed link conflicts with a rejected link")
+            attempt(int(a), int(b), 1.0, "confirmed link conflicts with a rejected link", by_machine=False)
 
-    strong = pairs[pairs["match_probability"] >= upper]
-    if "auto_link_allowed" in strong.columns:
-        strong = strong[strong["auto_link_allowed"].astype(bool)]
+    if "auto_link_allowed" in pairs.columns:
+        # classify decides: it may link below upper (same name and one more identifier) and hold back above it.
+        strong = pairs[pairs["auto_link_allowed"].astype(bool)]
+    else:
+        strong = pairs[pairs["match_probability"] >= upper]
     excluded = {int(i) for i in exclude_from_auto_link}
     if excluded:
         strong = strong[~strong["unique_id_l"].isin(excluded) & ~strong["unique_id_r"].isin(excluded)]

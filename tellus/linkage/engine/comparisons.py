@@ -13,15 +13,46 @@ import pandas as pd
 
 TF_COLUMNS = ("first_name", "last_name")
 DIFFERENT_FLAT_LABEL = "Same building, different flat"
+# The first-name levels that say the names are the same name, however written; predict.classify reads them.
+SAME_FIRST_NAME_LABELS = (
+    "Same first name",
+    "Same first given name, middle name differs or is missing",
+    "Nickname of the same name (Bill and William)",
+)
+SAME_LAST_NAME_LABEL = "Same last name"
+SAME_DOB_LABEL = "Same date of birth"
+SAME_ADDRESS_LABELS = (
+    "Same house number, street and postcode",
+    "Same house number and street",
+    "Same house number and postcode, very similar street",
+)
+SAME_POSTCODE_LABEL = "Same postcode"
+SAME_EMAIL_LABEL = "Same email address"
+SAME_PHONE_LABEL = "Same phone number"
+MISSING_LABEL = "Missing on one record"
+_BOTH_STREETS = '"street_l" IS NOT NULL AND "street_r" IS NOT NULL'
 
 
 def _null(*columns: str) -> dict[str, Any]:
     condition = " OR ".join(f'"{c}_l" IS NULL OR "{c}_r" IS NULL' for c in columns)
-    return {"sql_condition": condition, "label_for_charts": "Missing on one record", "is_null_level": True}
+    return {"sql_condition": condition, "label_for_charts": MISSING_LABEL, "is_null_level": True}
 
 
 def _level(condition: str, label: str, **extra: Any) -> dict[str, Any]:
     return {"sql_condition": condition, "label_for_charts": label, **extra}
+
+
+def _counted_elsewhere(condition: str, label: str) -> dict[str, Any]:
+    """A level that adds no weight, because another comparison already counts what it would say. Its m and u are
+    fixed and equal, so training leaves the weight at 0 (log2 m/u)."""
+    return {
+        "sql_condition": condition,
+        "label_for_charts": label,
+        "m_probability": 0.5,
+        "u_probability": 0.5,
+        "fix_m_probability": True,
+        "fix_u_probability": True,
+    }
 
 
 def _else() -> dict[str, Any]:
@@ -47,13 +78,16 @@ def first_name() -> dict[str, Any]:
         "comparison_levels": [
             _null("first_name"),
             _level(
-                _exact("first_name"), "Same first name", tf_adjustment_column="first_name", tf_adjustment_weight=1.0
+                _exact("first_name"),
+                SAME_FIRST_NAME_LABELS[0],
+                tf_adjustment_column="first_name",
+                tf_adjustment_weight=1.0,
             ),
-            _level(_exact("first_name_canonical"), "Nickname of the same name (Bill and William)"),
             _level(
                 "split_part(\"first_name_l\", ' ', 1) = split_part(\"first_name_r\", ' ', 1)",
-                "Same first given name, middle name differs or is missing",
+                SAME_FIRST_NAME_LABELS[1],
             ),
+            _level(_exact("first_name_canonical"), SAME_FIRST_NAME_LABELS[2]),
             _level(_jw("first_name", 0.92), "Very similar first name"),
             _level(_jw("first_name", 0.8), "Similar first name"),
             _level(
@@ -76,7 +110,9 @@ def last_name() -> dict[str, Any]:
         "comparison_description": "Last name",
         "comparison_levels": [
             _null("last_name"),
-            _level(_exact("last_name"), "Same last name", tf_adjustment_column="last_name", tf_adjustment_weight=1.0),
+            _level(
+                _exact("last_name"), SAME_LAST_NAME_LABEL, tf_adjustment_column="last_name", tf_adjustment_weight=1.0
+            ),
             _level(_jw("last_name", 0.92), "Very similar last name"),
             _level(_jw("last_name", 0.8), "Similar last name"),
             _level(
@@ -94,7 +130,7 @@ def date_of_birth() -> dict[str, Any]:
         "comparison_description": "Date of birth",
         "comparison_levels": [
             _null("dob"),
-            _level(_exact("dob"), "Same date of birth"),
+            _level(_exact("dob"), SAME_DOB_LABEL),
             _level(_lev("dob", 1), "Date of birth one character apart"),
             _level(_lev("dob", 2), "Date of birth two characters apart"),
             _else(),
@@ -108,8 +144,16 @@ def postcode() -> dict[str, Any]:
         "comparison_description": "Postcode",
         "comparison_levels": [
             _null("postcode"),
-            _level(_exact("postcode"), "Same postcode"),
+            _counted_elsewhere(
+                f'{_exact("postcode")} AND {_exact("street")} AND "house_number_l" <> "house_number_r"',
+                "Same postcode, counted with the street (a different house)",
+            ),
+            _level(_exact("postcode"), SAME_POSTCODE_LABEL),
             _level(_lev("postcode", 1), "Postcode one character apart"),
+            _counted_elsewhere(
+                f"{_BOTH_STREETS} AND NOT {_jw('street', 0.8)} AND NOT {_jw('town', 0.75)}",
+                "Different postcode, street and town: counted with the street address",
+            ),
             _else(),
         ],
     }
@@ -132,12 +176,12 @@ def street_address() -> dict[str, Any]:
             _null("street"),
             _level(
                 f"{_exact('street')} AND {same_number} AND {same_flat} AND {_exact('postcode')}",
-                "Same house number, street and postcode",
+                SAME_ADDRESS_LABELS[0],
             ),
-            _level(f"{_exact('street')} AND {same_number} AND {same_flat}", "Same house number and street"),
+            _level(f"{_exact('street')} AND {same_number} AND {same_flat}", SAME_ADDRESS_LABELS[1]),
             _level(
                 f"{_jw('street', 0.9)} AND {same_number} AND {same_flat} AND {_exact('postcode')}",
-                "Same house number and postcode, very similar street",
+                SAME_ADDRESS_LABELS[2],
             ),
             _level(f"{_jw('street', 0.9)} AND {same_number} AND {same_flat}", "Same house number, very similar street"),
             _level(
@@ -162,6 +206,10 @@ def town() -> dict[str, Any]:
         "comparison_description": "Town (last part of the address)",
         "comparison_levels": [
             _null("town"),
+            _counted_elsewhere(
+                f"{_BOTH_STREETS} AND NOT {_jw('street', 0.8)} AND NOT {_jw('town', 0.75)}",
+                "Different town and street: counted with the street address",
+            ),
             _level(_exact("town"), "Same town"),
             _level(_jw("town", 0.9), "Very similar town"),
             _level(_jw("town", 0.75), "Similar town"),
@@ -176,7 +224,7 @@ def email() -> dict[str, Any]:
         "comparison_description": "Email address",
         "comparison_levels": [
             _null("email"),
-            _level(_exact("email"), "Same email address"),
+            _level(_exact("email"), SAME_EMAIL_LABEL),
             _level(_lev("email", 2), "Email address nearly the same"),
             _else(),
         ],
@@ -189,7 +237,7 @@ def phone() -> dict[str, Any]:
         "comparison_description": "Phone number",
         "comparison_levels": [
             _null("phone"),
-            _level(_exact("phone"), "Same phone number"),
+            _level(_exact("phone"), SAME_PHONE_LABEL),
             _level(_lev("phone", 1), "Phone number one digit apart"),
             _else(),
         ],

@@ -64,6 +64,9 @@ def evaluate_frame(
         upper=upper,
         source_of=dict(zip(prepared["unique_id"], prepared["source_system"], strict=True)),
         exclusive_sources=exclusive_sources,
+        # One date of birth per person is a household rule, like the twins guard. FEBRL corrupts dates of birth
+        # beyond two edits often (with the check on, FEBRL4 recall falls from 0.9976 to 0.9568).
+        dates_of_birth=dict(zip(prepared["unique_id"], prepared["dob"], strict=True)) if twins_guard else None,
     )
     seconds = time.perf_counter() - started
     result: dict[str, Any] = pairwise_scores(clusters, records[["unique_id", "true_entity"]])

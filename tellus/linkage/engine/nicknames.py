@@ -1,7 +1,9 @@
 """A small built-in table of English given-name nicknames and the formal name each stands for.
 
-Only common, unambiguous pairs are listed: a nickname maps to one formal name, so 'Bill' and 'William' share a
-canonical form and count as the same first name (at a weaker level than an exact match).
+A nickname maps to its formal name, so 'Bill' and 'William' share a canonical form and count as the same first name
+(at a weaker level than an exact match). A nickname short for two formal names ('Nicky' for Nicholas or Nicola,
+'Jo' for Josephine or Joanne) puts both formal names in one group: a record saying 'Nicky' must be able to match
+either, at the price that Nicholas and Nicola count as nicknames of each other.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "margaret": ("peggy", "maggie", "meg", "marge", "margie", "madge", "greta"),
     "richard": ("dick", "rick", "ricky", "richie", "rich"),
     "james": ("jim", "jimmy", "jamie"),
-    "john": ("jack", "johnny", "jon"),
+    "john": ("jack", "johnny"),
     "charles": ("charlie", "chuck", "chas"),
     "edward": ("ted", "teddy", "eddie", "ed", "ned"),
     "thomas": ("tom", "tommy"),
@@ -43,7 +45,7 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "gerald": ("gerry", "jerry"),
     "timothy": ("tim", "timmy"),
     "zachary": ("zach", "zac", "zack"),
-    "jonathan": ("jonny", "jonty"),
+    "jonathan": ("jon", "jonny", "jonty"),
     "nathaniel": ("nate", "nat"),
     "joshua": ("josh",),
     "jacob": ("jake",),
@@ -52,11 +54,11 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "jennifer": ("jen", "jenny", "jenna"),
     "rebecca": ("becky", "becca", "bec"),
     "deborah": ("debbie", "deb", "debra"),
-    "patricia": ("patty", "trish", "tricia", "patsy"),
+    "patricia": ("pat", "patty", "trish", "tricia", "patsy"),
     "victoria": ("vicky", "vicki", "tori"),
     "alexandra": ("alex", "lexi", "sasha"),
     "abigail": ("abby", "abbie"),
-    "samantha": ("sammie",),
+    "samantha": ("sam", "sammie"),
     "jessica": ("jess", "jessie"),
     "christine": ("chrissy", "christina", "tina"),
     "dorothy": ("dot", "dotty", "dolly"),
@@ -82,24 +84,73 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "cynthia": ("cindy",),
     "natalie": ("nat", "tally"),
     "lucille": ("lucy",),
+    "nicola": ("nicky", "nikki", "nicki"),
+    "joanne": ("jo", "joanna", "jojo"),
+    "philip": ("phil", "phillip", "pip"),
+    "kenneth": ("ken", "kenny"),
+    "barbara": ("babs", "barb", "barbie"),
+    "kathleen": ("kath", "kathy"),
+    "douglas": ("doug", "dougie"),
+    "stephanie": ("steph", "steffi"),
+    "florence": ("flo", "florrie", "flossie"),
+    "valerie": ("val",),
+    "harriet": ("hattie", "hatty"),
+    "gillian": ("gill", "gillie"),
+    "geoffrey": ("geoff", "jeff", "jeffrey"),
+    "gregory": ("greg",),
+    "albert": ("albie",),
+    "alfred": ("alf", "alfie"),
+    "ernest": ("ernie",),
+    "bernard": ("bernie",),
+    "vincent": ("vince", "vinny"),
+    "reginald": ("reg", "reggie"),
+    "terence": ("terry", "tel"),
+    "gordon": ("gordy",),
+    "clifford": ("cliff",),
+    "wilfred": ("wilf",),
+    "stanley": ("stan",),
+    "sidney": ("sid", "syd"),
+    "herbert": ("herb",),
+    "angela": ("angie",),
+    "beverley": ("bev",),
+    "louise": ("lou", "lulu"),
+    "rachel": ("rach",),
+    "charlotte": ("lottie",),
+    "amanda": ("mandy",),
+    "lorraine": ("lorrie",),
+    "gabriel": ("gabe",),
+    "gabrielle": ("gabby", "gabi"),
 }
 
 
 def _build() -> dict[str, str]:
-    table: dict[str, str] = {}
+    """Name -> canonical form. Formal names that share a nickname are merged into one group, whose canonical form is
+    the formal name listed first."""
+    group_of: dict[str, str] = {}
+
+    def root(name: str) -> str:
+        while group_of[name] != name:
+            name = group_of[name]
+        return name
+
+    claimed: dict[str, str] = {}
     for formal, nicknames in _GROUPS.items():
-        table.setdefault(formal, formal)
-        for nickname in nicknames:
-            # The first group to claim an ambiguous nickname ('alex', 'nat') keeps it.
-            table.setdefault(nickname, formal)
-    return table
+        group_of.setdefault(formal, formal)
+        for nickname in (formal, *nicknames):
+            if nickname in claimed and root(claimed[nickname]) != root(formal):
+                group_of[root(formal)] = root(claimed[nickname])
+            claimed.setdefault(nickname, formal)
+    return {name: root(formal) for name, formal in claimed.items()}
 
 
 NICKNAMES: dict[str, str] = _build()
 
 
 def canonical_first_name(name: str | None) -> str | None:
-    """The formal name a (normalised, lower-case) given name stands for; the name itself when it is no nickname."""
+    """The formal name a (normalised, lower-case) first name stands for; the name itself when it is no nickname.
+
+    Only the first given name counts: 'Robert George' and 'Bobby' both stand for Robert."""
     if not name:
         return None
-    return NICKNAMES.get(name, name)
+    given = name.split(" ", 1)[0]
+    return NICKNAMES.get(given, given)

@@ -8,6 +8,16 @@ from typing import Any
 import pandas as pd
 
 from .backends import make_db_api, release_db_api
+from .comparisons import (
+    MISSING_LABEL,
+    SAME_ADDRESS_LABELS,
+    SAME_DOB_LABEL,
+    SAME_EMAIL_LABEL,
+    SAME_FIRST_NAME_LABELS,
+    SAME_LAST_NAME_LABEL,
+    SAME_PHONE_LABEL,
+    SAME_POSTCODE_LABEL,
+)
 from .model import TrainedModel, register_inputs, register_term_frequencies
 
 DEFAULT_UPPER = 0.9
@@ -138,6 +148,29 @@ def _dob_level(pairs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return (gamma == gamma.max()) & (gamma >= 1), gamma == 0
 
 
+def _label(pairs: pd.DataFrame, comparison: str) -> pd.Series:
+    column = f"label_{comparison}"
+    return pairs[column] if column in pairs.columns else pd.Series("", index=pairs.index, dtype=object)
+
+
+def same_name_and_one_more_identifier(pairs: pd.DataFrame) -> pd.Series:
+    """First name the same (exactly, the same first given name, or a nickname of it), last name exactly the same,
+    and one more identifier exactly the same: date of birth, email, phone, house number and street, or the postcode
+    where one record gives no street."""
+    names = _label(pairs, "first_name").isin(SAME_FIRST_NAME_LABELS) & (
+        _label(pairs, "last_name") == SAME_LAST_NAME_LABEL
+    )
+    street = _label(pairs, "street_address")
+    identifier = (
+        (_label(pairs, "dob") == SAME_DOB_LABEL)
+        | (_label(pairs, "email") == SAME_EMAIL_LABEL)
+        | (_label(pairs, "phone") == SAME_PHONE_LABEL)
+        | street.isin(SAME_ADDRESS_LABELS)
+        | ((_label(pairs, "postcode") == SAME_POSTCODE_LABEL) & (street == MISSING_LABEL))
+    )
+    return names & identifier
+
+
 def classify(
     pairs: pd.DataFrame,
     *,
@@ -149,6 +182,9 @@ def classify(
     """Add decision ('link', 'review' or 'apart'), auto_link_allowed and reason.
 
     Above upper links, between the thresholds goes to review, below stays apart; overrides apply:
+    - the same first and last name and one more identifier exactly the same (date of birth, email, phone, house
+      number and street, or the postcode where one record has no street) link from the review band: the model marks
+      an old address or a missing field down, but a namesake sharing such an identifier is far rarer than a move;
     - a record too thin to link (see prepare.too_thin_to_link) is never linked by the machine, at best reviewed;
     and, for household data (twins_guard=True, the council default):
     - twins: the same date of birth with clearly different first names is two people, however much else agrees
@@ -167,6 +203,9 @@ def classify(
     decision[probability >= lower] = "review"
     decision[probability >= upper] = "link"
     reason = pd.Series("", index=out.index, dtype=object)
+    promote = same_name_and_one_more_identifier(out) & (decision == "review")
+    decision[promote] = "link"
+    reason[promote] = "same name and one more identifier"
     thin = out["unique_id_l"].isin(too_thin_ids) | out["unique_id_r"].isin(too_thin_ids)
     demote = thin & (decision == "link")
     decision[demote] = "review"

@@ -38,3 +38,39 @@ def test_a_source_known_to_hold_each_person_once_never_contributes_two_records_t
     source = {1: "a", 2: "a", 3: "b"}
     clusters, _ = cluster(pairs, [1, 2, 3], upper=0.9, source_of=source, exclusive_sources={"a", "b"})
     assert _groups(clusters) == {frozenset({1, 3}), frozenset({2})}
+
+
+def test_a_chain_is_cut_where_it_would_join_two_clearly_different_dates_of_birth():
+    # Steven (1995) and Stephen (1980) in one building, chained through a 'Steve' record without a date of birth.
+    pairs = _pairs((1, 2, 0.99), (2, 3, 0.95))
+    dobs = {1: "1995-07-28", 2: None, 3: "1980-04-20"}
+    clusters, skipped = cluster(pairs, [1, 2, 3], upper=0.9, dates_of_birth=dobs)
+    assert _groups(clusters) == {frozenset({1, 2}), frozenset({3})}
+    assert list(skipped[["unique_id_l", "unique_id_r"]].itertuples(index=False, name=None)) == [(2, 3)]
+    assert "dates of birth" in skipped.loc[0, "reason"]
+
+
+def test_dates_of_birth_two_edits_apart_can_still_be_one_person():
+    pairs = _pairs((1, 2, 0.99), (2, 3, 0.95))
+    dobs = {1: "1980-04-09", 2: None, 3: "1980-09-04"}  # day and month swapped
+    clusters, skipped = cluster(pairs, [1, 2, 3], upper=0.9, dates_of_birth=dobs)
+    assert _groups(clusters) == {frozenset({1, 2, 3})}
+    assert skipped.empty
+
+
+def test_a_confirmed_link_is_kept_whatever_the_dates_of_birth():
+    dobs = {1: "1995-07-28", 2: "1980-04-20"}
+    clusters, _ = cluster(_pairs(), [1, 2], upper=0.9, must_link_pairs=[(1, 2)], dates_of_birth=dobs)
+    assert _groups(clusters) == {frozenset({1, 2})}
+
+
+def test_without_dates_of_birth_the_chain_is_joined_as_before():
+    pairs = _pairs((1, 2, 0.99), (2, 3, 0.95))
+    clusters, _ = cluster(pairs, [1, 2, 3], upper=0.9)
+    assert _groups(clusters) == {frozenset({1, 2, 3})}
+
+
+def test_a_link_classify_allowed_below_the_upper_threshold_is_joined_and_one_held_back_above_it_is_not():
+    pairs = _pairs((1, 2, 0.7), (3, 4, 0.99)).assign(auto_link_allowed=[True, False])
+    clusters, _ = cluster(pairs, [1, 2, 3, 4], upper=0.9)
+    assert _groups(clusters) == {frozenset({1, 2}), frozenset({3}), frozenset({4})}

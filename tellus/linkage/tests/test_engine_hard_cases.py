@@ -30,6 +30,14 @@ def test_a_nickname_counts_as_the_same_first_name():
     assert result["decision"] == "link"
 
 
+def test_a_nickname_against_a_name_with_a_middle_name_is_not_taken_for_a_twin():
+    robert = record(1, first_name="Robert George", last_name="Hughes", date_of_birth=DOB, address=HOME, postcode="2032")
+    query = {"first_name": "Bobby", "last_name": "Hughes", "date_of_birth": DOB, "address": HOME, "postcode": "2032"}
+    result = _score(query, robert)
+    assert result["label_first_name"].startswith("Nickname")
+    assert result["decision"] == "link"
+
+
 def test_a_surname_change_on_marriage_still_reaches_review_or_link():
     before = record(1, first_name="Margaret", last_name="Evans", date_of_birth=DOB, address=HOME, postcode="2032")
     query = {"first_name": "Margaret", "last_name": "Price", "date_of_birth": DOB, "address": HOME, "postcode": "2032"}

@@ -105,3 +105,12 @@ def test_the_household_rules_are_off_with_the_twins_guard_for_febrl_like_data():
     pairs = scored.rename(columns={"unique_id": "unique_id_r"}).assign(unique_id_l=0)
     assert classify(pairs, twins_guard=True).iloc[0]["decision"] == "apart"
     assert classify(pairs, twins_guard=False).iloc[0]["reason"] == ""
+
+
+def test_a_neighbour_on_the_same_street_gets_nothing_more_for_the_shared_postcode():
+    number_12 = record(1, first_name="Michael", last_name="Riley", address=HOME, postcode="2032")
+    query = {"first_name": "Michael", "last_name": "Riley", "address": "14 Acacia Avenue, Kingsford, Sydney"}
+    result = _score({**query, "postcode": "2032"}, number_12)
+    assert result["label_street_address"] == "Same street, different house number"
+    assert result["label_postcode"].startswith("Same postcode, counted with the street")
+    assert result["weight_postcode"] == 0.0

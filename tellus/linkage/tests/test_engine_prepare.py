@@ -25,6 +25,18 @@ def test_common_nicknames_map_to_their_formal_names():
     assert canonical_first_name("zebedee") == "zebedee"
 
 
+def test_only_the_first_given_name_decides_the_canonical_form():
+    # 'Robert George' on the electoral roll and 'Bobby' at the library are one Robert.
+    assert canonical_first_name("robert george") == canonical_first_name("bobby") == "robert"
+    assert canonical_first_name("patricia ann") == canonical_first_name("trish")
+
+
+def test_a_nickname_short_for_two_names_matches_either():
+    assert canonical_first_name("nicky") == canonical_first_name("nicola") == canonical_first_name("nicholas")
+    assert canonical_first_name("jo") == canonical_first_name("joanne") == canonical_first_name("josephine")
+    assert canonical_first_name("jon") == canonical_first_name("jonathan") != canonical_first_name("john")
+
+
 def test_dates_of_birth_become_iso_text_from_dates_or_digits():
     prepared = prepare(
         frame(record(1, date_of_birth=dt.date(1980, 4, 9)), record(2, date_of_birth="19800409"), record(3))
