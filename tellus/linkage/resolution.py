@@ -160,6 +160,9 @@ def resolve(
         must_link_pairs=must,
         cannot_link_pairs=cannot,
         exclude_from_auto_link=(),
+        # A machine link never joins two clearly different dates of birth into one person (a chain through a
+        # record without one); staff confirmations are kept whatever the dates.
+        dates_of_birth=dict(zip(prepared["unique_id"].astype(int), prepared["dob"], strict=True)),
     )
     to_apply = _clusters_needing_change(clusters)
     say(f"Writing {len(to_apply):,} changed clusters to people…")
