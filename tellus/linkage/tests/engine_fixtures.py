@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from tellus.linkage.engine import TrainedModel, load_febrl, prepare, train
+from tellus.linkage.engine import TrainedModel, classify, load_febrl, prepare, score_query, train
 
 
 @cache
@@ -49,3 +49,9 @@ def frame(*rows: dict[str, Any]) -> pd.DataFrame:
 
 
 DOB = dt.date(1961, 3, 14)
+
+
+def score_against(query: dict[str, Any], candidate: dict[str, Any]) -> pd.Series:
+    """A caller's details scored in real time against one record and classified, as the front door would."""
+    scored = score_query(query, prepare(frame(candidate)), febrl1_model())
+    return classify(scored.rename(columns={"unique_id": "unique_id_r"}).assign(unique_id_l=0)).iloc[0]

@@ -4,20 +4,15 @@ import pandas as pd
 
 from tellus.linkage.engine import classify, cluster, prepare, score_query, too_thin_to_link
 
-from .engine_fixtures import DOB, febrl1_model, frame, record
+from .engine_fixtures import DOB, febrl1_model, frame, record, score_against
 
 HOME = "12 Acacia Avenue, Kingsford, Sydney"
-
-
-def _score(query: dict, candidate: dict) -> pd.Series:
-    scored = score_query(query, prepare(frame(candidate)), febrl1_model())
-    return classify(scored.rename(columns={"unique_id": "unique_id_r"}).assign(unique_id_l=0)).iloc[0]
 
 
 def test_twins_at_one_address_with_the_same_surname_and_birthday_stay_apart():
     anna = record(1, first_name="Anna", last_name="Kowalski", date_of_birth=DOB, address=HOME, postcode="2032")
     query = {"first_name": "Maria", "last_name": "Kowalski", "date_of_birth": DOB, "address": HOME, "postcode": "2032"}
-    result = _score(query, anna)
+    result = score_against(query, anna)
     assert result["decision"] == "apart"
     assert "twins" in result["reason"]
 
@@ -25,7 +20,7 @@ def test_twins_at_one_address_with_the_same_surname_and_birthday_stay_apart():
 def test_a_nickname_counts_as_the_same_first_name():
     william = record(1, first_name="William", last_name="Hughes", date_of_birth=DOB, address=HOME, postcode="2032")
     query = {"first_name": "Bill", "last_name": "Hughes", "date_of_birth": DOB, "address": HOME, "postcode": "2032"}
-    result = _score(query, william)
+    result = score_against(query, william)
     assert result["label_first_name"].startswith("Nickname")
     assert result["decision"] == "link"
 
@@ -33,7 +28,7 @@ def test_a_nickname_counts_as_the_same_first_name():
 def test_a_nickname_against_a_name_with_a_middle_name_is_not_taken_for_a_twin():
     robert = record(1, first_name="Robert George", last_name="Hughes", date_of_birth=DOB, address=HOME, postcode="2032")
     query = {"first_name": "Bobby", "last_name": "Hughes", "date_of_birth": DOB, "address": HOME, "postcode": "2032"}
-    result = _score(query, robert)
+    result = score_against(query, robert)
     assert result["label_first_name"].startswith("Nickname")
     assert result["decision"] == "link"
 
@@ -41,7 +36,7 @@ def test_a_nickname_against_a_name_with_a_middle_name_is_not_taken_for_a_twin():
 def test_a_surname_change_on_marriage_still_reaches_review_or_link():
     before = record(1, first_name="Margaret", last_name="Evans", date_of_birth=DOB, address=HOME, postcode="2032")
     query = {"first_name": "Margaret", "last_name": "Price", "date_of_birth": DOB, "address": HOME, "postcode": "2032"}
-    assert _score(query, before)["decision"] in {"review", "link"}
+    assert score_against(query, before)["decision"] in {"review", "link"}
 
 
 def test_people_who_share_a_shelter_address_are_not_matched_on_it():

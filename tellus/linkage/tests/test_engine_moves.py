@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tellus.linkage.engine import classify, prepare, score_query
+from tellus.linkage.engine import classify
 
-from .engine_fixtures import DOB, febrl1_model, frame, record
+from .engine_fixtures import DOB, record, score_against
 
 OLD_HOME = "12 Acacia Avenue, Kingsford"
 NEW_HOME = "7 Harbour Street, Glebe"
-
-
-def _score(query: dict, candidate: dict) -> pd.Series:
-    scored = score_query(query, prepare(frame(candidate)), febrl1_model())
-    return classify(scored.rename(columns={"unique_id": "unique_id_r"}).assign(unique_id_l=0)).iloc[0]
 
 
 def test_a_move_to_another_town_counts_against_a_match_once_in_the_street_address():
@@ -26,7 +21,7 @@ def test_a_move_to_another_town_counts_against_a_match_once_in_the_street_addres
         "address": NEW_HOME,
         "postcode": "2600",
     }
-    result = _score(query, before)
+    result = score_against(query, before)
     assert result["label_street_address"] == "All other comparisons"
     assert result["weight_street_address"] < 0
     assert result["label_postcode"].startswith("Different postcode, street and town")
@@ -43,7 +38,7 @@ def test_a_different_postcode_is_still_compared_when_the_street_agrees():
         "address": OLD_HOME,
         "postcode": "2600",
     }
-    result = _score(query, before)
+    result = score_against(query, before)
     assert result["label_postcode"] == "All other comparisons"
     assert result["weight_postcode"] != 0.0
 
@@ -57,7 +52,7 @@ def test_the_same_name_and_birthday_at_an_old_address_in_another_town_is_linked_
         "address": NEW_HOME,
         "postcode": "2600",
     }
-    assert _score(query, before)["decision"] in {"review", "link"}
+    assert score_against(query, before)["decision"] in {"review", "link"}
 
 
 def _review_pair(**labels: str) -> pd.DataFrame:
