@@ -52,7 +52,7 @@ def bench_match(*, queries: int, seed: int, say: Say) -> dict[str, float]:
     """Latency of match_person over sampled queries, with its audit writes, each rolled back afterwards.
 
     Baseline: the candidate-retrieval query alone (the database's share of the work)."""
-    from .matching import _candidate_filter, match_person
+    from .matching import CANDIDATE_LIMIT, candidate_records, match_person
 
     rng = random.Random(seed)  # noqa: S311 (sampling queries, not secrets)
     ids = list(
@@ -73,7 +73,7 @@ def bench_match(*, queries: int, seed: int, say: Say) -> dict[str, float]:
     for query, record in zip(details, sample.values(), strict=True):
         with transaction.atomic():
             started = time.perf_counter()
-            list(SourceRecord.objects.filter(_candidate_filter(query)).values_list("pk")[:300])
+            list(candidate_records(query).values_list("pk")[:CANDIDATE_LIMIT])
             retrieval.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
             found = match_person(query, actor=actor, purpose=Purpose.ENQUIRY)

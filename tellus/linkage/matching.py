@@ -8,14 +8,16 @@ reasons. Every person returned is written to the audit log as shown to the calle
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import operator
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from tellus.common.text import normalise_email, normalise_name, normalise_phone, normalise_postcode
 from tellus.people.importing import split_full_name
@@ -29,7 +31,9 @@ from .evidence import evidence_lists, is_missing
 from .models import LinkageModel
 from .selectors import ENGINE_COLUMNS, address_is_evidence
 
-CANDIDATE_LIMIT = 300
+# Scoring costs about as much per candidate as the rest of a call together; a common surname with a first initial
+# brings hundreds of rows in a 20,000-person town, so the likeliest-looking are scored first and the rest dropped.
+CANDIDATE_LIMIT = 100
 
 
 class MatchError(ValueError):
@@ -170,6 +174,41 @@ def _candidate_filter(details: MatchDetails) -> Q:
     return combined
 
 
+def _relevance(details: MatchDetails) -> Any:
+    """How much a candidate row shares with the details at a glance (an exact email, phone, date of birth,
+    postcode, surname, the start of the first name), so that the likeliest are scored when a block is large."""
+    first, last = details.names()
+    first_n, last_n = normalise_name(first), normalise_name(last)
+    signals: list[tuple[Q, int]] = []
+    if details.email.strip():
+        signals.append((Q(email=normalise_email(details.email)), 8))
+    if details.phone.strip() and normalise_phone(details.phone):
+        signals.append((Q(phone=normalise_phone(details.phone)), 8))
+    if details.date_of_birth:
+        signals.append((Q(date_of_birth=details.date_of_birth), 4))
+    if details.postcode.strip():
+        signals.append((Q(postcode=normalise_postcode(details.postcode)), 2))
+    if last_n:
+        signals.append((Q(last_name_normalised=last_n), 2))
+    if len(first_n) >= 2:
+        signals.append((Q(name_normalised__startswith=first_n[:2]), 1))
+    if not signals:
+        return Value(0)
+    cases = [Case(When(q, then=Value(points)), default=Value(0), output_field=IntegerField()) for q, points in signals]
+    return functools.reduce(operator.add, cases)
+
+
+def candidate_records(details: MatchDetails) -> Any:
+    """The source records worth scoring for these details: linked people's records sharing an indexed value,
+    those sharing most first, at most CANDIDATE_LIMIT."""
+    return (
+        SourceRecord.objects.filter(_candidate_filter(details), is_organisation=False, person__merged_into__isnull=True)
+        .exclude(person__isnull=True)
+        .annotate(relevance=_relevance(details))
+        .order_by("-relevance", "pk")
+    )
+
+
 def _reasons(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
     reasons = [
         {"comparison": item["comparison"], "level": item["level"], "weight": round(item["weight"], 3)}
@@ -192,9 +231,7 @@ def match_person(
     if model is None:
         raise MatchError("No linkage model yet: run `tellus resolve` once first.")
     records = list(
-        SourceRecord.objects.filter(_candidate_filter(details), is_organisation=False, person__merged_into__isnull=True)
-        .exclude(person__isnull=True)
-        .values_list(
+        candidate_records(details).values_list(
             "pk",
             "source_system__name",
             "first_name",
@@ -223,9 +260,16 @@ def match_person(
     about = {row[0]: row for row in records}
     best: dict[int, MatchCandidate] = {}
     likely = scores[scores["match_probability"] >= min_probability].head(limit * 4)
-    for row, evidence in zip(likely.to_dict("records"), evidence_lists(likely, model), strict=True):
-        probability = float(row["match_probability"])
-        record = about[int(row["unique_id"])]
+    # Three plain columns rather than to_dict("records"): the frame is wide (every comparison's evidence columns).
+    rows = zip(
+        likely["unique_id"].tolist(),
+        likely["match_probability"].tolist(),
+        likely["match_weight"].tolist(),
+        evidence_lists(likely, model),
+        strict=True,
+    )
+    for unique_id, probability, match_weight, evidence in rows:
+        record = about[int(unique_id)]
         person_id = record[10]
         if person_id in best:
             continue  # scores are sorted best first: the first record seen is the person's best
@@ -233,8 +277,8 @@ def match_person(
             person_id=person_id,
             display_name=record[11],
             date_of_birth=record[12],
-            probability=probability,
-            match_weight=float(row["match_weight"]),
+            probability=float(probability),
+            match_weight=float(match_weight),
             record_id=record[0],
             source_system=record[1],
             reasons=_reasons(evidence),

@@ -233,3 +233,32 @@ def test_an_address_held_by_more_records_than_any_home_is_not_evidence() -> None
     assert cleaned["unique_id"].tolist() == list(range(1, 10))
     assert cleaned.loc[:6, ["street", "postcode"]].isna().all().all()
     assert cleaned.loc[7, "street"] == prepared.loc[7, "street"] and cleaned.loc[8, "postcode"] == "TL1 1AA"
+
+
+def test_when_a_common_surname_brings_more_records_than_are_scored_the_closest_are_scored_first(
+    town: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hundreds of Smiths share an initial in a real town; only the likeliest are scored, never the first few
+    the database happens to return."""
+    records = list(
+        SourceRecord.objects.filter(is_organisation=False, person__isnull=False, date_of_birth__isnull=False)
+        .exclude(last_name_normalised="")
+        .order_by("pk")
+    )
+    target = next(
+        later
+        for index, later in enumerate(records)
+        if any(
+            earlier.last_name_normalised == later.last_name_normalised
+            and earlier.name_normalised[:1] == later.name_normalised[:1]
+            and earlier.person_id != later.person_id
+            and earlier.date_of_birth != later.date_of_birth
+            for earlier in records[:index]
+        )
+    )
+    monkeypatch.setattr("tellus.linkage.matching.CANDIDATE_LIMIT", 1)
+    details = MatchDetails(first_name=target.first_name, last_name=target.last_name, date_of_birth=target.date_of_birth)
+
+    found = match_person(details, actor=ACTOR, purpose=Purpose.ENQUIRY)
+
+    assert [candidate.person_id for candidate in found] == [target.person_id]
