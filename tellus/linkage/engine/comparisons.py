@@ -238,7 +238,8 @@ def phone() -> dict[str, Any]:
         "comparison_levels": [
             _null("phone"),
             _level(_exact("phone"), SAME_PHONE_LABEL),
-            _level(_lev("phone", 1), "Phone number one digit apart"),
+            # Two neighbouring digits typed the wrong way round are two edits apart.
+            _level(_lev("phone", 2), "Phone number one or two digits apart"),
             _else(),
         ],
     }
