@@ -354,7 +354,15 @@ class Animals(Renderer):
 
 class Crm(Renderer):
     """The contact centre: whoever has phoned, written or walked in since 2016, in one name field, often without
-    an address; when an adviser cannot find someone they create them again."""
+    an address; when an adviser cannot find someone they create them again.
+
+    Before an adviser discusses an account (council tax, benefits, a tenancy, a care package) the caller passes an
+    identity check: name, address and date of birth, as data protection requires. Council CRMs keep the date of
+    birth on the contact once it has been asked for. So a contact carries one when the caller was verified: most
+    phone calls and visits, fewer web forms (where the form asks for it) and few emails, which are mostly general
+    enquiries. A date of birth is typed by the adviser from what the caller says, so it suffers the same slips as
+    elsewhere (day and month swapped, a wrong year). See docs/decisions/0010-contact-centre-verifies-callers.md.
+    """
 
     system = "crm"
     key_column = "case_contact_id"
@@ -365,10 +373,14 @@ class Crm(Renderer):
         "phone",
         "address",
         "postcode",
+        "date_of_birth",
         "first_contact",
         "channel",
         "deceased",
     )
+
+    # Share of contacts, by channel, that passed identity verification and so have a date of birth on record.
+    VERIFIED_SHARE = {"Phone": 0.75, "Walk-in": 0.8, "Web form": 0.5, "Email": 0.2}
 
     def render(self) -> None:
         contacts: list[tuple[dt.datetime, str, Person, bool]] = []
@@ -423,6 +435,12 @@ class Crm(Renderer):
         else:
             address_text = noise.address_line(address, abbreviate=0.3, locality=0.3, typo=0.02)
             postcode = noise.postcode(address.postcode, missing=0.12, squashed=0.15)
+        channel = self.rng.choice(("Phone", "Phone", "Phone", "Email", "Web form", "Walk-in"))
+        dob = None
+        if noise.chance(self.VERIFIED_SHARE[channel]):
+            dob = noise.date_of_birth(person.dob, missing=0.0, transposed=0.01, wrong_year=0.005)
+        else:
+            noise.note("dob_missing")
         row = {
             "case_contact_id": key,
             "name": name,
@@ -430,8 +448,9 @@ class Crm(Renderer):
             "phone": noise.phone(person.mobile or person.phone, missing=0.25),
             "address": address_text,
             "postcode": postcode,
+            "date_of_birth": iso(dob),
             "first_contact": moment.strftime("%Y-%m-%dT%H:%M:%S"),
-            "channel": self.rng.choice(("Phone", "Phone", "Phone", "Email", "Web form", "Walk-in")),
+            "channel": channel,
             "deceased": "Y" if person.dod and moment.date() < person.dod and noise.chance(0.4) else "",
         }
         self.emit(row, person.id, notes=[n for n, on in (("deceased", person.dod), ("duplicate_contact", again)) if on])
