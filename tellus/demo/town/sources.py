@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 from .extracts import Extract, Rendered, Renderer, TruthRow, gazetteer_extract
+from .generate import stream
 from .geography import NO_FIXED_ADDRESS, PSEUDO_REFERENCE
 from .model import REFERENCE_DATE, Address, Person, RatesAccount, Town
+from .noise import Noise
 
 
 def ddmmyyyy(day: dt.date | None) -> str:
@@ -382,6 +384,11 @@ class Crm(Renderer):
     # Share of contacts, by channel, that passed identity verification and so have a date of birth on record.
     VERIFIED_SHARE = {"Phone": 0.75, "Walk-in": 0.8, "Web form": 0.5, "Email": 0.2}
 
+    def __init__(self, town: Town) -> None:
+        super().__init__(town)
+        # A stream of its own, so that adding the date of birth left every other value of the extract as it was.
+        self.verification = Noise(stream(town.seed, "extract:crm:verification"))
+
     def render(self) -> None:
         contacts: list[tuple[dt.datetime, str, Person, bool]] = []
         for person in self.town.people:
@@ -435,12 +442,6 @@ class Crm(Renderer):
         else:
             address_text = noise.address_line(address, abbreviate=0.3, locality=0.3, typo=0.02)
             postcode = noise.postcode(address.postcode, missing=0.12, squashed=0.15)
-        channel = self.rng.choice(("Phone", "Phone", "Phone", "Email", "Web form", "Walk-in"))
-        dob = None
-        if noise.chance(self.VERIFIED_SHARE[channel]):
-            dob = noise.date_of_birth(person.dob, missing=0.0, transposed=0.01, wrong_year=0.005)
-        else:
-            noise.note("dob_missing")
         row = {
             "case_contact_id": key,
             "name": name,
@@ -448,12 +449,25 @@ class Crm(Renderer):
             "phone": noise.phone(person.mobile or person.phone, missing=0.25),
             "address": address_text,
             "postcode": postcode,
-            "date_of_birth": iso(dob),
             "first_contact": moment.strftime("%Y-%m-%dT%H:%M:%S"),
-            "channel": channel,
+            "channel": self.rng.choice(("Phone", "Phone", "Phone", "Email", "Web form", "Walk-in")),
             "deceased": "Y" if person.dod and moment.date() < person.dod and noise.chance(0.4) else "",
         }
+        row["date_of_birth"] = iso(self.verified_date_of_birth(person, row["channel"]))
         self.emit(row, person.id, notes=[n for n, on in (("deceased", person.dod), ("duplicate_contact", again)) if on])
+
+    def verified_date_of_birth(self, person: Person, channel: str) -> dt.date | None:
+        """The date of birth the caller gave at the identity check, if there was one, as the adviser typed it."""
+        verification = self.verification
+        dob = None
+        if verification.chance(self.VERIFIED_SHARE[channel]):
+            dob = verification.date_of_birth(person.dob, missing=0.0, transposed=0.01, wrong_year=0.005)
+        else:
+            verification.note("dob_missing")
+        for note in verification.notes:
+            self.noise.note(note)
+        verification.start()
+        return dob
 
 
 class Housing(Renderer):
