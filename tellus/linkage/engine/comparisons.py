@@ -238,8 +238,7 @@ def phone() -> dict[str, Any]:
         "comparison_levels": [
             _null("phone"),
             _level(_exact("phone"), SAME_PHONE_LABEL),
-            # Two neighbouring digits typed the wrong way round are two edits apart.
-            _level(_lev("phone", 2), "Phone number one or two digits apart"),
+            _level(_lev("phone", 1), "Phone number one digit apart"),
             _else(),
         ],
     }
