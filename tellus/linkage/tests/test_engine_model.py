@@ -3,8 +3,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pytest
 import pandas as pd
+import pytest
 
 from tellus.linkage.engine import TrainedModel, explain, predict_new, predict_pairs, score_query, train
 
