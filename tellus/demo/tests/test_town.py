@@ -181,3 +181,19 @@ def test_several_people_with_one_common_name_live_in_the_same_street(town: Town)
         if prop is not None and prop.street:
             streets[(f"{person.first_name} {person.surname}", prop.street)].add(person.id)
     assert max(len(ids) for ids in streets.values()) >= 3
+
+
+def test_the_contact_centre_records_a_date_of_birth_for_verified_callers_mostly_by_phone_or_in_person(
+    town: Town, rendered: Rendered
+) -> None:
+    with_dob: dict[str, list[bool]] = defaultdict(list)
+    typed_wrongly = 0
+    for row, true_id in _rows_with_truth(rendered, "crm"):
+        with_dob[row["channel"]].append(bool(row["date_of_birth"]))
+        if row["date_of_birth"]:
+            typed_wrongly += dt.date.fromisoformat(row["date_of_birth"]) != town.person_by_id[true_id].dob
+    share = {channel: sum(flags) / len(flags) for channel, flags in with_dob.items()}
+    assert share["Phone"] > 0.6 and share["Walk-in"] > 0.6
+    assert share["Email"] < 0.35
+    assert 0.5 < sum(sum(f) for f in with_dob.values()) / sum(len(f) for f in with_dob.values()) < 0.75
+    assert typed_wrongly  # the same slips as in other systems: day and month swapped, a wrong year

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 from .extracts import Extract, Rendered, Renderer, TruthRow, gazetteer_extract
+from .generate import stream
 from .geography import NO_FIXED_ADDRESS, PSEUDO_REFERENCE
 from .model import REFERENCE_DATE, Address, Person, RatesAccount, Town
+from .noise import Noise
 
 
 def ddmmyyyy(day: dt.date | None) -> str:
@@ -354,7 +356,15 @@ class Animals(Renderer):
 
 class Crm(Renderer):
     """The contact centre: whoever has phoned, written or walked in since 2016, in one name field, often without
-    an address; when an adviser cannot find someone they create them again."""
+    an address; when an adviser cannot find someone they create them again.
+
+    Before an adviser discusses an account (council tax, benefits, a tenancy, a care package) the caller passes an
+    identity check: name, address and date of birth, as data protection requires. Council CRMs keep the date of
+    birth on the contact once it has been asked for. So a contact carries one when the caller was verified: most
+    phone calls and visits, fewer web forms (where the form asks for it) and few emails, which are mostly general
+    enquiries. A date of birth is typed by the adviser from what the caller says, so it suffers the same slips as
+    elsewhere (day and month swapped, a wrong year). See docs/decisions/0010-contact-centre-verifies-callers.md.
+    """
 
     system = "crm"
     key_column = "case_contact_id"
@@ -365,10 +375,19 @@ class Crm(Renderer):
         "phone",
         "address",
         "postcode",
+        "date_of_birth",
         "first_contact",
         "channel",
         "deceased",
     )
+
+    # Share of contacts, by channel, that passed identity verification and so have a date of birth on record.
+    VERIFIED_SHARE = {"Phone": 0.75, "Walk-in": 0.8, "Web form": 0.5, "Email": 0.2}
+
+    def __init__(self, town: Town) -> None:
+        super().__init__(town)
+        # A stream of its own, so that adding the date of birth left every other value of the extract as it was.
+        self.verification = Noise(stream(town.seed, "extract:crm:verification"))
 
     def render(self) -> None:
         contacts: list[tuple[dt.datetime, str, Person, bool]] = []
@@ -434,7 +453,21 @@ class Crm(Renderer):
             "channel": self.rng.choice(("Phone", "Phone", "Phone", "Email", "Web form", "Walk-in")),
             "deceased": "Y" if person.dod and moment.date() < person.dod and noise.chance(0.4) else "",
         }
+        row["date_of_birth"] = iso(self.verified_date_of_birth(person, row["channel"]))
         self.emit(row, person.id, notes=[n for n, on in (("deceased", person.dod), ("duplicate_contact", again)) if on])
+
+    def verified_date_of_birth(self, person: Person, channel: str) -> dt.date | None:
+        """The date of birth the caller gave at the identity check, if there was one, as the adviser typed it."""
+        verification = self.verification
+        dob = None
+        if verification.chance(self.VERIFIED_SHARE[channel]):
+            dob = verification.date_of_birth(person.dob, missing=0.0, transposed=0.01, wrong_year=0.005)
+        else:
+            verification.note("dob_missing")
+        for note in verification.notes:
+            self.noise.note(note)
+        verification.start()
+        return dob
 
 
 class Housing(Renderer):

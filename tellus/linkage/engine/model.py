@@ -178,6 +178,34 @@ def _different_flats_are_different_addresses(settings: dict[str, Any]) -> dict[s
     return settings
 
 
+# An m below this is EM's way of saying it found no true pair at that level (one in a million true pairs).
+UNSEEN_AMONG_MATCHES = 1e-6
+
+
+def _partial_agreement_never_outweighs_disagreement(settings: dict[str, Any]) -> dict[str, Any]:
+    """A level between agreement and 'all other' (a similar town, a phone one digit apart, swapped names) that EM
+    never saw among true pairs counts no more against a match than 'all other' does, nor against it at all when
+    'all other' counts for it.
+
+    EM gives such a level an m near zero, and so a near-veto (on the demo town about -155 for a phone one digit
+    apart, -224 for a similar town, -164 for swapped names), harsher than the names or numbers differing
+    altogether. Partial agreement cannot be stronger evidence of two people than full disagreement, so the level is
+    raised to the weight of 'all other' (capped at 0). Levels EM did see keep what it learned."""
+    for comparison in settings["comparisons"]:
+        levels = comparison["comparison_levels"]
+        other = next((level for level in levels if level["sql_condition"].strip().upper() == "ELSE"), None)
+        if other is None:
+            continue
+        other_ratio = min(float(other["m_probability"]) / float(other["u_probability"]), 1.0)
+        for level in levels:
+            if level is other or level.get("is_null_level") or level.get("fix_m_probability"):
+                continue
+            m, u = float(level["m_probability"]), float(level["u_probability"])
+            if m < UNSEEN_AMONG_MATCHES and m / u < other_ratio:
+                level["m_probability"] = u * other_ratio
+    return settings
+
+
 def train(
     prepared: pd.DataFrame,
     *,
@@ -211,6 +239,7 @@ def train(
                 linker.training.estimate_parameters_using_expectation_maximisation(block_on(*rule))
         trained = _neutralise_unobserved_levels(linker.misc.save_model_to_json(out_path=None, overwrite=True))
         trained = _different_flats_are_different_addresses(trained)
+        trained = _partial_agreement_never_outweighs_disagreement(trained)
         trained.pop("linker_uid", None)
     finally:
         release_db_api(db_api)

@@ -153,6 +153,17 @@ def _label(pairs: pd.DataFrame, comparison: str) -> pd.Series:
     return pairs[column] if column in pairs.columns else pd.Series("", index=pairs.index, dtype=object)
 
 
+def something_personal_agrees(pairs: pd.DataFrame) -> pd.Series:
+    """The date of birth, email or phone agrees exactly or nearly (any level but 'all other' and 'missing'): what
+    one person's records share and two members of one household, apart from a shared phone or email, do not."""
+    agrees = pd.Series(False, index=pairs.index)
+    for comparison in ("dob", "email", "phone"):
+        column = f"gamma_{comparison}"
+        if column in pairs.columns:
+            agrees |= pairs[column] > 0
+    return agrees
+
+
 def same_name_and_one_more_identifier(pairs: pd.DataFrame) -> pd.Series:
     """First name the same (exactly, the same first given name, or a nickname of it), last name exactly the same,
     and one more identifier exactly the same: date of birth, email, phone, house number and street, or the postcode
@@ -191,7 +202,8 @@ def classify(
       (same surname, same address), so it stays apart;
     - household members: clearly different first names without the same date of birth (one missing, or
       different) look like two people sharing a home, surname, email or phone, so the machine does not link them:
-      at best they go to review;
+      at best they go to review, and when nothing personal agrees (no date of birth, email or phone the same or
+      nearly the same) they are two family members at one home and stay apart;
     - clearly different dates of birth (more than two characters apart) are at best reviewed too: a parent's email
       or phone on a child's record, or a parent and child of the same name, must not be linked on contact details.
     twins_guard=False turns the household overrides off, for data (such as FEBRL) where first names are replaced at
@@ -214,8 +226,15 @@ def classify(
         names_differ = first_names_clearly_differ(out)
         same_dob, dob_differs = _dob_level(out)
         household = (names_differ & ~same_dob) & (decision == "link")
-        decision[household] = "review"
-        reason[household] = "different first names and not the same date of birth: may be two people in one household"
+        personal = something_personal_agrees(out)
+        decision[household & personal] = "review"
+        reason[household & personal] = (
+            "different first names and not the same date of birth: may be two people in one household"
+        )
+        decision[household & ~personal] = "apart"
+        reason[household & ~personal] = (
+            "different first names and nothing personal in common: two people in one household"
+        )
         generations = dob_differs & (decision == "link")
         decision[generations] = "review"
         reason[generations] = "dates of birth clearly differ: may be a parent and child sharing details"

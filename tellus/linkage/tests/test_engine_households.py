@@ -75,6 +75,34 @@ def test_a_parents_email_on_a_childs_record_does_not_link_child_and_parent():
     assert not result["auto_link_allowed"]
 
 
+def _household_pair(**gammas: int) -> pd.DataFrame:
+    """Two records scored 0.97 whose first names clearly differ, one of them without a date of birth."""
+    levels = {"gamma_first_name": 0, "gamma_dob": -1, "gamma_email": -1, "gamma_phone": -1, **gammas}
+    return pd.DataFrame(
+        {
+            "unique_id_l": [1],
+            "unique_id_r": [2],
+            "match_probability": [0.97],
+            **{name: [level] for name, level in levels.items()},
+        }
+    )
+
+
+def test_family_members_at_one_home_with_nothing_personal_in_common_stay_apart():
+    # Same surname and address score high, but different first names and no date of birth, email or phone in common.
+    result = classify(_household_pair(gamma_email=0)).iloc[0]
+    assert result["decision"] == "apart"
+    assert "nothing personal in common" in result["reason"]
+
+
+def test_family_members_sharing_a_phone_go_to_review_rather_than_apart():
+    # A shared phone (exactly or nearly) might be one person under two names, so staff look.
+    for level in (2, 1):
+        result = classify(_household_pair(gamma_phone=level)).iloc[0]
+        assert result["decision"] == "review"
+        assert "may be two people in one household" in result["reason"]
+
+
 def test_a_parent_and_child_of_the_same_name_and_email_are_not_linked_automatically():
     parent = record(
         1,

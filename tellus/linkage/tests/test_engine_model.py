@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from tellus.linkage.engine import TrainedModel, explain, predict_new, predict_pairs, score_query, train
 
@@ -66,3 +67,40 @@ def test_an_incremental_run_scores_new_records_against_each_other_and_the_rest_o
     expected = full[full["unique_id_l"].isin(new_ids) | full["unique_id_r"].isin(new_ids)].reset_index(drop=True)
     assert not incremental.empty
     pd.testing.assert_frame_equal(incremental, expected, check_exact=False, atol=1e-9)
+
+
+def _phone_comparison(near_m: float) -> dict:
+    return {
+        "comparisons": [
+            {
+                "output_column_name": "phone",
+                "comparison_levels": [
+                    {"sql_condition": "phone_l IS NULL", "is_null_level": True},
+                    {"sql_condition": "phone_l = phone_r", "m_probability": 0.8, "u_probability": 1e-4},
+                    {"sql_condition": "levenshtein", "m_probability": near_m, "u_probability": 0.002},
+                    {"sql_condition": "ELSE", "m_probability": 0.2, "u_probability": 0.8},
+                ],
+            }
+        ]
+    }
+
+
+def _weights(settings: dict) -> list[float]:
+    levels = settings["comparisons"][0]["comparison_levels"][1:]
+    return [math.log2(level["m_probability"] / level["u_probability"]) for level in levels]
+
+
+def test_a_nearly_equal_phone_never_seen_among_true_pairs_counts_no_more_against_than_a_different_phone():
+    from tellus.linkage.engine.model import _partial_agreement_never_outweighs_disagreement
+
+    settings = _partial_agreement_never_outweighs_disagreement(_phone_comparison(near_m=1e-50))
+    exact, near, other = _weights(settings)
+    assert near == pytest.approx(other)
+    assert exact > 10
+
+
+def test_a_level_that_training_did_see_among_true_pairs_keeps_its_learned_weight():
+    from tellus.linkage.engine.model import _partial_agreement_never_outweighs_disagreement
+
+    settings = _partial_agreement_never_outweighs_disagreement(_phone_comparison(near_m=1e-4))
+    assert _weights(settings)[1] == pytest.approx(math.log2(1e-4 / 0.002))
