@@ -6,6 +6,9 @@ Lists are tuples so that iteration order, and therefore the generated town, neve
 
 from __future__ import annotations
 
+import random
+import re
+
 # fmt: off
 # First names by the generation that favoured them: people born before 1960, 1960-1994, and from 1995.
 MALE_OLD = (
@@ -136,6 +139,119 @@ SURNAMES = (
     "Mensah", "Silva", "Santos", "Rossi", "Akhtar", "Chowdhury", "Mahmood", "Osei", "Van der Berg", "MacLeod",
 )
 
+
+# Further real surnames, ranks 201 onwards, in rough order of frequency: British and Irish first, then the town's
+# other communities (decision 0012).
+SURNAMES_FURTHER = (
+    "Ross", "Hamilton", "Fraser", "Morrison", "Duncan", "Black", "Cunningham", "Johnston", "Paterson",
+    "Gordon", "Hardy", "Nicholson", "Sutton", "Lambert", "Chambers", "Holt", "Jordan", "Wallace", "Nash",
+    "Warren", "Fuller", "Davidson", "Mann", "Lamb", "Shepherd", "Hopkins", "Little", "Doyle", "Byrne",
+    "Sharp", "Brennan", "Quinn", "Hammond", "Howell", "Welch", "Norris", "Read", "Bryant", "Hodgson",
+    "Slater", "Pritchard", "Cross", "Dale", "Kirby", "Rowe", "Buckley", "Summers", "Conway", "Briggs",
+    "Morton", "Sanders", "Tucker", "Frost", "Goodwin", "Benson", "Skinner", "Walters", "Whitehead", "Moss",
+    "Barlow", "Bolton", "Hodges", "Lucas", "Hurst", "Watkins", "Howe", "Potter", "Bond", "Barton",
+    "Stephens", "Charlton", "Clayton", "Parkinson", "Hancock", "Bradshaw", "Sheppard", "Dyer", "Yates", "Daniels",
+    "Vaughan", "Holden", "Kemp", "Townsend", "Norman", "Moran", "Steele", "Kaye", "Fowler", "Rowland",
+    "Lord", "Long", "Osborne", "Higgins", "Power", "Walton", "Howarth", "Wade", "Naylor", "Chadwick",
+    "Greenwood", "Goddard", "Hale", "Farrell", "Whittaker", "Gilbert", "Finch", "Pope", "Sykes", "Bowen",
+    "Lynch", "Gibbs", "Rowley", "Coleman", "Manning", "Baxter", "Tait", "Flynn", "Hewitt", "Nolan",
+    "Lees", "Sullivan", "Thornton", "Blake", "Jarvis", "Randall", "Middleton", "Hyde", "Atkins",
+    "Mellor", "Marsden", "Birch", "Doherty", "Kay", "Leach", "Tomlinson", "Pollard", "Crawford", "Abbott",
+    "Dodd", "Ashton", "Field", "Hilton", "Preston", "Bray", "Metcalfe", "Sharpe", "Horton", "Davey",
+    "Whitaker", "Coates", "Jennings", "Cartwright", "Hobbs", "Fry", "Lock", "Weston", "Pugh", "Bowden",
+    "Haynes", "Hargreaves", "Forster", "Gough", "Brookes", "Tyler", "Burns", "Sims", "Hobson",
+    "Barber", "Hewson", "Denton", "Gallagher", "Kirk", "Stokes", "Rhodes", "Bentley", "Sparkes", "Peacock",
+    "Alexander", "Allan", "Milner", "Bull", "Haworth", "Swift", "Cowan", "Jenkinson",
+    "Buckingham", "Dobson", "Robson", "Dickson", "Adamson", "Jackman", "Gee", "Lyons", "McKenzie", "McLean",
+    "MacDonald", "McGregor", "Maclean", "McIntyre", "McKay", "Mackay", "McLaughlin", "McGrath", "Maguire", "O'Sullivan",
+    "O'Donnell", "O'Reilly", "O'Hara", "Kavanagh", "Gallacher", "Dunne", "Fitzgerald", "Regan", "Healy", "Daly",
+    "Keane", "Foley", "Cullen", "Hogan", "Burke", "Fleming", "Moloney", "Hennessy", "Costello", "Carroll",
+    "Llewellyn", "Pryce", "Bevan", "Prosser", "Meredith", "Gwynne", "Jenkin", "Probert",
+    "Sharma", "Kumar", "Gupta", "Mistry", "Parmar", "Chauhan", "Rahman", "Islam", "Iqbal", "Malik",
+    "Butt", "Qureshi", "Bibi", "Mirza", "Sandhu", "Dhillon", "Bains", "Sidhu", "Johal", "Bhatti",
+    "Rana", "Desai", "Joshi", "Mehta", "Solanki", "Hossain", "Miah", "Uddin", "Rashid", "Hassan",
+    "Aziz", "Siddiqui", "Raza", "Nawaz", "Anwar", "Sohal", "Grewal", "Bhogal", "Lakhani", "Thakkar",
+    "Kowalczyk", "Wójcik", "Kamiński", "Lewandowski", "Zieliński", "Szymański", "Woźniak", "Dąbrowski", "Kozłowski",
+    "Jankowski", "Mazur", "Kwiatkowski", "Krawczyk", "Piotrowski", "Grabowski", "Popescu", "Ionescu", "Popa",
+    "Dumitru", "Kazlauskas", "Petrauskas", "Horvath", "Novak", "Ivanov",
+    "Wang", "Li", "Zhang", "Liu", "Yang", "Huang", "Wong", "Chan", "Cheung", "Lam",
+    "Ng", "Leung", "Tran", "Le", "Pham", "Hoang", "Adeyemi", "Okonkwo", "Adebayo", "Boateng",
+    "Owusu", "Asante", "Appiah", "Agyeman", "Nwosu", "Eze", "Ferreira", "Pereira", "Oliveira", "Costa",
+    "Rodrigues", "Sousa", "Gomes", "Russo", "Romano", "Esposito", "Bianchi", "Ricci", "Mohamed", "Abdi",
+    "Warsame", "Farah", "Yilmaz", "Kaya", "Demir", "Celik", "Papadopoulos", "Georgiou", "Christodoulou",
+)
+
+# Stems and endings of English place names; most English surnames outside the commonest were formed this way, and
+# the tail of the town's surnames is made from them (decision 0012).
+TOPONYM_STEMS = (
+    "Ash", "Ayles", "Bag", "Bar", "Bark", "Birk", "Black", "Blen", "Bol", "Brad", "Bram", "Bran", "Brid", "Brom",
+    "Brough", "Buck", "Burn", "Cal", "Cars", "Chad", "Chel", "Chil", "Clap", "Cly", "Cold", "Crad", "Cran", "Crom",
+    "Dal", "Dar", "Dent", "Dun", "Eas", "Eck", "Eld", "Els", "Elm", "Fair", "Farn", "Fen", "Fern", "Gar", "Gold",
+    "Hack", "Hal", "Ham", "Har", "Hath", "Hay", "Hes", "Heath", "Hol", "Horn", "Hux", "Ing", "Kel", "Ken", "Kings",
+    "Kirk", "Knot", "Lang", "Lax", "Lid", "Lin", "Lock", "Lox", "Mal", "Marl", "Mid", "Mill", "Mor", "Nether",
+    "Nor", "Oak", "Ock", "Ot", "Pad", "Pem", "Pen", "Pick", "Pil", "Pres", "Rad", "Rams", "Raw", "Red", "Rid",
+    "Roth", "Row", "Rush", "Sal", "Sand", "Scar", "Shel", "Shir", "Sil", "Skel", "Stan", "Stap", "Stock", "Stow",
+    "Sud", "Sut", "Swin", "Tad", "Thorn", "Thurs", "Tod", "Trow", "Tun", "Up", "Wad", "Wal", "War", "Wes", "Wet",
+    "Whit", "Wick", "Wil", "Win", "Wol", "Wor", "Wyn", "Yar", "Ather", "Bing", "Bur", "Charl", "Dray", "Gis", "Hep",
+    "Kil", "Lind", "Lud", "Pud", "Sher", "Stain", "Tal", "Wel", "Ox",
+)
+TOPONYM_ENDINGS = (
+    "worth", "ley", "ton", "shaw", "by", "field", "well", "ham", "hurst", "wood", "ford", "combe", "more", "stead",
+    "dale", "den", "cliffe", "bury", "wick", "thorpe", "low", "ridge", "brook", "holme", "croft", "gate", "land",
+    "cott", "stock", "stone", "bridge", "cote", "don", "lake", "marsh", "ington", "ingham", "hall", "wall", "burn",
+    "sall", "head", "leigh", "bourne",
+)
+
+# fmt: on
+
+SURNAME_COUNT = 5700  # distinct surnames in the table; with weight 1 / rank ** 0.6 Smith is about 1.3% (decision 0012)
+_UNSPOKEN = (
+    "arse",
+    "cock",
+    "cunt",
+    "dick",
+    "fag",
+    "fuck",
+    "nig",
+    "piss",
+    "poo",
+    "rape",
+    "shit",
+    "slut",
+    "tit",
+    "twat",
+    "wank",
+)
+
+
+def _toponym_fits(stem: str, ending: str) -> bool:
+    """Whether stem + ending reads as an English surname: no doubled or tripled letter across the join, no vowel
+    meeting a vowel, no stem that already ends like the ending, and no clumsy run of consonants."""
+    low = stem.lower()
+    name = low + ending
+    if low[-1] == ending[0] or (low[-1] in "aeiouy" and ending[0] in "aeiouy"):
+        return False
+    if low[-3:] in ending or ending[:3] in low:
+        return False
+    if re.search(r"[^aeiouy]{4,}", re.sub(r"(sh|th|ch|gh|ck|ng)", "X", name)):
+        return False
+    return not any(word in name for word in _UNSPOKEN)
+
+
+def _surname_table() -> tuple[str, ...]:
+    """The town's surnames, commonest first: the 200 above, the further real ones, then place-name surnames in a
+    fixed order (a shuffle seeded by a constant, so the town's own random streams are untouched)."""
+    table = dict.fromkeys(SURNAMES + SURNAMES_FURTHER)
+    made = [stem + ending for stem in TOPONYM_STEMS for ending in TOPONYM_ENDINGS if _toponym_fits(stem, ending)]
+    made = [name for name in dict.fromkeys(made) if name not in table]
+    random.Random("tellus-demo:surnames").shuffle(made)
+    table.update(dict.fromkeys(made))
+    return tuple(table)[:SURNAME_COUNT]
+
+
+SURNAME_TABLE = _surname_table()
+
+# fmt: off
 TOWN = "Tellham"
 WARDS = ("North", "South", "East", "West", "Riverside")
 # Each ward has its own postcode district and a village or quarter that some addresses give as locality.
