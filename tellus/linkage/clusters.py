@@ -3,9 +3,11 @@ people already known are merged (undoably), and nothing staff have kept apart is
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -64,26 +66,85 @@ def apply_clusters(
     return stats
 
 
+class _Row(NamedTuple):
+    """What making a new person needs of one source record, read as plain values (no model instance)."""
+
+    pk: int
+    source_system_id: int
+    source_key: str
+    first_name: str
+    last_name: str
+    date_of_birth: dt.date | None
+    date_of_death: dt.date | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    property_id: int | None
+    property_kind: str | None
+    person_id: int | None
+
+    def display_name(self) -> str:  # as SourceRecord.display_name
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+_ROW_FIELDS = (
+    "pk",
+    "source_system_id",
+    "source_key",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "date_of_death",
+    "valid_from",
+    "valid_to",
+    "property_id",
+    "property__kind",
+    "person_id",
+)
+
+
 @transaction.atomic
 def _apply_chunk(
     clusters: list[Sequence[int]], *, actor: Actor, stats: ApplyStats, cannot_link: set[tuple[int, int]]
 ) -> None:
+    """Clusters whose records have no person yet (all of them in a first resolve) become new people from plain
+    rows; the few that touch people already known go through the model instances, assignments and merges."""
+    ids = [record_id for cluster in clusters for record_id in cluster]
+    systems = {system.pk: system for system in SourceSystem.objects.all()}
+    rows = {row[0]: _Row(*row) for row in SourceRecord.objects.filter(pk__in=ids).values_list(*_ROW_FIELDS)}
+    new_people: list[list[_Row]] = []
+    known: list[Sequence[int]] = []
+    for cluster in clusters:
+        members = [rows[i] for i in cluster if i in rows]
+        if not members:
+            continue
+        if all(r.person_id is None for r in members):
+            new_people.append(members)
+        else:
+            known.append(cluster)
+    _create_people(new_people, systems=systems, actor=actor, stats=stats)
+    if known:
+        _apply_known(known, systems=systems, actor=actor, stats=stats, cannot_link=cannot_link)
+
+
+def _apply_known(
+    clusters: list[Sequence[int]],
+    *,
+    systems: dict[int, SourceSystem],
+    actor: Actor,
+    stats: ApplyStats,
+    cannot_link: set[tuple[int, int]],
+) -> None:
     ids = [record_id for cluster in clusters for record_id in cluster]
     # Only the fields needed (not the raw source row, decoded for nothing), and the few source systems from memory.
-    systems = {system.pk: system for system in SourceSystem.objects.all()}
     records = {}
     for record in SourceRecord.objects.filter(pk__in=ids).select_related("property", "person").only(*_RECORD_FIELDS):
         record.source_system = systems[record.source_system_id]
         records[record.pk] = record
-    new_people: list[tuple[Person, list[SourceRecord]]] = []
     to_assign: list[tuple[SourceRecord, Person]] = []
     to_merge: list[tuple[Person, Person]] = []
     for cluster in clusters:
         members = [records[i] for i in cluster if i in records]
         people = Counter(r.person_id for r in members if r.person_id is not None)
-        if not people:
-            new_people.append((_new_person(members), members))
-            continue
         # The person already holding most of the cluster's records survives; the others merge into them.
         survivor_id = sorted(people, key=lambda pid: (-people[pid], pid))[0]
         survivor = next(r.person for r in members if r.person_id == survivor_id)
@@ -96,7 +157,6 @@ def _apply_chunk(
                 other = next(r.person for r in members if r.person_id == other_id)
                 assert other is not None
                 to_merge.append((survivor, other))
-    _create_people(new_people, actor=actor, stats=stats)
     _assign(to_assign, actor=actor, stats=stats)
     for survivor, absorbed in to_merge:
         survivor.refresh_from_db()
@@ -116,64 +176,76 @@ def _apply_chunk(
         stats.merges += 1
 
 
-def _new_person(members: list[SourceRecord]) -> Person:
-    summary = summary_of_records(members)
-    first = members[0]
-    now = timezone.now()
-    return Person(
-        display_name=summary.display_name or f"({first.source_system.name} {first.source_key})",
-        date_of_birth=summary.date_of_birth,
-        date_of_death=summary.date_of_death,
-        created_at=now,
-        updated_at=now,
-    )
+def _lives_there(system: SourceSystem, property_id: int | None, property_kind: str | None) -> bool:
+    """Whether a record says its person lives at its property (an occupancy), not just pays or borrows there."""
+    return system.address_is_residence and property_id is not None and property_kind in RESIDENTIAL_PROPERTY_KINDS
 
 
-def _occupancy(record: SourceRecord, person: Person) -> Occupancy | None:
-    if (
-        record.source_system.address_is_residence
-        and record.property is not None
-        and record.property.kind in RESIDENTIAL_PROPERTY_KINDS
-    ):
-        return Occupancy(
-            person=person,
-            property=record.property,
-            date_from=record.valid_from,
-            date_to=record.valid_to,
-            source_record=record,
-        )
-    return None
-
-
-def _create_people(new_people: list[tuple[Person, list[SourceRecord]]], *, actor: Actor, stats: ApplyStats) -> None:
+def _create_people(
+    new_people: list[list[_Row]], *, systems: dict[int, SourceSystem], actor: Actor, stats: ApplyStats
+) -> None:
+    """One new person per cluster, their records assigned, occupancies made and everything audited (a CREATE per
+    person, an UPDATE per record), with multi-row INSERTs and executemany: no model instance per row."""
     if not new_people:
         return
-    created = Person.objects.bulk_create([person for person, _ in new_people])
+    people = []
+    for members in new_people:
+        summary = summary_of_records(cast("list[SourceRecord]", members))
+        first = members[0]
+        name = summary.display_name or f"({systems[first.source_system_id].name} {first.source_key})"
+        people.append((name, summary.date_of_birth, summary.date_of_death))
+    person_ids = _insert_people(people, now=timezone.now())
     entries: list[AuditEntry] = []
-    records: list[SourceRecord] = []
-    occupancies: list[Occupancy] = []
-    for person, (_, members) in zip(created, new_people, strict=True):
-        entries.append(AuditEntry(AuditAction.CREATE, "people.person", str(person.pk), subject_person_id=person.pk))
+    assignments: list[tuple[int, int]] = []
+    occupancies: list[tuple[int, int | None, dt.date | None, dt.date | None, int]] = []
+    for person_id, members in zip(person_ids, new_people, strict=True):
+        entries.append(AuditEntry(AuditAction.CREATE, "people.person", str(person_id), subject_person_id=person_id))
         for record in members:
-            record.person = person
-            records.append(record)
+            assignments.append((person_id, record.pk))
             entries.append(
                 AuditEntry(
                     AuditAction.UPDATE,
                     "people.sourcerecord",
                     str(record.pk),
-                    subject_person_id=person.pk,
-                    changes={"person_id": [None, person.pk]},
+                    subject_person_id=person_id,
+                    changes={"person_id": [None, person_id]},
                 )
             )
-            occupancy = _occupancy(record, person)
-            if occupancy:
-                occupancies.append(occupancy)
-    _set_person_ids(records)
+            if _lives_there(systems[record.source_system_id], record.property_id, record.property_kind):
+                occupancies.append((person_id, record.property_id, record.valid_from, record.valid_to, record.pk))
+    _set_person_ids(assignments)
     _insert_occupancies(occupancies)
     audit_events_record(actor=actor, purpose=Purpose.DATA_IMPORT, entries=entries)
-    stats.people_created += len(created)
-    stats.records_assigned += len(records)
+    stats.people_created += len(person_ids)
+    stats.records_assigned += len(assignments)
+
+
+_PERSON_COLUMNS = ("display_name", "date_of_birth", "date_of_death", "created_at", "updated_at")
+# Rows per INSERT: SQLite builds before 3.32 allow 999 parameters in one statement.
+_PEOPLE_PER_INSERT = 999 // len(_PERSON_COLUMNS)
+
+
+def _insert_people(people: list[tuple[str, dt.date | None, dt.date | None]], *, now: dt.datetime) -> list[int]:
+    """Insert people with plain multi-row INSERTs that return the new ids, in the order given (as capacities are
+    stored, decision 0008): `bulk_create` spent most of its time building and compiling model instances."""
+    connection = transaction.get_connection()
+    ops = connection.ops
+    stamp = ops.adapt_datetimefield_value(now)
+    table = ops.quote_name(Person._meta.db_table)
+    names = ", ".join(ops.quote_name(column) for column in _PERSON_COLUMNS)
+    placeholders = f"({', '.join(['%s'] * len(_PERSON_COLUMNS))})"
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(people), _PEOPLE_PER_INSERT):
+            batch = people[start : start + _PEOPLE_PER_INSERT]
+            params: list[object] = []
+            for name, born, died in batch:
+                params += (name, ops.adapt_datefield_value(born), ops.adapt_datefield_value(died), stamp, stamp)
+            values = ", ".join([placeholders] * len(batch))
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values} RETURNING id", params)  # noqa: S608
+            # Ids rise in the order the rows were given, whatever order RETURNING hands them back in.
+            ids.extend(sorted(row[0] for row in cursor.fetchall()))
+    return ids
 
 
 def _assign(pairs: list[tuple[SourceRecord, Person]], *, actor: Actor, stats: ApplyStats) -> None:
@@ -192,10 +264,10 @@ def _assign(pairs: list[tuple[SourceRecord, Person]], *, actor: Actor, stats: Ap
                 changes={"person_id": [None, person.pk]},
             )
         )
-        occupancy = _occupancy(record, person)
-        if occupancy:
-            occupancies.append(occupancy)
-    _set_person_ids([r for r, _ in pairs])
+        kind = record.property.kind if record.property is not None else None
+        if _lives_there(record.source_system, record.property_id, kind):
+            occupancies.append((person.pk, record.property_id, record.valid_from, record.valid_to, record.pk))
+    _set_person_ids([(person.pk, record.pk) for record, person in pairs])
     _insert_occupancies(occupancies)
     for person in {p.pk: p for _, p in pairs}.values():
         person_refresh_summary(person)
@@ -203,13 +275,10 @@ def _assign(pairs: list[tuple[SourceRecord, Person]], *, actor: Actor, stats: Ap
     stats.records_assigned += len(pairs)
 
 
-def _set_person_ids(records: list[SourceRecord]) -> None:
-    """One prepared UPDATE run for every record (executemany): far quicker than one ORM update per person, and
-    than bulk_update's CASE expression, on SQLite and PostgreSQL alike. Runs inside the caller's transaction."""
-    rows = []
-    for record in records:
-        assert record.person_id is not None
-        rows.append((record.person_id, record.pk))
+def _set_person_ids(rows: list[tuple[int, int]]) -> None:
+    """(person id, record id) rows: one prepared UPDATE run for every record (executemany), far quicker than one ORM
+    update per person, and than bulk_update's CASE expression, on SQLite and PostgreSQL alike. Runs inside the
+    caller's transaction."""
     if not rows:
         return
     connection = transaction.get_connection()
@@ -222,8 +291,9 @@ def _set_person_ids(records: list[SourceRecord]) -> None:
             cursor.executemany(sql, rows[start : start + WRITE_BATCH])
 
 
-def _insert_occupancies(occupancies: list[Occupancy]) -> None:
-    """New occupancies with one prepared INSERT (executemany); nothing needs their ids back."""
+def _insert_occupancies(occupancies: list[tuple[int, int | None, dt.date | None, dt.date | None, int]]) -> None:
+    """New occupancies, (person, property, from, to, source record), with one prepared INSERT (executemany);
+    nothing needs their ids back."""
     if not occupancies:
         return
     connection = transaction.get_connection()
@@ -234,16 +304,8 @@ def _insert_occupancies(occupancies: list[Occupancy]) -> None:
         f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 (quoted identifiers)
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
-    rows = [
-        (
-            o.person_id,
-            o.property_id,
-            connection.ops.adapt_datefield_value(o.date_from),
-            connection.ops.adapt_datefield_value(o.date_to),
-            o.source_record_id,
-        )
-        for o in occupancies
-    ]
+    adapt = connection.ops.adapt_datefield_value
+    rows = [(person, prop, adapt(start), adapt(end), record) for person, prop, start, end, record in occupancies]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), WRITE_BATCH):
             cursor.executemany(sql, rows[start : start + WRITE_BATCH])

@@ -9,7 +9,7 @@ import bisect
 import datetime as dt
 import random
 
-from .geography import PSEUDO_REFERENCE, gazetteer_generate
+from .geography import PSEUDO_REFERENCE, Gazetteer, gazetteer_build
 from .households import Households
 from .model import REFERENCE_DATE, Household, Person, Property, RatesAccount, Residence, Town
 from .names import PET_NAMES
@@ -36,10 +36,12 @@ def town_generate(*, people: int, seed: int) -> Town:
     homeless = max(3, round(people * 0.0035))
     in_care_home = max(2, people // 700)
     residents = people - outside - homeless - in_care_home
-    town.properties = gazetteer_generate(stream(seed, "gazetteer"), dwellings=round(residents / 2.25) + 10)
+    gazetteer = gazetteer_build(stream(seed, "gazetteer"), dwellings=round(residents / 2.25) + 10)
+    town.properties = gazetteer.properties
     town.index()
     factory = People(stream(seed, "people"))
-    occupied = _settle_households(town, factory, Households(factory, stream(seed, "households")), residents)
+    composer = Households(factory, stream(seed, "households"))
+    occupied = _settle_households(town, factory, composer, residents, gazetteer, stream(seed, "new-builds"))
     _add_homeless(town, factory, homeless)
     _add_care_home(town, factory, in_care_home)
     landlords = [_add_outside_landlord(factory) for _ in range(outside)]
@@ -58,19 +60,25 @@ def town_generate(*, people: int, seed: int) -> Town:
     return town
 
 
-def _settle_households(town: Town, factory: People, composer: Households, residents: int) -> dict[str, Household]:
+def _settle_households(
+    town: Town,
+    factory: People,
+    composer: Households,
+    residents: int,
+    gazetteer: Gazetteer,
+    builder: random.Random,
+) -> dict[str, Household]:
+    """Give every household a home of its own. The gazetteer is sized from an average household; when its homes
+    run out (bigger households than average, or more streets needed than there are street names), new homes are
+    built on existing streets, so nobody lodges at a stranger's address."""
     homes = [prop for prop in town.properties if prop.kind == "dwelling"]
     composer.rng.shuffle(homes)
     occupied: dict[str, Household] = {}
     while len(factory.people) < residents:
         kind, members = composer.compose()
         _trim(factory, members, len(factory.people) - residents)
-        if not homes:  # more households than homes: they lodge with someone
-            household = occupied[next(iter(occupied))]
-            household.members.extend(m.id for m in members)
-            for member in members:
-                factory.live_at(member, town.property_by_ref[household.property_ref].address, REFERENCE_DATE)
-            continue
+        if not homes:
+            homes = gazetteer.build_homes(builder)[::-1]  # popped from the end: filled in street order
         home = homes.pop()
         moved_in = composer.move_in_date(members)
         household = Household(len(town.households) + 1, kind, home.reference, [m.id for m in members])

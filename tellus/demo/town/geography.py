@@ -138,6 +138,20 @@ class Gazetteer:
                 made += 1
             left -= 1
 
+    def build_homes(self, rng: random.Random) -> list[Property]:
+        """A run of 8 to 40 new homes at the far end of a residential street picked at random, with fresh
+        postcodes and references: the town's new builds, for households the gazetteer had no home for.
+
+        `rng` is a stream of its own, so a gazetteer whose homes all sufficed is exactly as it was."""
+        self.rng = rng
+        streets = [street for name, street in self.streets.items() if name not in RESIDENTIAL_EXCEPT]
+        start = len(self.properties)
+        self.fill_street(rng.choice(streets), rng.randint(8, 40), shops=0.01)
+        return [prop for prop in self.properties[start:] if prop.kind == "dwelling"]
+
+
+RESIDENTIAL_EXCEPT = frozenset({"High Street", "Market Place", "Riverside Industrial Estate"})
+
 
 def street_names(rng: random.Random, count: int) -> list[str]:
     names = [f"{stem} {suffix}" for stem in STREET_STEMS for suffix in STREET_SUFFIXES]
@@ -149,6 +163,11 @@ def street_names(rng: random.Random, count: int) -> list[str]:
 def gazetteer_generate(rng: random.Random, *, dwellings: int) -> list[Property]:
     """About `dwellings` homes in at least four wards, a high street of shops, an industrial estate, three shared
     addresses (a night shelter, a hostel, a care home) and the council's pseudo-address for no fixed address."""
+    return gazetteer_build(rng, dwellings=dwellings).properties
+
+
+def gazetteer_build(rng: random.Random, *, dwellings: int) -> Gazetteer:
+    """The gazetteer of `gazetteer_generate`, kept so that homes can be built later (`Gazetteer.build_homes`)."""
     gazetteer = Gazetteer(rng)
     high = gazetteer.street("High Street", "Riverside")
     gazetteer.fill_street(high, max(6, dwellings // 80), shops=0.45, flats=0.1)
@@ -194,4 +213,4 @@ def gazetteer_generate(rng: random.Random, *, dwellings: int) -> list[Property]:
             tenure="pseudo",
         )
     )
-    return properties
+    return gazetteer
