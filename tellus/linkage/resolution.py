@@ -26,6 +26,7 @@ from tellus.privacy.services import Actor
 
 from . import engine
 from .clusters import apply_clusters
+from .engine.cluster import DOB_CLASH
 from .evidence import evidence_json
 from .models import CandidatePair, LinkageModel, ResolutionRun
 from .selectors import records_frame, staff_decisions
@@ -220,6 +221,7 @@ def _resolve(
         # record without one); staff confirmations are kept whatever the dates.
         dates_of_birth=dict(zip(prepared["unique_id"].astype(int), prepared["dob"], strict=True)),
     )
+    held_back = _links_held_for_review(skipped[skipped["reason"] == DOB_CLASH])
     to_apply = _clusters_needing_change(clusters)
     say(f"Writing {len(to_apply):,} changed clusters to people…")
     stats = apply_clusters(to_apply, actor=actor, cannot_link={(min(a, b), max(a, b)) for a, b in cannot})
@@ -229,7 +231,8 @@ def _resolve(
         "people_created": stats.people_created,
         "records_assigned": stats.records_assigned,
         "merges_refused": stats.merges_refused,
-        "links_skipped_for_staff_decisions": len(skipped),
+        "links_skipped_for_staff_decisions": len(skipped) - held_back,
+        "links_held_for_different_dates_of_birth": held_back,
         "households": households,
         "seconds": round(time.perf_counter() - started, 2),
         "model_version": model.version,
@@ -268,6 +271,24 @@ def _without_crowded_addresses(
         .sort_values("unique_id", kind="stable")
         .reset_index(drop=True)
     )
+
+
+def _links_held_for_review(clashes: pd.DataFrame) -> int:
+    """Automatic links that clustering left out because they would put two clearly different dates of birth in one
+    person go to the review queue, so no pair is marked linked while its records belong to two people."""
+    wanted = set(zip(clashes["unique_id_l"].astype(int), clashes["unique_id_r"].astype(int), strict=True))
+    if not wanted:
+        return 0
+    found = [
+        pk
+        for pk, left, right in CandidatePair.objects.filter(
+            status=CandidatePair.Status.AUTO_LINKED, record_l_id__in={left for left, _ in wanted}
+        ).values_list("pk", "record_l_id", "record_r_id")
+        if (left, right) in wanted or (right, left) in wanted
+    ]
+    for start in range(0, len(found), 5000):
+        CandidatePair.objects.filter(pk__in=found[start : start + 5000]).update(status=CandidatePair.Status.REVIEW)
+    return len(found)
 
 
 def _clusters_needing_change(clusters: pd.DataFrame) -> list[list[int]]:

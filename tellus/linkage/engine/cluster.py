@@ -21,6 +21,9 @@ import pandas as pd
 # comparisons.date_of_birth and the household rules of predict.classify.
 DOB_EDITS_ONE_PERSON = 2
 
+# The reason a machine link is skipped when it would put two clearly different dates of birth in one person.
+DOB_CLASH = "would join records whose dates of birth clearly differ"
+
 
 def levenshtein(a: str, b: str) -> int:
     previous = list(range(len(b) + 1))
@@ -130,7 +133,7 @@ def cluster(
         if ra == rb:
             return
         if by_machine and state.dobs_conflict(ra, rb):
-            skipped.append((a, b, probability, "would join records whose dates of birth clearly differ"))
+            skipped.append((a, b, probability, DOB_CLASH))
         elif state.can_join(ra, rb):
             state.join(ra, rb)
         else:

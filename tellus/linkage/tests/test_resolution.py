@@ -262,3 +262,17 @@ def test_when_a_common_surname_brings_more_records_than_are_scored_the_closest_a
     found = match_person(details, actor=ACTOR, purpose=Purpose.ENQUIRY)
 
     assert [candidate.person_id for candidate in found] == [target.person_id]
+
+
+def test_no_pair_is_left_marked_linked_between_two_people(town: None) -> None:
+    """Clustering may hold back an automatic link (two clearly different dates of birth); such a pair goes to
+    review rather than staying 'linked' while its records belong to different people."""
+    split = [
+        pair
+        for pair in CandidatePair.objects.filter(status=CandidatePair.Status.AUTO_LINKED).select_related(
+            "record_l", "record_r"
+        )
+        if pair.record_l.person_id != pair.record_r.person_id
+    ]
+
+    assert split == []

@@ -62,6 +62,11 @@ class Command(BaseCommand):
             f"{run.sparse_records:,} records carry too little to link automatically (only a name, say); "
             "they can be linked only by a caseworker."
         )
+        if stats.get("links_held_for_different_dates_of_birth"):
+            self.stdout.write(
+                f"{stats['links_held_for_different_dates_of_birth']:,} automatic links were sent for review instead, "
+                "because they would have put two clearly different dates of birth in one person."
+            )
         if stats["links_skipped_for_staff_decisions"] or stats["merges_refused"]:
             self.stdout.write(
                 f"{stats['links_skipped_for_staff_decisions'] + stats['merges_refused']:,} links were not made "
