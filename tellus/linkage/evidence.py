@@ -82,15 +82,23 @@ def evidence_json(scored: pd.DataFrame, model: engine.TrainedModel) -> list[str]
         gammas = scored[f"gamma_{name}"].astype(int).tolist()
         labels = scored[f"label_{name}"].tolist()
         heads: dict[tuple[int, Any], str] = {}
+        # Without a term-frequency adjustment a level always weighs the same, and with one a name's weight repeats
+        # with the name: most items are the same text, made once.
+        items: dict[tuple[int, Any, float], str] = {}
         texts = []
-        for gamma, label, weight in zip(gammas, labels, scored[f"weight_{name}"].astype(float).tolist(), strict=True):
-            head = heads.get((gamma, label))
-            if head is None:
-                fixed = {"code": name, "comparison": comparison_title(name), "level": label, "gamma": gamma}
-                head = json.dumps(fixed)[:-1]
-                heads[(gamma, label)] = head
-            factor = _number(2.0**weight) if math.isfinite(weight) and abs(weight) < 1000 else "null"
-            texts.append(f'{head}, "weight": {_number(round(weight, 4))}, "bayes_factor": {factor}}}')
+        for key in zip(gammas, labels, scored[f"weight_{name}"].astype(float).tolist(), strict=True):
+            text = items.get(key)
+            if text is None:
+                gamma, label, weight = key
+                head = heads.get((gamma, label))
+                if head is None:
+                    fixed = {"code": name, "comparison": comparison_title(name), "level": label, "gamma": gamma}
+                    head = json.dumps(fixed)[:-1]
+                    heads[(gamma, label)] = head
+                factor = _number(2.0**weight) if math.isfinite(weight) and abs(weight) < 1000 else "null"
+                text = f'{head}, "weight": {_number(round(weight, 4))}, "bayes_factor": {factor}}}'
+                items[key] = text
+            texts.append(text)
         parts.append(texts)
     if not parts:
         return ["[]"] * len(scored)
