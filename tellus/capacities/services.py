@@ -7,11 +7,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tellus.common.batch import insert_returning_ids
 from tellus.people.models import SourceSystem
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
@@ -138,8 +138,6 @@ _CAPACITY_COLUMNS = (
     "person_id", "capacity", "rule", "valid_from", "valid_to", "service_code", "property_id", "occupancy_id",
     "derived_at",
 )  # fmt: skip
-# Rows per INSERT: SQLite builds before 3.32 allow 999 parameters in one statement.
-_ROWS_PER_INSERT = 999 // len(_CAPACITY_COLUMNS)
 
 
 def _capacities_insert(rows: Sequence[DerivedCapacity], *, derived_at: dt.datetime) -> None:
@@ -150,27 +148,24 @@ def _capacities_insert(rows: Sequence[DerivedCapacity], *, derived_at: dt.dateti
         return
     ops = connection.ops
     stamp = ops.adapt_datetimefield_value(derived_at)
-    table = ops.quote_name(PersonCapacity._meta.db_table)
-    names = ", ".join(ops.quote_name(column) for column in _CAPACITY_COLUMNS)
-    placeholders = f"({', '.join(['%s'] * len(_CAPACITY_COLUMNS))})"
+    values = [
+        (
+            d.person_id,
+            d.capacity,
+            d.rule,
+            ops.adapt_datefield_value(d.valid_from),
+            ops.adapt_datefield_value(d.valid_to),
+            d.service_code,
+            d.property_id,
+            d.occupancy_id,
+            stamp,
+        )
+        for d in rows
+    ]
+    ids = insert_returning_ids(PersonCapacity, _CAPACITY_COLUMNS, values)
+    evidence = [(pk, record_id) for pk, d in zip(ids, rows, strict=True) for record_id in sorted(set(d.evidence))]
     through = PersonCapacity.evidence.through
-    evidence: list[tuple[int, int]] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), _ROWS_PER_INSERT):
-            batch = rows[start : start + _ROWS_PER_INSERT]
-            params: list[Any] = []
-            for d in batch:
-                params += (
-                    d.person_id, d.capacity, d.rule, ops.adapt_datefield_value(d.valid_from),
-                    ops.adapt_datefield_value(d.valid_to), d.service_code, d.property_id, d.occupancy_id, stamp,
-                )  # fmt: skip
-            values = ", ".join([placeholders] * len(batch))
-            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values} RETURNING id", params)  # noqa: S608
-            # Ids rise in the order the rows were given, whatever order RETURNING hands them back in.
-            ids = sorted(row[0] for row in cursor.fetchall())
-            evidence.extend(
-                (pk, record_id) for pk, d in zip(ids, batch, strict=True) for record_id in sorted(set(d.evidence))
-            )
         cursor.executemany(
             f"INSERT INTO {ops.quote_name(through._meta.db_table)} (personcapacity_id, sourcerecord_id) "  # noqa: S608
             "VALUES (%s, %s)",

@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tellus.catalogue.models import Service
+from tellus.common.batch import big_sqlite_cache
 from tellus.people.models import Person
 from tellus.privacy.models import AuditAction, AuditEvent, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
@@ -67,23 +68,6 @@ def _insert(
             batch = rows[start : start + BATCH]
             cursor.executemany(sql, batch)
             tick(len(batch))
-
-
-@contextmanager
-def _big_sqlite_cache() -> Iterator[None]:
-    """Random-order index inserts into SQLite thrash its default 2 MB page cache; give this load 256 MB."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute("PRAGMA cache_size = -262144")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 @contextmanager
@@ -274,7 +258,7 @@ def demo_year_insert(*, seed: int, actor: Any, progress: Callable[[int, int], No
     )
     timings = {"generate": time.perf_counter() - started}
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
-    with transaction.atomic(), _big_sqlite_cache():
+    with transaction.atomic(), big_sqlite_cache():
         first_need, first_contact = _next_id(Need), _next_id(Contact)
         needs = list(_need_rows(year, first_need, stamp))
         contacts = _contact_rows(year, first_contact, first_need, actor, stamp)

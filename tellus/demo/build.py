@@ -7,7 +7,6 @@ the six source systems, loads the gazetteer and every extract, and adds one staf
 
 from __future__ import annotations
 
-import gc
 import os
 import secrets
 import string
@@ -30,6 +29,7 @@ from django.utils import timezone
 
 from tellus.capacities.services import capacities_refresh
 from tellus.catalogue.services import DEMO_CATALOGUE_PATH, catalogue_load
+from tellus.common.batch import fewer_garbage_collections
 from tellus.demand.demo_year import demo_year_load
 from tellus.linkage.resolution import resolve
 from tellus.people.importing import import_extract, import_properties, load_mapping
@@ -299,26 +299,11 @@ def demo_link_and_describe(*, reporter: Reporter, actor: Actor, seed: int) -> No
         results.append(f"{contacts:,} contacts")
 
 
-@contextmanager
-def _fewer_garbage_collections() -> Iterator[None]:
-    """The build makes millions of objects that live until its stage ends (rows, audit entries, a year of
-    contacts), and Python's cyclic collector walks all of them again and again as they pile up: seconds of the
-    build. Objects made before the build are set aside, and the collector runs far less often."""
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 1000)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
-
-
 def demo_build(*, people: int, seed: int, reporter: Reporter | None = None, link: bool = True) -> tuple[DemoBuild, str]:
     """Build the town into an empty database; returns the build and the demo users' password.
 
     With link=False the build stops after the imports, leaving records unlinked (for benchmarking resolve)."""
-    with _fewer_garbage_collections():
+    with fewer_garbage_collections():
         return _demo_build(people=people, seed=seed, reporter=reporter, link=link)
 
 

@@ -104,6 +104,7 @@ def dataset_build(*, contacts: int, say: Say, people_per_chunk: int = 20_000) ->
     from django.utils import timezone
 
     from tellus.catalogue.services import catalogue_load
+    from tellus.common.batch import big_sqlite_cache
     from tellus.demand import demo_load
     from tellus.demand.demo_year import DEFAULT_CONTACTS_PER_PERSON, demo_year_generate
     from tellus.demand.models import Contact, Need
@@ -118,7 +119,7 @@ def dataset_build(*, contacts: int, say: Say, people_per_chunk: int = 20_000) ->
     made, chunk = 0, 0
     while made < contacts:
         size = people_per_chunk
-        with transaction.atomic(), demo_load._big_sqlite_cache():
+        with transaction.atomic(), big_sqlite_cache():
             people = Person.objects.bulk_create(Person(display_name=f"Bench person {chunk}-{i}") for i in range(size))
             year = demo_year_generate(
                 seed=SEED * 1000 + chunk,

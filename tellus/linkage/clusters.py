@@ -12,6 +12,7 @@ from typing import NamedTuple, cast
 from django.db import transaction
 from django.utils import timezone
 
+from tellus.common.batch import insert_returning_ids
 from tellus.people.models import Occupancy, Person, SourceRecord, SourceSystem
 from tellus.people.services import RESIDENTIAL_PROPERTY_KINDS
 from tellus.privacy.models import AuditAction, Purpose
@@ -86,20 +87,8 @@ class _Row(NamedTuple):
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
 
-_ROW_FIELDS = (
-    "pk",
-    "source_system_id",
-    "source_key",
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "date_of_death",
-    "valid_from",
-    "valid_to",
-    "property_id",
-    "property__kind",
-    "person_id",
-)
+# The same, as values_list names (the property's kind is read across the relation).
+_ROW_FIELDS = tuple("property__kind" if name == "property_kind" else name for name in _Row._fields)
 
 
 @transaction.atomic
@@ -221,31 +210,21 @@ def _create_people(
 
 
 _PERSON_COLUMNS = ("display_name", "date_of_birth", "date_of_death", "created_at", "updated_at")
-# Rows per INSERT: SQLite builds before 3.32 allow 999 parameters in one statement.
-_PEOPLE_PER_INSERT = 999 // len(_PERSON_COLUMNS)
 
 
 def _insert_people(people: list[tuple[str, dt.date | None, dt.date | None]], *, now: dt.datetime) -> list[int]:
     """Insert people with plain multi-row INSERTs that return the new ids, in the order given (as capacities are
     stored, decision 0008): `bulk_create` spent most of its time building and compiling model instances."""
-    connection = transaction.get_connection()
-    ops = connection.ops
+    ops = transaction.get_connection().ops
     stamp = ops.adapt_datetimefield_value(now)
-    table = ops.quote_name(Person._meta.db_table)
-    names = ", ".join(ops.quote_name(column) for column in _PERSON_COLUMNS)
-    placeholders = f"({', '.join(['%s'] * len(_PERSON_COLUMNS))})"
-    ids: list[int] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(people), _PEOPLE_PER_INSERT):
-            batch = people[start : start + _PEOPLE_PER_INSERT]
-            params: list[object] = []
-            for name, born, died in batch:
-                params += (name, ops.adapt_datefield_value(born), ops.adapt_datefield_value(died), stamp, stamp)
-            values = ", ".join([placeholders] * len(batch))
-            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values} RETURNING id", params)  # noqa: S608
-            # Ids rise in the order the rows were given, whatever order RETURNING hands them back in.
-            ids.extend(sorted(row[0] for row in cursor.fetchall()))
-    return ids
+    return insert_returning_ids(
+        Person,
+        _PERSON_COLUMNS,
+        [
+            (name, ops.adapt_datefield_value(born), ops.adapt_datefield_value(died), stamp, stamp)
+            for name, born, died in people
+        ],
+    )
 
 
 def _assign(pairs: list[tuple[SourceRecord, Person]], *, actor: Actor, stats: ApplyStats) -> None:

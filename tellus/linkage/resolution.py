@@ -8,19 +8,18 @@ queue and the people back, all audited.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tellus.common.batch import big_sqlite_cache, fewer_garbage_collections
 from tellus.people.models import SourceRecord
 from tellus.privacy.services import Actor
 
@@ -78,61 +77,9 @@ def _save_model(model: engine.TrainedModel, *, backend: str, record_count: int) 
     )
 
 
-@contextmanager
-def _big_batch() -> Iterator[None]:
-    """A full resolve writes hundreds of thousands of pairs, records, occupancies and audit entries.
-
-    On SQLite, inserts into their indexes in random key order thrash the default 2 MB page cache: the connection
-    gets 256 MB for the run (as the demo year's load does). Python's cyclic collector would walk the millions of
-    small objects the run keeps alive again and again: objects from before are set aside and it runs far less
-    often, unless a caller (the demo build) has already arranged that."""
-    before = None
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size")
-            before = int(cursor.fetchone()[0])
-            cursor.execute("PRAGMA cache_size = -262144")
-    thresholds = gc.get_threshold()
-    relax = thresholds[0] < 100_000
-    if relax:
-        gc.freeze()
-        gc.set_threshold(100_000, 50, 1000)
-    try:
-        yield
-    finally:
-        if relax:
-            gc.set_threshold(*thresholds)
-            gc.unfreeze()
-        if before is not None:
-            with connection.cursor() as cursor:
-                cursor.execute(f"PRAGMA cache_size = {before}")
-
-
+@big_sqlite_cache()
+@fewer_garbage_collections()
 def resolve(
-    *,
-    actor: Actor,
-    backend: str = "duckdb",
-    postgres_url: str | None = None,
-    retrain: bool = False,
-    full: bool = False,
-    upper: float | None = None,
-    lower: float | None = None,
-    say: Say = lambda message: None,
-) -> ResolutionRun:
-    with _big_batch():
-        return _resolve(
-            actor=actor,
-            backend=backend,
-            postgres_url=postgres_url,
-            retrain=retrain,
-            full=full,
-            upper=upper,
-            lower=lower,
-            say=say,
-        )
-
-
-def _resolve(
     *,
     actor: Actor,
     backend: str = "duckdb",

@@ -160,14 +160,10 @@ def street_names(rng: random.Random, count: int) -> list[str]:
     return [name for name in names if name not in taken][:count]
 
 
-def gazetteer_generate(rng: random.Random, *, dwellings: int) -> list[Property]:
-    """About `dwellings` homes in at least four wards, a high street of shops, an industrial estate, three shared
-    addresses (a night shelter, a hostel, a care home) and the council's pseudo-address for no fixed address."""
-    return gazetteer_build(rng, dwellings=dwellings).properties
-
-
 def gazetteer_build(rng: random.Random, *, dwellings: int) -> Gazetteer:
-    """The gazetteer of `gazetteer_generate`, kept so that homes can be built later (`Gazetteer.build_homes`)."""
+    """About `dwellings` homes in at least four wards, a high street of shops, an industrial estate, three shared
+    addresses (a night shelter, a hostel, a care home) and the council's pseudo-address for no fixed address; the
+    gazetteer is kept so that homes can be built later (`Gazetteer.build_homes`)."""
     gazetteer = Gazetteer(rng)
     high = gazetteer.street("High Street", "Riverside")
     gazetteer.fill_street(high, max(6, dwellings // 80), shops=0.45, flats=0.1)

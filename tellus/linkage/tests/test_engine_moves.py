@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from tellus.linkage.engine import classify
@@ -103,8 +105,8 @@ def test_a_thin_record_is_not_linked_by_that_rule():
     assert classify(_review_pair(), too_thin_ids={2}).iloc[0]["decision"] == "review"
 
 
-def test_a_contact_centre_record_with_name_and_date_of_birth_links_to_the_electoral_record_at_a_new_address():
-    elector = record(
+def _doris_on_the_register_at_her_new_home() -> dict[str, Any]:
+    return record(
         1,
         source_system="electoral",
         first_name="Doris",
@@ -113,19 +115,15 @@ def test_a_contact_centre_record_with_name_and_date_of_birth_links_to_the_electo
         address=NEW_HOME,
         postcode="2600",
     )
+
+
+def test_a_contact_centre_record_with_name_and_date_of_birth_links_to_the_electoral_record_at_a_new_address():
+    elector = _doris_on_the_register_at_her_new_home()
     caller = {"first_name": "Doris", "last_name": "Evans", "date_of_birth": DOB, "address": OLD_HOME}
     assert score_against(caller, elector)["decision"] == "link"
 
 
 def test_a_contact_centre_record_with_only_a_name_and_an_old_address_is_not_linked():
-    elector = record(
-        1,
-        source_system="electoral",
-        first_name="Doris",
-        last_name="Evans",
-        date_of_birth=DOB,
-        address=NEW_HOME,
-        postcode="2600",
-    )
+    elector = _doris_on_the_register_at_her_new_home()
     caller = {"first_name": "Doris", "last_name": "Evans", "address": OLD_HOME}
     assert score_against(caller, elector)["decision"] != "link"

@@ -1,0 +1,52 @@
+"""Batch settings are undone afterwards, and a batch inside another leaves the outer one's settings alone."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from tellus.common.batch import big_sqlite_cache, fewer_garbage_collections, insert_returning_ids
+from tellus.people.models import Person
+
+
+def test_the_collector_runs_less_often_during_a_batch_and_as_before_after_it() -> None:
+    before = gc.get_threshold()
+    with fewer_garbage_collections():
+        during = gc.get_threshold()
+        with fewer_garbage_collections():
+            assert gc.get_threshold() == during
+        assert gc.get_threshold() == during  # the inner batch did not undo the outer one's arrangement
+    assert during[0] >= 100_000 > before[0]
+    assert gc.get_threshold() == before
+
+
+@pytest.mark.django_db
+def test_sqlite_gets_a_big_page_cache_for_the_batch_only() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite setting")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        with big_sqlite_cache():
+            cursor.execute("PRAGMA cache_size")
+            assert cursor.fetchone()[0] == -262144
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == before
+
+
+@pytest.mark.django_db
+def test_rows_inserted_in_many_statements_come_back_with_their_ids_in_the_order_given() -> None:
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    names = [f"Person {n:04d}" for n in range(700, 0, -1)]  # more rows than one statement takes, in falling order
+
+    ids = insert_returning_ids(
+        Person, ("display_name", "created_at", "updated_at"), [(name, stamp, stamp) for name in names]
+    )
+
+    assert len(ids) == len(set(ids)) == 700
+    assert dict(Person.objects.filter(pk__in=ids).values_list("pk", "display_name")) == dict(
+        zip(ids, names, strict=True)
+    )
