@@ -7,7 +7,7 @@ made on whole clusters, not just the edge's two records, a rejected pair can nev
 other records. Skipped edges are returned so a service can send them to review.
 
 Given the records' dates of birth, a machine link is also skipped when it would put two dates of birth that clearly
-differ (more than two characters apart, as in predict.classify) in one cluster: a person has one date of birth, so
+differ (more than two characters apart and not day and month swapped, as in predict.classify) in one cluster: a person has one date of birth, so
 such a chain (Steven Powell, Steve at the same building, Stephen Hunt, ...) has gone through someone else.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Mapping
 
 import pandas as pd
 
-# Dates of birth at most this many edits apart can be one person's (a typo, day and month swapped), as in
+# Dates of birth at most this many edits apart can be one person's (a typo or two), as in
 # comparisons.date_of_birth and the household rules of predict.classify.
 DOB_EDITS_ONE_PERSON = 2
 
@@ -35,9 +35,14 @@ def levenshtein(a: str, b: str) -> int:
     return previous[-1]
 
 
+def one_persons_dates_of_birth(a: str, b: str) -> bool:
+    """Two ISO dates of birth one person's records can hold: at most two edits apart, or day and month swapped."""
+    return levenshtein(a, b) <= DOB_EDITS_ONE_PERSON or (a[:5] == b[:5] and a[5:7] == b[8:10] and a[8:10] == b[5:7])
+
+
 def dates_of_birth_agree(left: Collection[str], right: Collection[str]) -> bool:
     """True unless both sides hold dates of birth and some pair of them is clearly different."""
-    return all(levenshtein(a, b) <= DOB_EDITS_ONE_PERSON for a in left for b in right)
+    return all(one_persons_dates_of_birth(a, b) for a in left for b in right)
 
 
 class _Clusters:
@@ -118,8 +123,8 @@ def cluster(
     because of a cannot-link or exclusive-source conflict, with a reason.
 
     dates_of_birth (record id -> prepared ISO date text) turns on the date-of-birth check for machine links: an
-    edge is skipped when the two clusters hold dates of birth more than two edits apart. Staff-confirmed links are
-    not checked: staff have seen both records.
+    edge is skipped when the two clusters hold dates of birth more than two edits apart (and not day and month
+    swapped). Staff-confirmed links are not checked: staff have seen both records.
     """
     id_list = [int(i) for i in ids]
     state = _Clusters(id_list, source_of or {}, exclusive_sources, dates_of_birth or {})

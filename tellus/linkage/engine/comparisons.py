@@ -71,6 +71,16 @@ def _exact(column: str) -> str:
     return f'"{column}_l" = "{column}_r"'
 
 
+def _day_and_month_swapped(column: str) -> str:
+    """ISO dates (YYYY-MM-DD) whose day and month are each other's: 1943-05-11 and 1943-11-05, a slip clerks make
+    between day-first and month-first forms, four characters apart but one person."""
+    left, right = f'"{column}_l"', f'"{column}_r"'
+    return (
+        f"substr({left}, 1, 5) = substr({right}, 1, 5) AND substr({left}, 6, 2) = substr({right}, 9, 2) "
+        f"AND substr({left}, 9, 2) = substr({right}, 6, 2)"
+    )
+
+
 def first_name() -> dict[str, Any]:
     return {
         "output_column_name": "first_name",
@@ -131,6 +141,7 @@ def date_of_birth() -> dict[str, Any]:
         "comparison_levels": [
             _null("dob"),
             _level(_exact("dob"), SAME_DOB_LABEL),
+            _level(_day_and_month_swapped("dob"), "Day and month swapped"),
             _level(_lev("dob", 1), "Date of birth one character apart"),
             _level(_lev("dob", 2), "Date of birth two characters apart"),
             _else(),

@@ -204,7 +204,7 @@ def classify(
       different) look like two people sharing a home, surname, email or phone, so the machine does not link them:
       at best they go to review, and when nothing personal agrees (no date of birth, email or phone the same or
       nearly the same) they are two family members at one home and stay apart;
-    - clearly different dates of birth (more than two characters apart) are at best reviewed too: a parent's email
+    - clearly different dates of birth (more than two characters apart, not day and month swapped) are at best reviewed too: a parent's email
       or phone on a child's record, or a parent and child of the same name, must not be linked on contact details.
     twins_guard=False turns the household overrides off, for data (such as FEBRL) where first names are replaced at
     random and there are no households.

@@ -58,6 +58,14 @@ def test_dates_of_birth_two_edits_apart_can_still_be_one_person():
     assert skipped.empty
 
 
+def test_dates_of_birth_with_day_and_month_swapped_are_one_person_though_four_characters_apart():
+    pairs = _pairs((1, 2, 0.99), (2, 3, 0.95))
+    dobs = {1: "1943-05-11", 2: None, 3: "1943-11-05"}
+    clusters, skipped = cluster(pairs, [1, 2, 3], upper=0.9, dates_of_birth=dobs)
+    assert _groups(clusters) == {frozenset({1, 2, 3})}
+    assert skipped.empty
+
+
 def test_a_confirmed_link_is_kept_whatever_the_dates_of_birth():
     dobs = {1: "1995-07-28", 2: "1980-04-20"}
     clusters, _ = cluster(_pairs(), [1, 2], upper=0.9, must_link_pairs=[(1, 2)], dates_of_birth=dobs)
