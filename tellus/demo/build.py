@@ -43,7 +43,7 @@ from .models import DemoBuild
 from .town import TRUTH_COLUMNS, csv_text, extracts_render, town_generate
 
 # Bump when the generator's output changes, so `tellus demo` rebuilds an older demo instead of reusing it.
-GENERATOR_VERSION = 2  # 2: verified callers' dates of birth, surnames spread, new homes (decisions 0010-0012)
+GENERATOR_VERSION = 3  # 2: verified callers' dates of birth, surnames spread, new homes (decisions 0010-0012); 3: 0013
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 ACTOR_LABEL = "tellus demo"
 # Apps whose tables hold the demo town; their tables are emptied on a rebuild (staff users other than the demo's

@@ -213,3 +213,42 @@ def test_every_household_has_a_home_of_its_own(people: int) -> None:
         if person.household is not None:
             at_home[person.residence.address.reference] += 1
     assert max(at_home.values()) <= 8
+
+
+def test_an_email_or_web_form_contact_keeps_the_address_it_came_from_and_most_calls_keep_the_number(
+    town: Town, rendered: Rendered
+) -> None:
+    written, calls = [], []
+    for row, true_id in _rows_with_truth(rendered, "crm"):
+        person = town.person_by_id[true_id]
+        if row["channel"] in ("Email", "Web form") and person.email:
+            written.append(row["email"].lower() == person.email.lower())
+        if row["channel"] == "Phone" and (person.mobile or person.phone):
+            calls.append(bool(row["phone"]))
+    assert written and all(written)
+    assert 0.85 < sum(calls) / len(calls) < 0.95  # about one caller in ten withholds their number
+
+
+def test_electors_tenants_and_ratepayers_have_given_some_contact_details(town: Town, rendered: Rendered) -> None:
+    columns = {"electoral": ("email", "telephone"), "housing": ("contact_email", "contact_phone")}
+    columns["rates"] = ("email", "phone")
+    for system, (email, phone) in columns.items():
+        rows = [(row, town.person_by_id.get(true_id)) for row, true_id in _rows_with_truth(rendered, system)]
+        people = [(row, person) for row, person in rows if person is not None]
+        with_email = [row[email] for row, person in people if person.email]
+        with_phone = [row[phone] for row, person in people if person.mobile or person.phone]
+        assert 0.2 < sum(map(bool, with_email)) / len(with_email) < 0.9, system
+        assert 0.2 < sum(map(bool, with_phone)) / len(with_phone) < 0.95, system
+    companies = [row for row, true_id in _rows_with_truth(rendered, "rates") if true_id not in town.person_by_id]
+    assert companies and not any(row["email"] or row["phone"] for row in companies)
+
+
+def test_a_dead_landlords_rates_account_keeps_the_home_address_bills_go_to(town: Town, rendered: Rendered) -> None:
+    billed = [
+        (row, town.person_by_id[true_id])
+        for row, true_id in _rows_with_truth(rendered, "rates")
+        if true_id in town.person_by_id and town.person_by_id[true_id].dod
+    ]
+    elsewhere = [(row, person) for row, person in billed if row["uprn"] != person.residence.address.reference]
+    assert elsewhere
+    assert all(row["mail_postcode"] == person.residence.address.postcode for row, person in elsewhere)

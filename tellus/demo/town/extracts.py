@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .generate import stream
-from .model import Town
+from .model import Person, Town
 from .noise import Noise
 
 GAZETTEER_COLUMNS = (
@@ -60,8 +60,20 @@ class Renderer:
         self.town = town
         self.rng = stream(town.seed, f"extract:{self.system}")
         self.noise = Noise(self.rng)
+        # Contact details drawn after the extracts were first written (decision 0013) have a stream of their own.
+        self.contacts = Noise(stream(town.seed, f"extract:{self.system}:contact"))
         self.extract = Extract(self.system, self.columns)
         self.truth: list[TruthRow] = []
+
+    def contact_details(self, person: Person, *, email: float, phone: float) -> tuple[str, str]:
+        """(email, phone) the person gave this service, each with the chance given of having been asked for and
+        given, typed as elsewhere."""
+        given_email = self.contacts.email(person.email, missing=1 - email)
+        given_phone = self.contacts.phone(person.mobile or person.phone, missing=1 - phone)
+        for note in self.contacts.notes:
+            self.noise.note(note)
+        self.contacts.start()
+        return given_email, given_phone
 
     def emit(self, row: dict[str, str], true_id: str, *, entity: str = "person", notes: Iterable[str] = ()) -> None:
         missing = set(self.columns) ^ set(row)

@@ -50,6 +50,8 @@ class Rates(Renderer):
         "liability_end",
         "account_status",
         "rateable_value",
+        "email",
+        "phone",
     )
 
     def render(self) -> None:
@@ -92,6 +94,8 @@ class Rates(Renderer):
             "account_status": status,
             "rateable_value": str(value * self.rng.randint(80, 160)),
         }
+        # Ratepayers who signed up for e-billing or direct debit left an email address or a phone number.
+        row["email"], row["phone"] = self.contact_details(person, email=0.35, phone=0.35) if person else ("", "")
         self.emit(row, account.payer_id, entity="person" if person else "organisation")
 
     def person_name(self, person: Person, account: RatesAccount) -> str:
@@ -114,8 +118,10 @@ class Rates(Renderer):
         return f"{surname.upper()}, {first.upper()} {person.middle_names.upper()}".strip()
 
     def mail_address(self, person: Person, property_ref: str) -> Address | None:
+        """Where a landlord's bills go: their home. A deceased landlord's account keeps it, bills going to the
+        estate there, until an executor gives another."""
         home = person.residence.address
-        if home.reference == property_ref or person.dod:
+        if home.reference == property_ref:
             return None
         return home
 
@@ -135,6 +141,8 @@ class Electoral(Renderer):
         "uprn",
         "registered_on",
         "open_register",
+        "email",
+        "telephone",
     )
 
     def render(self) -> None:
@@ -195,6 +203,8 @@ class Electoral(Renderer):
             "registered_on": ddmmyyyy(registered),
             "open_register": "N" if noise.chance(0.6) else "Y",
         }
+        # Registration forms and the annual canvass ask for an email address and a phone number (optional).
+        row["email"], row["telephone"] = self.contact_details(person, email=0.45, phone=0.35)
         self.emit(row, person.id, notes=["deceased"] if person.dod else [])
 
 
@@ -383,6 +393,9 @@ class Crm(Renderer):
 
     # Share of contacts, by channel, that passed identity verification and so have a date of birth on record.
     VERIFIED_SHARE = {"Phone": 0.75, "Walk-in": 0.8, "Web form": 0.5, "Email": 0.2}
+    # Of the calls whose number the first draw left off, the share whose number the telephony did show: with the
+    # 25% first left off, one call in ten ends with no number (withheld).
+    CALLER_NUMBER_KEPT = 0.6
 
     def __init__(self, town: Town) -> None:
         super().__init__(town)
@@ -454,7 +467,17 @@ class Crm(Renderer):
             "deceased": "Y" if person.dod and moment.date() < person.dod and noise.chance(0.4) else "",
         }
         row["date_of_birth"] = iso(self.verified_date_of_birth(person, row["channel"]))
+        self.contact_details_by_channel(row, person)
         self.emit(row, person.id, notes=[n for n, on in (("deceased", person.dod), ("duplicate_contact", again)) if on])
+
+    def contact_details_by_channel(self, row: dict[str, str], person: Person) -> None:
+        """What the channel itself leaves on the case: an email or web form is answered at the address it came
+        from, and a call shows the caller's number unless they withheld it (decision 0013)."""
+        channel = row["channel"]
+        if channel in ("Email", "Web form") and person.email:
+            row["email"] = person.email
+        elif channel == "Phone" and not row["phone"]:
+            row["phone"] = self.contact_details(person, email=0.0, phone=self.CALLER_NUMBER_KEPT)[1]
 
     def verified_date_of_birth(self, person: Person, channel: str) -> dt.date | None:
         """The date of birth the caller gave at the identity check, if there was one, as the adviser typed it."""
@@ -488,6 +511,8 @@ class Housing(Renderer):
         "opened",
         "case_status",
         "date_of_death",
+        "contact_phone",
+        "contact_email",
     )
 
     def render(self) -> None:
@@ -537,6 +562,8 @@ class Housing(Renderer):
             "case_status": status,
             "date_of_death": ddmmyyyy(died),
         }
+        # Tenancy and support officers keep a number they can reach their client on, and often an email.
+        row["contact_email"], row["contact_phone"] = self.contact_details(person, email=0.5, phone=0.85)
         self.emit(row, person.id, notes=[n for n, on in (("deceased", person.dod), ("no_fixed_address", nfa)) if on])
 
 
