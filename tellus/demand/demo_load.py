@@ -289,7 +289,7 @@ def demo_year_insert(*, seed: int, actor: Any, progress: Callable[[int, int], No
         timings["indexes"] = _since(started, timings)
         _reset_sequences(Need, Contact, NeedEvent)
     timings["commit"] = _since(started, timings)
-    logger.info("Demo year timings (s): %s", {k: round(v, 2) for k, v in timings.items()})
+    logger.debug("Demo year timings (s): %s", {k: round(v, 2) for k, v in timings.items()})
     last_timings.clear()
     last_timings.update(timings)
     return len(contacts)
