@@ -162,18 +162,34 @@ def register_inputs(db_api: Any, frame: pd.DataFrame, link_type: str, prefix: st
     ]
 
 
-def _neutralise_unobserved_levels(settings: dict[str, Any]) -> dict[str, Any]:
+def _neutralise_unobserved_levels(settings: dict[str, Any], *, random_pairs: float) -> dict[str, Any]:
     """A level never seen in training (initials in data that has none) gets m = u: it counts neither for nor
-    against a match, rather than Splink's untrained defaults."""
+    against a match, rather than Splink's untrained defaults.
+
+    A level seen among true pairs but in none of the `random_pairs` sampled for u (the same phone number in a
+    200,000-person town, where two random records share one about once in ten million pairs) is rare among random
+    pairs, not unknown: its u is taken as 3 / random_pairs, the 95% upper bound for an event never seen in that many
+    trials (the rule of three), so it counts for a match, a little less than it may deserve."""
     for comparison in settings["comparisons"]:
         for level in comparison["comparison_levels"]:
             if level.get("is_null_level"):
                 continue
             m, u = level.get("m_probability"), level.get("u_probability")
-            if not isinstance(m, float) or not isinstance(u, float):
-                value = u if isinstance(u, float) else m if isinstance(m, float) else 1e-6
+            if isinstance(m, float) and not isinstance(u, float):
+                level["u_probability"] = min(3 / random_pairs, m)
+            elif not isinstance(m, float) or not isinstance(u, float):
+                value = u if isinstance(u, float) else 1e-6
                 level["m_probability"] = level["u_probability"] = value
     return settings
+
+
+def _comparable_pairs(prepared: pd.DataFrame, link_type: str) -> float:
+    """How many pairs the model compares: all pairs, or for link_only only those across source systems."""
+    everything = len(prepared) * (len(prepared) - 1) / 2
+    if link_type != "link_only":
+        return everything
+    within = sum(size * (size - 1) / 2 for size in prepared["source_system"].value_counts().tolist())
+    return everything - within
 
 
 def _different_flats_are_different_addresses(settings: dict[str, Any]) -> dict[str, Any]:
@@ -262,7 +278,10 @@ def train(
                     estimate_without_term_frequencies=all(column in rule for column in TF_COLUMNS),
                     max_pairs=max_pairs_for_em,
                 )
-        trained = _neutralise_unobserved_levels(linker.misc.save_model_to_json(out_path=None, overwrite=True))
+        trained = _neutralise_unobserved_levels(
+            linker.misc.save_model_to_json(out_path=None, overwrite=True),
+            random_pairs=min(max_pairs_for_u, _comparable_pairs(prepared, link_type)),
+        )
         trained = _different_flats_are_different_addresses(trained)
         trained = _partial_agreement_never_outweighs_disagreement(trained)
         trained.pop("linker_uid", None)

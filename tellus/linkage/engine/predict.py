@@ -203,9 +203,11 @@ def classify(
     - household members: clearly different first names without the same date of birth (one missing, or
       different) look like two people sharing a home, surname, email or phone, so the machine does not link them:
       at best they go to review, and when nothing personal agrees (no date of birth, email or phone the same or
-      nearly the same) they are two family members at one home and stay apart;
-    - clearly different dates of birth (more than two characters apart, not day and month swapped) are at best reviewed too: a parent's email
-      or phone on a child's record, or a parent and child of the same name, must not be linked on contact details.
+      nearly the same) they are two people at one home and stay apart, from the review band too (in a large town
+      the same address alone lifts two lodgers with different names into it);
+    - clearly different dates of birth (more than two characters apart, not day and month swapped) are at best
+      reviewed too: a parent's email or phone on a child's record, or a parent and child of the same name, must not
+      be linked on contact details.
     twins_guard=False turns the household overrides off, for data (such as FEBRL) where first names are replaced at
     random and there are no households.
     """
@@ -225,7 +227,7 @@ def classify(
     if twins_guard:
         names_differ = first_names_clearly_differ(out)
         same_dob, dob_differs = _dob_level(out)
-        household = (names_differ & ~same_dob) & (decision == "link")
+        household = (names_differ & ~same_dob) & (decision != "apart")
         personal = something_personal_agrees(out)
         decision[household & personal] = "review"
         reason[household & personal] = (

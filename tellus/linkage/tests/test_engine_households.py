@@ -95,6 +95,14 @@ def test_family_members_at_one_home_with_nothing_personal_in_common_stay_apart()
     assert "nothing personal in common" in result["reason"]
 
 
+def test_two_people_at_one_address_with_different_names_and_nothing_personal_in_common_are_not_even_reviewed():
+    # In a large town the same house number, street and postcode alone can lift lodgers into the review band.
+    pair = _household_pair(gamma_email=-1).assign(match_probability=0.6)
+    result = classify(pair).iloc[0]
+    assert result["decision"] == "apart"
+    assert "nothing personal in common" in result["reason"]
+
+
 def test_family_members_sharing_a_phone_go_to_review_rather_than_apart():
     # A shared phone (exactly or nearly) might be one person under two names, so staff look.
     for level in (2, 1):

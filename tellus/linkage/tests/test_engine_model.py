@@ -104,3 +104,22 @@ def test_a_level_that_training_did_see_among_true_pairs_keeps_its_learned_weight
 
     settings = _partial_agreement_never_outweighs_disagreement(_phone_comparison(near_m=1e-4))
     assert _weights(settings)[1] == pytest.approx(math.log2(1e-4 / 0.002))
+
+
+def test_a_level_seen_among_true_pairs_but_in_no_random_pair_counts_for_a_match():
+    # The same phone number in a 200,000-person town: EM sees it among true pairs, two million random pairs never.
+    from tellus.linkage.engine.model import _neutralise_unobserved_levels
+
+    settings = _phone_comparison(near_m=1e-4)
+    del settings["comparisons"][0]["comparison_levels"][1]["u_probability"]
+    exact = _weights(_neutralise_unobserved_levels(settings, random_pairs=2e6))[0]
+    assert exact == pytest.approx(math.log2(0.8 / (3 / 2e6)))
+
+
+def test_a_level_training_never_saw_at_all_counts_neither_for_nor_against():
+    from tellus.linkage.engine.model import _neutralise_unobserved_levels
+
+    settings = _phone_comparison(near_m=1e-4)
+    near = settings["comparisons"][0]["comparison_levels"][2]
+    del near["m_probability"], near["u_probability"]
+    assert _weights(_neutralise_unobserved_levels(settings, random_pairs=2e6))[1] == 0
