@@ -7,8 +7,9 @@ made on whole clusters, not just the edge's two records, a rejected pair can nev
 other records. Skipped edges are returned so a service can send them to review.
 
 Given the records' dates of birth, a machine link is also skipped when it would put two dates of birth that clearly
-differ (more than two characters apart and not day and month swapped, as in predict.classify) in one cluster: a person has one date of birth, so
-such a chain (Steven Powell, Steve at the same building, Stephen Hunt, ...) has gone through someone else.
+differ (more than two characters apart and not day and month swapped, as in predict.classify) in one cluster: a
+person has one date of birth, so such a chain (Steven Powell, Steve at the same building, Stephen Hunt, ...) has
+gone through someone else.
 """
 
 from __future__ import annotations

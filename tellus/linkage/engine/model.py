@@ -166,10 +166,10 @@ def _neutralise_unobserved_levels(settings: dict[str, Any], *, random_pairs: flo
     """A level never seen in training (initials in data that has none) gets m = u: it counts neither for nor
     against a match, rather than Splink's untrained defaults.
 
-    A level seen among true pairs but in none of the `random_pairs` sampled for u (the same phone number in a
-    200,000-person town, where two random records share one about once in ten million pairs) is rare among random
-    pairs, not unknown: its u is taken as 3 / random_pairs, the 95% upper bound for an event never seen in that many
-    trials (the rule of three), so it counts for a match, a little less than it may deserve."""
+    A level seen among true pairs but in none of the `random_pairs` sampled for u (the same phone number in the
+    200,000-person demo town: none of two million random pairs shared one) is rare among random pairs, not unknown:
+    its u is taken as 3 / random_pairs, the 95% upper bound for an event never seen in that many trials (the rule of
+    three), so it counts for a match, a little less than it may deserve."""
     for comparison in settings["comparisons"]:
         for level in comparison["comparison_levels"]:
             if level.get("is_null_level"):
