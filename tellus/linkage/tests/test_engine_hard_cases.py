@@ -4,7 +4,7 @@ import datetime as dt
 
 import pandas as pd
 
-from tellus.linkage.engine import classify, cluster, prepare, score_query, too_thin_to_link
+from tellus.linkage.engine import classify, cluster, predict_pairs, prepare, score_query, too_thin_to_link
 
 from .engine_fixtures import DOB, febrl1_model, frame, record, score_against
 
@@ -78,3 +78,10 @@ def test_a_record_with_only_a_first_name_is_never_linked_automatically():
     assert decided.loc[0, "decision"] == "review"
     clusters, _ = cluster(decided, [1, 2], upper=0.9, exclude_from_auto_link=thin)
     assert clusters["cluster_id"].nunique() == 2
+
+
+def test_names_swapped_with_a_slip_in_one_of_them_are_still_compared_at_one_postcode():
+    abby = record(1, first_name="Abby", last_name="Sporn", date_of_birth=DOB, postcode="2340")
+    swapped = record(2, first_name="Sporn", last_name="Abyb", postcode="2340")
+    pairs = predict_pairs(prepare(frame(abby, swapped)), febrl1_model(), threshold_probability=0.0)
+    assert list(zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True)) == [(1, 2)]
