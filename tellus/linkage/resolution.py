@@ -295,6 +295,9 @@ class _PairWriter:
         self.connection = connection
         self.now = connection.ops.adapt_datetimefield_value(now)
         self.model_id = model_row.pk
+        # A first resolve (or one after the pairs were cleared) has nothing stored to update: no batch need look.
+        # Scoring yields each pair once, so a batch never meets a pair an earlier batch of this run inserted.
+        self.none_stored = not CandidatePair.objects.exists()
         quote = connection.ops.quote_name
         table = quote(CandidatePair._meta.db_table)
         # PostgreSQL's jsonb takes the JSON text through a cast; SQLite stores the text as it is.
@@ -312,11 +315,15 @@ class _PairWriter:
     def write(self, batch: pd.DataFrame, model: engine.TrainedModel) -> None:
         lefts = batch["unique_id_l"].astype("int64").tolist()
         rights = batch["unique_id_r"].astype("int64").tolist()
-        known = dict(
-            ((left, right), pk)
-            for pk, left, right in CandidatePair.objects.filter(record_l_id__in=set(lefts)).values_list(
-                "pk", "record_l_id", "record_r_id"
-            )
+        known = (
+            {}
+            if self.none_stored
+            else {
+                (left, right): pk
+                for pk, left, right in CandidatePair.objects.filter(record_l_id__in=set(lefts)).values_list(
+                    "pk", "record_l_id", "record_r_id"
+                )
+            }
         )
         statuses = [
             str(CandidatePair.Status.AUTO_LINKED) if d == "link" else str(CandidatePair.Status.REVIEW)
