@@ -151,14 +151,14 @@ def resolve(
     edges = pd.DataFrame(
         CandidatePair.objects.filter(
             status__in=[CandidatePair.Status.AUTO_LINKED, CandidatePair.Status.CONFIRMED]
-        ).values_list("record_l_id", "record_r_id", "match_probability", "status"),
-        columns=["unique_id_l", "unique_id_r", "match_probability", "status"],
+        ).values_list("record_l_id", "record_r_id"),
+        columns=["unique_id_l", "unique_id_r"],
     )
     # Links already made stand: they were above the threshold when made, or staff made them.
     edges["match_probability"] = 1.0
     edges["auto_link_allowed"] = True
     clusters, skipped = engine.cluster(
-        edges[["unique_id_l", "unique_id_r", "match_probability", "auto_link_allowed"]],
+        edges,
         prepared["unique_id"].astype(int).tolist(),
         upper=thresholds.upper,
         must_link_pairs=must,
