@@ -151,14 +151,14 @@ def resolve(
     edges = pd.DataFrame(
         CandidatePair.objects.filter(
             status__in=[CandidatePair.Status.AUTO_LINKED, CandidatePair.Status.CONFIRMED]
-        ).values_list("record_l_id", "record_r_id", "match_probability", "status"),
-        columns=["unique_id_l", "unique_id_r", "match_probability", "status"],
+        ).values_list("record_l_id", "record_r_id"),
+        columns=["unique_id_l", "unique_id_r"],
     )
     # Links already made stand: they were above the threshold when made, or staff made them.
     edges["match_probability"] = 1.0
     edges["auto_link_allowed"] = True
     clusters, skipped = engine.cluster(
-        edges[["unique_id_l", "unique_id_r", "match_probability", "auto_link_allowed"]],
+        edges,
         prepared["unique_id"].astype(int).tolist(),
         upper=thresholds.upper,
         must_link_pairs=must,
@@ -295,6 +295,9 @@ class _PairWriter:
         self.connection = connection
         self.now = connection.ops.adapt_datetimefield_value(now)
         self.model_id = model_row.pk
+        # A first resolve (or one after the pairs were cleared) has nothing stored to update: no batch need look.
+        # Scoring yields each pair once, so a batch never meets a pair an earlier batch of this run inserted.
+        self.none_stored = not CandidatePair.objects.exists()
         quote = connection.ops.quote_name
         table = quote(CandidatePair._meta.db_table)
         # PostgreSQL's jsonb takes the JSON text through a cast; SQLite stores the text as it is.
@@ -312,11 +315,15 @@ class _PairWriter:
     def write(self, batch: pd.DataFrame, model: engine.TrainedModel) -> None:
         lefts = batch["unique_id_l"].astype("int64").tolist()
         rights = batch["unique_id_r"].astype("int64").tolist()
-        known = dict(
-            ((left, right), pk)
-            for pk, left, right in CandidatePair.objects.filter(record_l_id__in=set(lefts)).values_list(
-                "pk", "record_l_id", "record_r_id"
-            )
+        known = (
+            {}
+            if self.none_stored
+            else {
+                (left, right): pk
+                for pk, left, right in CandidatePair.objects.filter(record_l_id__in=set(lefts)).values_list(
+                    "pk", "record_l_id", "record_r_id"
+                )
+            }
         )
         statuses = [
             str(CandidatePair.Status.AUTO_LINKED) if d == "link" else str(CandidatePair.Status.REVIEW)
