@@ -190,8 +190,8 @@ def _lives_there(system: SourceSystem, property_id: int | None, property_kind: s
 def _create_people(
     new_people: list[list[_Row]], *, systems: dict[int, SourceSystem], actor: Actor, stats: ApplyStats
 ) -> None:
-    """One new person per cluster, their records assigned, occupancies made and everything audited (one CREATE per
-    person naming its records, decision 0013), with multi-row INSERTs and executemany: no model instance per row."""
+    """One new person per cluster, their records assigned, occupancies made and everything audited (a CREATE per
+    person, an UPDATE per record), with multi-row INSERTs and executemany: no model instance per row."""
     if not new_people:
         return
     people = []
@@ -205,19 +205,18 @@ def _create_people(
     assignments: list[tuple[int, int]] = []
     occupancies: list[tuple[int, int | None, dt.date | None, dt.date | None, int]] = []
     for person_id, members in zip(person_ids, new_people, strict=True):
-        # The person's CREATE entry names the records it was made from: one entry per new person rather than one
-        # more per record as well, which was 404,000 of a 200,000-person town's 590,000 entries (decision 0013).
-        entries.append(
-            AuditEntry(
-                AuditAction.CREATE,
-                "people.person",
-                str(person_id),
-                subject_person_id=person_id,
-                changes={"source_record_ids": [[], [record.pk for record in members]]},
-            )
-        )
+        entries.append(AuditEntry(AuditAction.CREATE, "people.person", str(person_id), subject_person_id=person_id))
         for record in members:
             assignments.append((person_id, record.pk))
+            entries.append(
+                AuditEntry(
+                    AuditAction.UPDATE,
+                    "people.sourcerecord",
+                    str(record.pk),
+                    subject_person_id=person_id,
+                    changes={"person_id": [None, person_id]},
+                )
+            )
             if _lives_there(systems[record.source_system_id], record.property_id, record.property_kind):
                 occupancies.append((person_id, record.property_id, record.valid_from, record.valid_to, record.pk))
     _set_person_ids(assignments)

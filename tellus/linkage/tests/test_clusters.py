@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tellus.linkage import clusters
 from tellus.linkage.clusters import apply_clusters
 from tellus.linkage.models import PersonMerge
 from tellus.people.models import Occupancy, Person, Property, SourceRecord
@@ -29,40 +28,6 @@ def test_a_cluster_of_new_records_becomes_one_person_with_their_commonest_name()
     assert a.person is not None and a.person.display_name == "Elizabeth Jones"
     assert SourceRecord.objects.filter(person=a.person).count() == 3
     assert AuditEvent.objects.filter(object_type="people.person", action="create").count() == 2
-
-
-def test_clusters_over_several_chunks_and_reads_all_become_people_with_every_record_audited(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(clusters, "CHUNK", 2)
-    monkeypatch.setattr(clusters, "READ_BATCH", 3)
-    person = PersonFactory()
-    known = SourceRecordFactory(person=person)
-    new = [SourceRecordFactory() for _ in range(7)]
-    groups = [[r.pk for r in new[:3]], [new[3].pk], [new[4].pk, known.pk], [new[5].pk, new[6].pk]]
-
-    stats = apply_clusters(groups, actor=ACTOR)
-
-    assert (stats.people_created, stats.records_assigned) == (3, 7)
-    assert not SourceRecord.objects.filter(person__isnull=True).exists()
-    assert SourceRecord.objects.get(pk=new[4].pk).person_id == person.pk
-    assert len({SourceRecord.objects.get(pk=pk).person_id for pk in groups[0]}) == 1
-    created = AuditEvent.objects.filter(object_type="people.person", action="create")
-    named = sorted(
-        pk for changes in created.values_list("changes", flat=True) for pk in changes["source_record_ids"][1]
-    )
-    joined = AuditEvent.objects.get(object_type="people.sourcerecord", action="update")
-    assert (joined.object_id, joined.subject_person_id) == (str(new[4].pk), person.pk)
-    assert sorted([*named, int(joined.object_id)]) == sorted(r.pk for r in new)
-
-
-def test_a_new_person_s_audit_entry_names_its_records_and_is_found_by_subject() -> None:
-    a, b = SourceRecordFactory(), SourceRecordFactory()
-
-    apply_clusters([[a.pk, b.pk]], actor=ACTOR)
-
-    a.refresh_from_db()
-    entry = AuditEvent.objects.get(subject_person_id=a.person_id)
-    assert (entry.action, entry.object_type, entry.object_id) == ("create", "people.person", str(a.person_id))
-    assert entry.changes == {"source_record_ids": [[], [a.pk, b.pk]]}
 
 
 def test_a_new_record_joins_the_person_its_cluster_already_has() -> None:
