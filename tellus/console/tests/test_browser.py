@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from tellus.people.tests.factories import PersonFactory, SourceRecordFactory, SourceSystemFactory
 from tellus.privacy.models import AuditAction, AuditEvent
@@ -54,6 +55,9 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+            # ORM calls made while Playwright's loop ran got connections of their own (Django's connections are
+            # per async context); close them here, or PostgreSQL refuses to drop the test database at the end.
+            connections.close_all()
 
 
 def assert_no_axe_violations(page: Any, where: str) -> None:
