@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tellus.linkage import clusters
 from tellus.linkage.clusters import apply_clusters
 from tellus.linkage.models import PersonMerge
 from tellus.people.models import Occupancy, Person, Property, SourceRecord
@@ -28,6 +29,26 @@ def test_a_cluster_of_new_records_becomes_one_person_with_their_commonest_name()
     assert a.person is not None and a.person.display_name == "Elizabeth Jones"
     assert SourceRecord.objects.filter(person=a.person).count() == 3
     assert AuditEvent.objects.filter(object_type="people.person", action="create").count() == 2
+
+
+def test_clusters_over_several_chunks_and_reads_all_become_people_with_every_record_audited(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(clusters, "CHUNK", 2)
+    monkeypatch.setattr(clusters, "READ_BATCH", 3)
+    person = PersonFactory()
+    known = SourceRecordFactory(person=person)
+    new = [SourceRecordFactory() for _ in range(7)]
+    groups = [[r.pk for r in new[:3]], [new[3].pk], [new[4].pk, known.pk], [new[5].pk, new[6].pk]]
+
+    stats = apply_clusters(groups, actor=ACTOR)
+
+    assert (stats.people_created, stats.records_assigned) == (3, 7)
+    assert not SourceRecord.objects.filter(person__isnull=True).exists()
+    assert SourceRecord.objects.get(pk=new[4].pk).person_id == person.pk
+    assert len({SourceRecord.objects.get(pk=pk).person_id for pk in groups[0]}) == 1
+    linked = AuditEvent.objects.filter(object_type="people.sourcerecord", action="update")
+    assert sorted(int(pk) for pk in linked.values_list("object_id", flat=True)) == sorted(r.pk for r in new)
 
 
 def test_a_new_record_joins_the_person_its_cluster_already_has() -> None:
