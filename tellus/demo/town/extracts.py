@@ -70,10 +70,14 @@ class Renderer:
         given, typed as elsewhere."""
         given_email = self.contacts.email(person.email, missing=1 - email)
         given_phone = self.contacts.phone(person.mobile or person.phone, missing=1 - phone)
-        for note in self.contacts.notes:
-            self.noise.note(note)
-        self.contacts.start()
+        self.take_notes(self.contacts)
         return given_email, given_phone
+
+    def take_notes(self, side: Noise) -> None:
+        """Move what a side stream varied (a typo, a missing date) onto the notes of the row being rendered."""
+        for note in side.notes:
+            self.noise.note(note)
+        side.start()
 
     def emit(self, row: dict[str, str], true_id: str, *, entity: str = "person", notes: Iterable[str] = ()) -> None:
         missing = set(self.columns) ^ set(row)

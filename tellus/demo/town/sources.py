@@ -487,9 +487,7 @@ class Crm(Renderer):
             dob = verification.date_of_birth(person.dob, missing=0.0, transposed=0.01, wrong_year=0.005)
         else:
             verification.note("dob_missing")
-        for note in verification.notes:
-            self.noise.note(note)
-        verification.start()
+        self.take_notes(verification)
         return dob
 
 
