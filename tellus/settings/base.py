@@ -93,6 +93,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that anything under /open311/ that fails before or outside its views (a bad Host header, an error
+    # page) still answers in Open311's error shape.
+    "tellus.open311.middleware.Open311ErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tellus.common.middleware.RequestIdMiddleware",
@@ -174,3 +177,8 @@ TELLUS_SEARCH_PAGE_SIZE = 20
 # caseworker's review; below the lower they are kept apart.
 TELLUS_LINK_UPPER = float(os.environ.get("TELLUS_LINK_UPPER", "0.9"))
 TELLUS_LINK_LOWER = float(os.environ.get("TELLUS_LINK_LOWER", "0.5"))
+
+# Open311: the jurisdiction_id this endpoint serves (a client sending another is refused with 404; empty accepts
+# any), and who a client's developer should contact, as discovery.xml says.
+TELLUS_OPEN311_JURISDICTION_ID = os.environ.get("TELLUS_OPEN311_JURISDICTION_ID", "")
+TELLUS_OPEN311_CONTACT = os.environ.get("TELLUS_OPEN311_CONTACT", "")
