@@ -14,10 +14,12 @@ from tellus.catalogue.models import Service
 from tellus.demand.models import Channel, Contact, DemandType, NeedStatus
 from tellus.demo.build import Reporter, demo_build
 from tellus.linkage.models import CandidatePair
+from tellus.linkage.resolution import REVIEW_ONLY_SOURCES, resolve
 from tellus.linkage.selectors_staff import review_queue
 from tellus.linkage.services import pair_decide
 from tellus.open311.keys import api_client_create
 from tellus.open311.models import ServiceRequest
+from tellus.open311.services import SOURCE_SYSTEM
 from tellus.people.models import Person, SourceRecord
 from tellus.privacy.models import AuditAction, AuditEvent, Purpose
 from tellus.privacy.services import Actor
@@ -193,3 +195,22 @@ def test_a_caseworker_confirming_the_pair_puts_the_report_on_the_person_the_coun
 
     request.contact.refresh_from_db()  # type: ignore[union-attr]
     assert request.contact.person_id == record.person_id  # type: ignore[union-attr]
+
+
+def test_tellus_resolve_leaves_a_held_report_for_the_caseworker(
+    known: tuple[str, Service, SourceRecord], client: Client
+) -> None:
+    key, service, record = known
+    local, domain = record.email.split("@")
+    request = created_request(
+        client.post("/open311/v2/requests.json", known_report(key, service, record, email=f"{local}1@{domain}"))
+    )
+    pair = _held(request, record)
+
+    resolve(actor=Actor.system("tellus resolve"))
+
+    pair.refresh_from_db()
+    request.contact.refresh_from_db()  # type: ignore[union-attr]
+    assert pair.status == CandidatePair.Status.REVIEW
+    assert request.contact.person_id != record.person_id  # type: ignore[union-attr]
+    assert SOURCE_SYSTEM in REVIEW_ONLY_SOURCES
