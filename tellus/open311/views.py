@@ -64,7 +64,7 @@ def _without_body(response: HttpResponse) -> HttpResponse:
 def endpoint(*methods: str) -> Callable[[View], View]:
     """Allow these methods (and HEAD wherever GET is allowed), check jurisdiction_id, and answer every failure in
     Open311's error shape."""
-    allowed = (*methods, "HEAD") if "GET" in methods else methods
+    allowed = tuple(dict.fromkeys((*methods, "HEAD"))) if "GET" in methods else methods
 
     def decorate(view: View) -> View:
         @csrf_exempt  # Open311 clients authenticate with api_key, not a session
