@@ -171,6 +171,7 @@ def need_status(request: HttpRequest, need_id: int) -> HttpResponse:
             need_transition(
                 need=need, to_status=form.cleaned_data["to_status"], actor=Actor.for_user(request.user),
                 purpose=current_purpose(request), note=form.cleaned_data["note"],
+                note_visibility=form.cleaned_data["note_visibility"],
             )  # fmt: skip
         except ValidationError as error:
             _add_service_errors(form, error, {"at": "to_status"})
@@ -190,9 +191,10 @@ def need_handoff_view(request: HttpRequest, need_id: int) -> HttpResponse:
             need_handoff(
                 need=need, to_team=form.cleaned_data["to_team"], actor=Actor.for_user(request.user),
                 purpose=current_purpose(request), note=form.cleaned_data["handoff_note"],
+                note_visibility=form.cleaned_data["handoff_note_visibility"],
             )  # fmt: skip
         except ValidationError as error:
-            _add_service_errors(form, error, {"note": "handoff_note"})
+            _add_service_errors(form, error, {"note": "handoff_note", "note_visibility": "handoff_note_visibility"})
         else:
             messages.success(request, _("The need has been passed to %(team)s.") % {"team": need.holder_team})
             return HttpResponseRedirect(reverse("demand:need", args=[need.pk]))

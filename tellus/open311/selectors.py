@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Case, F, OuterRef, QuerySet, Subquery, TextField, Value, When
 
 from tellus.catalogue.models import Service
-from tellus.demand.models import NeedEvent, NeedStatus
+from tellus.demand.models import NeedEvent, NeedStatus, NoteVisibility
 
 from .models import ServiceRequest
 
@@ -23,10 +23,16 @@ def service_open311(code: str) -> Service | None:
 
 
 def _with_status_notes(requests: QuerySet[ServiceRequest]) -> QuerySet[ServiceRequest]:
+    """status_notes: the note on the change to the request's current status, only if staff made it public. An
+    internal note is never read out of the database here, so it cannot reach a client."""
+    public_note = Case(
+        When(note_visibility=NoteVisibility.PUBLIC, then=F("note")), default=Value(""), output_field=TextField()
+    )
     last_note = (
         NeedEvent.objects.filter(need=OuterRef("need"), kind=NeedEvent.Kind.STATUS)
         .order_by("-occurred_at", "-id")
-        .values("note")[:1]
+        .annotate(published=public_note)
+        .values("published")[:1]
     )
     return requests.select_related("service", "need", "contact").annotate(status_notes=Subquery(last_note))
 
@@ -75,4 +81,5 @@ def council_updates(*, start: dt.datetime, end: dt.datetime, ids: list[int] | No
     ).exclude(actor_label__startswith=CLIENT_ACTOR_PREFIX)
     if ids is not None:
         events = events.filter(need__open311_request__pk__in=ids)
+    # The note travels only as NeedEvent.public_note, which is empty unless staff made the note public.
     return events.select_related("need", "need__open311_request").order_by("occurred_at", "id")
