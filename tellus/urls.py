@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from tellus.api import api
 from tellus.open311 import views as open311_views
+from tellus.privacy.admin import admin_password_change
 
 admin.site.site_header = "Tellus administration"
 admin.site.site_title = "Tellus admin"
@@ -17,6 +18,7 @@ urlpatterns = [
     path("catalogue/", include("tellus.catalogue.urls")),
     path("demand/", include("tellus.demand.urls")),
     path("insight/", include("tellus.insight.urls")),
+    path("admin/password_change/", admin.site.admin_view(admin_password_change)),  # audited; before admin's own
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("tellus.open311.urls")),
