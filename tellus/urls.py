@@ -20,6 +20,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", include("tellus.privacy.urls")),
     path("console/", include("tellus.console.urls")),
     path("catalogue/", include("tellus.catalogue.urls")),
     path("demand/", include("tellus.demand.urls")),

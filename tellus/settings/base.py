@@ -190,3 +190,15 @@ AXES_DISABLE_ACCESS_LOG = True  # Tellus's own audit log records every sign-in
 AXES_CLIENT_IP_CALLABLE = "tellus.privacy.signin.client_ip_address"
 TELLUS_SIGNIN_TRUST_X_FORWARDED_FOR = env_bool("TELLUS_BEHIND_PROXY", default=False)
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # type: ignore[index]
+
+# Staff two-factor sign-in (django-otp: authenticator app plus recovery codes; issue 13, criterion 8). Required for
+# privacy officers, administrators and superusers (tellus.privacy.two_factor), available to everyone.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "tellus.privacy.two_factor.TwoFactorMiddleware"
+)
+OTP_TOTP_ISSUER = os.environ.get("TELLUS_TWO_FACTOR_ISSUER", "Tellus")

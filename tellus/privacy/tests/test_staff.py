@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tellus.privacy import roles, staff
 from tellus.privacy.models import AuditAction, AuditEvent, RoleGrant, User
+from tellus.privacy.tests.helpers import with_two_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def admin_user(administrator: User) -> User:
 def second_admin(django_user_model: Any) -> User:
     user = django_user_model.objects.create_user(username="admin2", password="correct-horse-battery", is_staff=True)
     user.groups.add(Group.objects.get(name=roles.ADMINISTRATOR))
-    return user
+    return with_two_factor(user)
 
 
 @pytest.fixture
@@ -120,7 +121,9 @@ def test_an_administrator_cannot_change_a_superusers_account(admin_user: User, d
 
 
 def test_role_groups_cannot_be_edited_in_admin_even_by_a_superuser(django_user_model: Any) -> None:
-    root = django_user_model.objects.create_superuser(username="root", password="correct-horse-battery")
+    root = with_two_factor(
+        django_user_model.objects.create_superuser(username="root", password="correct-horse-battery")
+    )
     group = Group.objects.get(name=roles.ANALYST)
     audit = Permission.objects.get(codename="view_auditevent")
 
