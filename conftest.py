@@ -6,6 +6,9 @@ import pytest
 from django.contrib.auth.models import Group
 
 from tellus.privacy import roles
+from tellus.privacy.tests.helpers import connect_verified_force_login, with_two_factor
+
+connect_verified_force_login()
 
 
 def _user_with_role(django_user_model, username: str, role: str | None):  # type: ignore[no-untyped-def]
@@ -13,6 +16,9 @@ def _user_with_role(django_user_model, username: str, role: str | None):  # type
     if role:
         roles.sync_roles()
         user.groups.add(Group.objects.get(name=role))
+    if role in (roles.PRIVACY_OFFICER, roles.ADMINISTRATOR):
+        # These roles must sign in with two factors; force_login(user) gives a verified session.
+        with_two_factor(user)
     return user
 
 

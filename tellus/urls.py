@@ -5,18 +5,27 @@ from django.views.generic import RedirectView
 
 from tellus.api import api
 from tellus.open311 import views as open311_views
+from tellus.privacy.admin import admin_password_change
+from tellus.privacy.signin import StaffAdminAuthenticationForm, StaffAuthenticationForm
 
 admin.site.site_header = "Tellus administration"
 admin.site.site_title = "Tellus admin"
+admin.site.login_form = StaffAdminAuthenticationForm  # audited sign-in
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:search", permanent=False)),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=StaffAuthenticationForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", include("tellus.privacy.urls")),
     path("console/", include("tellus.console.urls")),
     path("catalogue/", include("tellus.catalogue.urls")),
     path("demand/", include("tellus.demand.urls")),
     path("insight/", include("tellus.insight.urls")),
+    path("admin/password_change/", admin.site.admin_view(admin_password_change)),  # audited; before admin's own
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("tellus.open311.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import staff_views, views
 
 app_name = "console"
 urlpatterns = [
@@ -13,4 +13,8 @@ urlpatterns = [
     path("review/", views.review_list, name="review"),
     path("review/<int:pair_id>/", views.review_pair, name="review_pair"),
     path("purpose/", views.purpose, name="purpose"),
+    # Staff accounts (separation of duties)
+    path("staff/requests/", staff_views.staff_requests, name="staff_requests"),
+    path("staff/requests/<int:grant_id>/", staff_views.staff_request_decide, name="staff_request_decide"),
+    path("staff/audit/", staff_views.staff_audit, name="staff_audit"),
 ]

@@ -11,3 +11,5 @@ class PrivacyConfig(AppConfig):
         from .roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="tellus_sync_roles")
+
+        from . import signin  # noqa: F401  (connects the sign-in audit receivers)

@@ -34,6 +34,10 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("Created")
     UPDATE = "update", _("Changed")
     DELETE = "delete", _("Deleted")
+    # Staff sign-in (issue 11, criterion 3; issue 13, criterion 8)
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Failed to sign in")
+    LOCKED_OUT = "locked_out", _("Locked out")
 
 
 class AuditLogIsAppendOnly(Exception):
@@ -91,3 +95,40 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditLogIsAppendOnly("Audit entries cannot be deleted.")
+
+
+# Separation of duties (issue 11, criterion 2): roles that need a second person's approval.
+
+
+class RoleGrant(models.Model):
+    """A request to give a member of staff a role that a second person must approve.
+
+    Granting the privacy officer or administrator role never takes effect on one person's say-so: the request
+    waits here until another privacy officer or administrator, who is neither the requester nor the account's
+    holder, approves or refuses it (see tellus.privacy.staff)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    user = models.ForeignKey("privacy.User", on_delete=models.CASCADE, related_name="role_grants")
+    role = models.ForeignKey("auth.Group", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey("privacy.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey("privacy.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(status="pending"),
+                name="privacy_rolegrant_one_pending_per_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role.name} for {self.user.get_username()} ({self.get_status_display()})"

@@ -97,6 +97,11 @@ CAPABILITIES: tuple[Capability, ...] = (
         "Add staff accounts and assign roles in admin",
         ("privacy.view_user", "privacy.add_user", "privacy.change_user", "auth.view_group"),
     ),
+    Capability(
+        "approve_roles",
+        "Approve or refuse another's request to give the privacy officer or administrator role (never their own)",
+        ("privacy.view_rolegrant", "privacy.change_rolegrant"),
+    ),
 )
 
 FRONT_LINE_OFFICER = "Front-line officer"
@@ -120,8 +125,8 @@ ROLES: dict[str, tuple[str, ...]] = {
         "analyse_demand",
     ),
     ANALYST: ("view_imports", "read_catalogue", "analyse_demand"),
-    PRIVACY_OFFICER: ("find_people", "view_audit", "view_imports", "see_capacities", "read_catalogue"),
-    ADMINISTRATOR: ("manage_sources", "view_imports", "manage_staff"),
+    PRIVACY_OFFICER: ("find_people", "view_audit", "view_imports", "see_capacities", "read_catalogue", "approve_roles"),
+    ADMINISTRATOR: ("manage_sources", "view_imports", "manage_staff", "approve_roles"),
 }
 
 ROLE_STAFF_ADMIN = {ADMINISTRATOR}  # roles whose members may sign in to Django admin

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -182,3 +183,29 @@ TELLUS_LINK_LOWER = float(os.environ.get("TELLUS_LINK_LOWER", "0.5"))
 # any), and who a client's developer should contact, as discovery.xml says.
 TELLUS_OPEN311_JURISDICTION_ID = os.environ.get("TELLUS_OPEN311_JURISDICTION_ID", "")
 TELLUS_OPEN311_CONTACT = os.environ.get("TELLUS_OPEN311_CONTACT", "")
+# Staff sign-in throttling and lockout (django-axes; issue 11, criterion 3). Failures are counted per username and
+# IP address across /login/ and /admin/login/; the lock lifts after the cooling-off time or `tellus unlock USERNAME`.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = ["tellus.privacy.signin.StaffAxesBackend", "django.contrib.auth.backends.ModelBackend"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AXES_FAILURE_LIMIT = int(os.environ.get("TELLUS_SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("TELLUS_SIGNIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tellus.privacy.signin.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # Tellus's own audit log records every sign-in
+AXES_CLIENT_IP_CALLABLE = "tellus.privacy.signin.client_ip_address"
+TELLUS_SIGNIN_TRUST_X_FORWARDED_FOR = env_bool("TELLUS_BEHIND_PROXY", default=False)
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # type: ignore[index]
+
+# Staff two-factor sign-in (django-otp: authenticator app plus recovery codes; issue 13, criterion 8). Required for
+# privacy officers, administrators and superusers (tellus.privacy.two_factor), available to everyone.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "tellus.privacy.two_factor.TwoFactorMiddleware"
+)
+OTP_TOTP_ISSUER = os.environ.get("TELLUS_TWO_FACTOR_ISSUER", "Tellus")

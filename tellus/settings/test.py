@@ -13,3 +13,8 @@ STORAGES = {
 LOGGING = {"version": 1, "disable_existing_loggers": False, "loggers": {"splink": {"level": "ERROR"}}}
 # pytest-django's live server serves static files itself; WhiteNoise would only warn that var/static is absent.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+
+# The audit log refuses TRUNCATE on PostgreSQL (privacy migration 0004) unless the session says otherwise; Django
+# empties test databases with TRUNCATE between transactional tests, so test connections say so. Never in production.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c tellus.allow_audit_truncate=on"  # noqa: F405

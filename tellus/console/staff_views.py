@@ -1,0 +1,51 @@
+"""Console pages about staff accounts: role requests waiting for a second person, and the staff audit log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tellus.privacy import staff
+from tellus.privacy.models import RoleGrant
+from tellus.privacy.permissions import staff_permission_required
+
+
+@require_http_methods(["GET"])
+@staff_permission_required("privacy.view_rolegrant", "privacy.change_rolegrant")
+def staff_requests(request: HttpRequest) -> HttpResponse:
+    pending = list(staff.role_grants_pending())
+    return render(request, "console/staff_requests.html", {"pending": pending})
+
+
+@require_POST
+@staff_permission_required("privacy.view_rolegrant", "privacy.change_rolegrant")
+def staff_request_decide(request: HttpRequest, grant_id: int) -> HttpResponse:
+    decision = request.POST.get("decision")
+    if decision not in {"approve", "refuse"}:
+        messages.error(request, _("Choose whether to approve or refuse the request."))
+        return HttpResponseRedirect(reverse("console:staff_requests"))
+    try:
+        grant = staff.role_grant_decide(actor=request.user, grant_id=grant_id, approve=decision == "approve")  # type: ignore[arg-type]
+    except RoleGrant.DoesNotExist:
+        raise Http404(_("There is no such request.")) from None
+    except staff.StaffAccountRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        text = (
+            _("Approved: %(user)s now has the %(role)s role.")
+            if grant.status == RoleGrant.Status.APPROVED
+            else _("Refused: %(user)s was not given the %(role)s role.")
+        )
+        messages.success(request, text % {"user": grant.user.get_username(), "role": grant.role.name})
+    return HttpResponseRedirect(reverse("console:staff_requests"))
+
+
+@require_GET
+@staff_permission_required("privacy.view_auditevent")
+def staff_audit(request: HttpRequest) -> HttpResponse:
+    page = staff.staff_audit_for_privacy_officer(actor=request.user, page=request.GET.get("page"))  # type: ignore[arg-type]
+    return render(request, "console/staff_audit.html", {"page": page})
