@@ -506,6 +506,45 @@ def test_the_person_page_shows_the_household(client, officer):
     assert "Cat Other" not in html
 
 
+def test_everyone_the_person_page_shows_is_recorded_as_viewed_household_members_included(client, officer):
+    ann, bob, cat = (person_with_records(name) for name in ("Ann Lee", "Bob Lee", "Cat Lee"))
+    _stranger = person_with_records("Dan Other")
+    Household.objects.create(property=PropertyFactory()).members.set([ann, bob, cat])
+    annie = person_with_records("Annie Lee")
+    merge(ann, annie)
+    before = AuditEvent.objects.count()  # the merge wrote entries of its own; count from here
+
+    html = signed_in(client, officer, purpose=Purpose.ENQUIRY).get(reverse("console:person", args=[ann.pk])).content
+    text = html.decode()
+
+    for shown in (bob, cat, annie):
+        assert shown.display_name in text
+    people_viewed = {
+        event.subject_person_id: event
+        for event in AuditEvent.objects.order_by("id")[before:]
+        if event.action == AuditAction.VIEW and event.object_type == "people.person"
+    }
+    assert set(people_viewed) == {ann.pk, bob.pk, cat.pk, annie.pk}
+    assert people_viewed[bob.pk].context == {"shown_on_page_of": ann.pk, "as": "household member"}
+    assert people_viewed[cat.pk].context == {"shown_on_page_of": ann.pk, "as": "household member"}
+    assert people_viewed[annie.pk].context == {"shown_on_page_of": ann.pk, "as": "merge history"}
+    assert all(event.purpose == Purpose.ENQUIRY and event.actor == officer for event in people_viewed.values())
+
+
+def test_a_merged_away_persons_page_records_the_person_it_now_points_to(client, caseworker):
+    ann, annie = person_with_records("Ann Lee"), person_with_records("Annie Lee")
+    merge(ann, annie)
+    before = AuditEvent.objects.count()
+
+    signed_in(client, caseworker, purpose=Purpose.CASEWORK).get(reverse("console:person", args=[annie.pk]))
+
+    seen = AuditEvent.objects.order_by("id")[before:]
+    assert {(e.subject_person_id, e.context.get("as")) for e in seen if e.object_type == "people.person"} == {
+        (annie.pk, None),
+        (ann.pk, "merged into"),
+    }
+
+
 def test_a_person_page_with_evidence_and_history_takes_a_fixed_number_of_queries(
     client, caseworker, django_assert_max_num_queries
 ):
