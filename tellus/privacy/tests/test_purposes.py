@@ -17,7 +17,7 @@ from tellus.privacy.purposes import (
     purpose_of,
     purposes_for,
 )
-from tellus.privacy.tests.helpers import signed_in, state_purpose
+from tellus.privacy.tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -138,8 +138,8 @@ def capacities(person) -> str:  # type: ignore[no-untyped-def]
     return f"/api/v1/people/{person.pk}/capacities"
 
 
-def test_the_api_refuses_a_purpose_the_role_may_not_state_with_a_json_403_and_reads_no_one(client, officer, alice):
-    client = signed_in(client, officer, purpose=None)
+def test_the_api_refuses_a_purpose_the_role_may_not_state_with_a_json_403_and_reads_no_one(sign_in, officer, alice):
+    client = sign_in(officer, purpose=Purpose.ENQUIRY)  # a purpose in the session does not excuse a forbidden header
 
     read = client.get(capacities(alice), headers={"X-Tellus-Purpose": "privacy_review"})
     match = client.post(
@@ -153,17 +153,15 @@ def test_the_api_refuses_a_purpose_the_role_may_not_state_with_a_json_403_and_re
     assert not AuditEvent.objects.exists()
 
 
-def test_the_api_refuses_a_forbidden_purpose_even_where_it_reads_no_one(client, officer):
-    response = signed_in(client, officer, purpose=None).get(
-        "/api/v1/services", headers={"X-Tellus-Purpose": "privacy_review"}
-    )
+def test_the_api_refuses_a_forbidden_purpose_even_where_it_reads_no_one(sign_in, officer):
+    response = sign_in(officer, purpose=None).get("/api/v1/services", headers={"X-Tellus-Purpose": "privacy_review"})
 
     assert response.status_code == 403
     assert "privacy_review" in response.json()["detail"]
 
 
-def test_the_api_answers_a_person_endpoint_without_a_purpose_with_a_json_400(client, officer, alice):
-    client = signed_in(client, officer, purpose=None)
+def test_the_api_answers_a_person_endpoint_without_a_purpose_with_a_json_400(sign_in, officer, alice):
+    client = sign_in(officer, purpose=None)
 
     response = client.get(capacities(alice))
 
@@ -175,8 +173,8 @@ def test_the_api_answers_a_person_endpoint_without_a_purpose_with_a_json_400(cli
     assert not AuditEvent.objects.exists()
 
 
-def test_endpoints_that_read_no_one_need_no_purpose(client, officer):
-    assert signed_in(client, officer, purpose=None).get("/api/v1/services").status_code == 200
+def test_endpoints_that_read_no_one_need_no_purpose(sign_in, officer):
+    assert sign_in(officer, purpose=None).get("/api/v1/services").status_code == 200
 
 
 def test_without_the_header_the_api_uses_the_purpose_stated_in_the_console_session(client, caseworker, alice):
@@ -190,8 +188,8 @@ def test_without_the_header_the_api_uses_the_purpose_stated_in_the_console_sessi
     assert event.purpose == Purpose.CASEWORK
 
 
-def test_the_header_wins_over_the_session_on_the_api(client, caseworker, alice):
-    client = state_purpose(signed_in(client, caseworker, purpose=None), Purpose.CASEWORK)
+def test_the_header_wins_over_the_session_on_the_api(sign_in, caseworker, alice):
+    client = sign_in(caseworker, purpose=Purpose.CASEWORK)
 
     client.get(capacities(alice), headers={"X-Tellus-Purpose": "enquiry"})
 
