@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tellus.console.middleware.PurposeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

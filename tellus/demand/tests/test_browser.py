@@ -33,7 +33,7 @@ def test_the_contact_form_and_need_page_have_no_accessibility_violations(page, l
     alice, bins = setting
     earlier = contact_log(actor=Actor.system("t"), purpose="enquiry", channel="phone", words="Missed bin on Tuesday",
                           person=alice, service=bins, demand_type="failure", failure_cause="not_done")  # fmt: skip
-    sign_in(page, live_server.url, officer.username)
+    sign_in(page, live_server.url, officer.username, purpose="Handling an enquiry")
     page.goto(f"{live_server.url}/demand/contacts/new/")
     assert_no_axe_violations(page, "the contact form's person search")
     page.goto(f"{live_server.url}/demand/contacts/new/?person={alice.pk}")
@@ -71,7 +71,7 @@ def tab_to(page: Any, element_id: str, limit: int = 40) -> None:
 
 def test_a_contact_can_be_logged_with_the_keyboard_alone(page, live_server, officer, setting):
     alice, _ = setting
-    sign_in(page, live_server.url, officer.username)
+    sign_in(page, live_server.url, officer.username, purpose="Handling an enquiry")
     page.goto(f"{live_server.url}/demand/contacts/new/?person={alice.pk}")
     tab_to(page, "id_words")
     page.keyboard.type("They missed my bin again, it's been a week.")
