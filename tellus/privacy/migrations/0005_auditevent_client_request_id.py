@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy', '0002_audit_append_only_trigger'),
+        ('privacy', '0004_audit_refuses_truncate'),
     ]
 
     operations = [
