@@ -1,12 +1,17 @@
-"""Fixtures shared by every app's tests: one signed-in user per staff role, and an outsider with no role."""
+"""Fixtures shared by every app's tests: one user per staff role, an outsider with no role, and `sign_in`, which
+signs a user in to the test client and states (or, with purpose=None, does not state) the purpose of their work."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from tellus.privacy import roles
-from tellus.privacy.tests.helpers import connect_verified_force_login, with_two_factor
+from tellus.privacy.models import Purpose
+from tellus.privacy.tests.helpers import connect_verified_force_login, signed_in, with_two_factor
 
 connect_verified_force_login()
 
@@ -51,3 +56,15 @@ def administrator(django_user_model):  # type: ignore[no-untyped-def]
 def outsider(django_user_model):  # type: ignore[no-untyped-def]
     """Signed in, but with no role: must see nothing about anyone."""
     return _user_with_role(django_user_model, "outsider", None)
+
+
+@pytest.fixture
+def sign_in(client: Client) -> Callable[..., Client]:
+    """sign_in(user, purpose=Purpose.CASEWORK): the test client, signed in as `user`, who has stated `purpose`.
+
+    The purpose is always spelled out: Tellus has no default purpose, and purpose=None signs in without one."""
+
+    def sign_in_as(user, *, purpose: Purpose | str | None) -> Client:  # type: ignore[no-untyped-def]
+        return signed_in(client, user, purpose=purpose)
+
+    return sign_in_as

@@ -4,6 +4,8 @@ Each app contributes a router; domain errors become JSON 4xx bodies here, in one
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -14,16 +16,31 @@ from tellus.capacities.api import router as capacities_router
 from tellus.catalogue.api import router as catalogue_router
 from tellus.linkage.api import router as people_router
 from tellus.linkage.services import LinkageError
+from tellus.privacy.purposes import PURPOSE_HEADER, PurposeError, stated_in_header
+
+
+class StaffSession(SessionAuth):
+    """The staff console's session; a purpose sent in the header is checked on every endpoint, not only on those
+    that read people, so a claim the caller's role does not allow is refused wherever it is made."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user:
+            stated_in_header(request)
+        return user
+
 
 api = NinjaAPI(
     title="Tellus API",
     version="1",
     description=(
-        "Tell us once: who a council is dealing with. Authenticate with a staff session; every read of a "
-        "person is audited with the purpose given in the X-Tellus-Purpose header (default: enquiry)."
+        "Tell us once: who a council is dealing with. Authenticate with a staff session. Every read of a person "
+        f"is audited with its purpose: send it in the {PURPOSE_HEADER} header (one your role allows, as listed in "
+        "docs/permissions.md), or state it first in the console, whose session the API uses. There is no default: "
+        "a person endpoint with no purpose stated answers 400, and a purpose your role does not allow 403."
     ),
     urls_namespace="api-v1",
-    auth=SessionAuth(csrf=True),
+    auth=StaffSession(csrf=True),
 )
 api.add_router("/services", catalogue_router)
 api.add_router("/people", capacities_router)
@@ -52,6 +69,11 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, str(exc) or "Not found.")
+
+
+@api.exception_handler(PurposeError)
+def on_purpose_error(request: HttpRequest, exc: PurposeError) -> HttpResponse:
+    return _error(request, exc.status, exc.api_detail)
 
 
 @api.exception_handler(LinkageError)

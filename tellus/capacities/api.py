@@ -7,17 +7,15 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Path, Router, Schema
-from ninja.errors import HttpError
 
 from tellus.people.models import Person
-from tellus.privacy.models import Purpose
+from tellus.privacy.purposes import purpose_of
 from tellus.privacy.services import Actor
 
 from .selectors import person_dealing_with
 
 router = Router(tags=["capacities"])
 
-PURPOSE_HEADER = "X-Tellus-Purpose"
 NEEDED = ("people.view_person", "capacities.view_personcapacity")
 
 
@@ -70,19 +68,6 @@ class PersonCapacitiesOut(Schema):
     rights_and_responsibilities: list[RightsOut]
 
 
-def request_purpose(request: HttpRequest) -> Purpose:
-    """The purpose the caller states in X-Tellus-Purpose (default: enquiry). Loading extracts is not one."""
-    value = request.headers.get(PURPOSE_HEADER, Purpose.ENQUIRY)
-    try:
-        purpose = Purpose(value)
-    except ValueError:
-        purpose = None
-    if purpose is None or purpose == Purpose.DATA_IMPORT:
-        allowed = ", ".join(p for p in Purpose.values if p != Purpose.DATA_IMPORT)
-        raise HttpError(400, f"{PURPOSE_HEADER} must be one of: {allowed}.")
-    return purpose
-
-
 @router.get(
     "/{person_id}/capacities",
     response=PersonCapacitiesOut,
@@ -91,7 +76,7 @@ def request_purpose(request: HttpRequest) -> Purpose:
 def person_capacities(request: HttpRequest, path: Path[PersonIdIn]) -> PersonCapacitiesOut:
     if not request.user.has_perms(NEEDED):
         raise PermissionDenied("Your role does not allow seeing a person's capacities.")
-    purpose = request_purpose(request)
+    purpose = purpose_of(request)
     try:
         view = person_dealing_with(actor=Actor.for_user(request.user), purpose=purpose, person_id=path.person_id)
     except Person.DoesNotExist:

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tellus.linkage.models import CandidatePair
 from tellus.people.selectors import search_words
-
-from .context_processors import STAFF_PURPOSES
+from tellus.privacy.models import Purpose
+from tellus.privacy.purposes import purposes_for
 
 DATE_OF_BIRTH_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -43,7 +43,26 @@ class PersonSearchForm(forms.Form):
 
 
 class PurposeForm(forms.Form):
-    purpose = forms.ChoiceField(label=_("Why are you using Tellus?"), choices=STAFF_PURPOSES, widget=forms.RadioSelect)
+    """The purposes this member of staff's roles allow, and nothing else: no choice is made for them."""
+
+    purpose = forms.ChoiceField(
+        label=_("Why are you using Tellus?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the purpose of your work."),
+            "invalid_choice": _("Choose one of the purposes your role allows."),
+        },
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["purpose"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(purpose.value, purpose.label) for purpose in purposes_for(user)]
+
+    @property
+    def chosen(self) -> Purpose:
+        return Purpose(self.cleaned_data["purpose"])
 
 
 class PairDecisionForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -29,10 +30,10 @@ from tellus.people.models import Person, SourceRecord
 from tellus.people.selectors import person_search
 from tellus.privacy.models import Purpose
 from tellus.privacy.permissions import staff_permission_required
+from tellus.privacy.purposes import purpose_of, purposes_for, state_purpose, stated_in_session
 from tellus.privacy.selectors import audit_events_for_person
 from tellus.privacy.services import Actor
 
-from .context_processors import PURPOSE_SESSION_KEY, current_purpose
 from .forms import MergeChooseForm, MergeConfirmForm, PairDecisionForm, PersonSearchForm, PurposeForm
 
 
@@ -44,7 +45,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and form.has_terms():
         results = person_search(
             actor=Actor.for_user(request.user),
-            purpose=current_purpose(request),
+            purpose=purpose_of(request),
             query=form.cleaned_data["q"],
             date_of_birth=form.cleaned_data["dob"],
             page=request.GET.get("page"),
@@ -55,15 +56,13 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_permission_required("people.view_person")
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    actor, purpose = Actor.for_user(request.user), purpose_of(request)
     try:
-        page = person_page_for_staff(
-            actor=Actor.for_user(request.user), purpose=current_purpose(request), person_id=person_id
-        )
+        page = person_page_for_staff(actor=actor, purpose=purpose, person_id=person_id)
     except Person.DoesNotExist:
         raise Http404(_("There is no person with that number.")) from None
     context = {"page": page, "view": page.view, "person": page.person}
     if not page.merged_into:
-        actor, purpose = Actor.for_user(request.user), current_purpose(request)
         # Each panel is its own audited read, shown only to roles with a purpose for it.
         if request.user.has_perm("capacities.view_personcapacity"):
             context["dealing_with"] = person_dealing_with(actor=actor, purpose=purpose, person_id=person_id)
@@ -75,6 +74,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_GET
 @staff_permission_required("privacy.view_auditevent")
 def person_audit(request: HttpRequest, person_id: int) -> HttpResponse:
+    purpose_of(request, needed=Purpose.PRIVACY_REVIEW)  # reading an audit trail is only ever a privacy review
     try:
         log = audit_events_for_person(
             actor=Actor.for_user(request.user), person_id=person_id, page=request.GET.get("page")
@@ -87,22 +87,27 @@ def person_audit(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def purpose(request: HttpRequest) -> HttpResponse:
-    """Choose the purpose written on this session's audit entries."""
+    """State (or change) the purpose written on this session's audit entries, then go back to where staff were."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = ""
+    if not purposes_for(request.user):
+        raise PermissionDenied(_("Your role gives you no reason to look at anyone's records."))
     if request.method == "POST":
-        form = PurposeForm(request.POST)
+        form = PurposeForm(request.POST, user=request.user)
         if form.is_valid():
-            chosen = Purpose(form.cleaned_data["purpose"])
-            request.session[PURPOSE_SESSION_KEY] = chosen.value
+            chosen = state_purpose(request, form.chosen)
             messages.success(request, _("Your purpose is now: %(purpose)s.") % {"purpose": chosen.label})
             return HttpResponseRedirect(next_url or reverse("console:search"))
     else:
-        form = PurposeForm(initial={"purpose": current_purpose(request).value})
-    return render(request, "console/purpose.html", {"form": form, "next": next_url})
+        stated = stated_in_session(request)
+        suggested = request.GET.get("purpose")
+        initial = suggested if suggested in {p.value for p in purposes_for(request.user)} else stated
+        form = PurposeForm(user=request.user, initial={"purpose": initial} if initial else None)
+    status = 400 if form.errors else 200
+    return render(request, "console/purpose.html", {"form": form, "next": next_url}, status=status)
 
 
 # The linkage review queue
@@ -117,7 +122,7 @@ def _queue_status(value: str | None) -> CandidatePair.Status:
 def review_list(request: HttpRequest) -> HttpResponse:
     queue = review_queue(
         actor=Actor.for_user(request.user),
-        purpose=current_purpose(request),
+        purpose=purpose_of(request),
         status=_queue_status(request.GET.get("status")),
         page=request.GET.get("page"),
     )
@@ -135,7 +140,7 @@ DECIDED = {
 @staff_permission_required("linkage.view_candidatepair", "linkage.change_candidatepair")
 def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
     """Two records side by side with the evidence, and the caseworker's decision on them."""
-    actor, purpose = Actor.for_user(request.user), current_purpose(request)
+    actor, purpose = Actor.for_user(request.user), purpose_of(request)
     form = None
     if request.method == "POST":
         pair = get_object_or_404(CandidatePair.objects.only("id", "status"), pk=pair_id)
@@ -176,7 +181,7 @@ def person_merge(request: HttpRequest, person_id: int) -> HttpResponse:
     """Choose another person (by number or by a search), see both side by side, and merge them into this one."""
     if not Person.objects.filter(pk=person_id).exists():
         raise Http404(_("There is no person with that number."))
-    actor, purpose = Actor.for_user(request.user), current_purpose(request)
+    actor, purpose = Actor.for_user(request.user), purpose_of(request)
     choose = MergeChooseForm(request.GET or None)
     other_id = None
     if request.method == "POST":
@@ -214,7 +219,7 @@ def person_merge(request: HttpRequest, person_id: int) -> HttpResponse:
 def _merge_page(
     request: HttpRequest, *, choose: MergeChooseForm, person_id: int, other_id: int | None, actor: Actor
 ) -> HttpResponse:
-    purpose = current_purpose(request)
+    purpose = purpose_of(request)
     try:
         preview = merge_preview_for_staff(actor=actor, purpose=purpose, person_id=person_id, other_id=other_id)
     except Person.DoesNotExist:
@@ -238,7 +243,7 @@ def record_split_off(request: HttpRequest, person_id: int, record_id: int) -> Ht
         SourceRecord.objects.only("id", "person_id", "source_key"), pk=record_id, person_id=person_id
     )
     try:
-        split = record_split(record=record, actor=Actor.for_user(request.user), purpose=current_purpose(request))
+        split = record_split(record=record, actor=Actor.for_user(request.user), purpose=purpose_of(request))
     except LinkageError as error:
         messages.error(request, str(error))
     else:
@@ -260,7 +265,7 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
     merge = get_object_or_404(PersonMerge, pk=merge_id)
     back = merge.survivor_id if request.POST.get("from") != str(merge.absorbed_id) else merge.absorbed_id
     try:
-        person_merge_undo(merge=merge, actor=Actor.for_user(request.user), purpose=current_purpose(request))
+        person_merge_undo(merge=merge, actor=Actor.for_user(request.user), purpose=purpose_of(request))
     except LinkageError as error:
         messages.error(request, str(error))
     else:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tellus.capacities.models import Capacity
 from tellus.catalogue.models import CommunityConsideration, Service
 
-from .models import Channel, DemandType, FailureCause, Need, NeedStatus
+from .models import Channel, DemandType, FailureCause, Need, NeedStatus, NoteVisibility
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 NEW_NEED = ""
@@ -152,6 +152,29 @@ class ContactForm(forms.Form):
         return self.open_needs.get(self.cleaned_data.get("need") or "")
 
 
+def note_visibility_field() -> forms.ChoiceField:
+    """Who may read a note: internal (staff only) unless staff choose public. Left out of a submission, a note is
+    internal."""
+    return forms.ChoiceField(
+        label=_("Who can read this note?"),
+        help_text=_(
+            "A public note is published with the request's status to Open311 apps such as FixMyStreet. "
+            "Never put personal details in a public note."
+        ),
+        choices=NoteVisibility.choices,
+        initial=NoteVisibility.INTERNAL,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose whether the note is internal or public.")},
+    )
+
+
+def _visibility_of(data: dict[str, Any], note: str, visibility: str) -> None:
+    data[visibility] = data.get(visibility) or NoteVisibility.INTERNAL
+    if not data.get(note):
+        data[visibility] = NoteVisibility.INTERNAL
+
+
 class NeedStatusForm(forms.Form):
     to_status = forms.ChoiceField(
         label=_("Change the status to"),
@@ -166,11 +189,13 @@ class NeedStatusForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    note_visibility = note_visibility_field()
 
     def clean(self) -> dict[str, Any] | None:
         data = super().clean() or {}
         if data.get("to_status") == NeedStatus.CLOSED_OTHER and not data.get("note"):
             self.add_error("note", _("Say why the need is being closed without being met."))
+        _visibility_of(data, "note", "note_visibility")
         return data
 
 
@@ -180,4 +205,10 @@ class NeedHandoffForm(forms.Form):
         max_length=200,
         error_messages={"required": _("Say which team the need is passed to.")},
     )
-    handoff_note = forms.CharField(label=_("Note for the team (optional)"), required=False, max_length=2000)
+    handoff_note = forms.CharField(label=_("Note (optional)"), required=False, max_length=2000)
+    handoff_note_visibility = note_visibility_field()
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        _visibility_of(data, "handoff_note", "handoff_note_visibility")
+        return data

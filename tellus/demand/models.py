@@ -52,6 +52,14 @@ class NeedStatus(models.TextChoices):
 OPEN_STATUSES = (NeedStatus.OPEN, NeedStatus.IN_PROGRESS)
 
 
+class NoteVisibility(models.TextChoices):
+    """Who may read a note staff write on a need. Every note is internal unless staff choose public: only a public
+    note ever leaves the console, as the status notes and update descriptions Open311 clients read."""
+
+    INTERNAL = "internal", _("Internal — staff only")
+    PUBLIC = "public", _("Public — the reporter and anyone can read this")
+
+
 class Need(models.Model):
     """Something a person needs from the council, as they see it: a missed bin collected, a pothole filled, help
     paying the rates. One need can take many contacts; the end-to-end time runs from the first contact about it to
@@ -246,6 +254,13 @@ class NeedEvent(models.Model):
     from_team = models.CharField(max_length=200, blank=True)
     to_team = models.CharField(max_length=200, blank=True)
     note = models.TextField(blank=True)
+    note_visibility = models.CharField(
+        max_length=10,
+        choices=NoteVisibility.choices,
+        default=NoteVisibility.INTERNAL,
+        db_default=NoteVisibility.INTERNAL,  # a row written without it (a bulk load, an old client) stays internal
+        help_text=_("Internal notes are for staff only; public ones are published to Open311 clients."),
+    )
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="need_events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="need_events"
@@ -262,7 +277,15 @@ class NeedEvent(models.Model):
                 name="need_event_status_change_changes_status",
             ),
             models.CheckConstraint(condition=~Q(kind="handoff") | ~Q(to_team=""), name="need_event_handoff_has_team"),
+            models.CheckConstraint(
+                condition=Q(note_visibility__in=NoteVisibility.values), name="need_event_known_note_visibility"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} need {self.need_id} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def public_note(self) -> str:
+        """The note if staff made it public, otherwise nothing: the only form of a note a public endpoint uses."""
+        return self.note if self.note_visibility == NoteVisibility.PUBLIC else ""

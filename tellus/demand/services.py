@@ -16,7 +16,17 @@ from tellus.people.models import Person
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
-from .models import OPEN_STATUSES, Channel, Contact, DemandType, FailureCause, Need, NeedEvent, NeedStatus
+from .models import (
+    OPEN_STATUSES,
+    Channel,
+    Contact,
+    DemandType,
+    FailureCause,
+    Need,
+    NeedEvent,
+    NeedStatus,
+    NoteVisibility,
+)
 
 CONTACT_OBJECT_TYPE = "demand.contact"
 NEED_OBJECT_TYPE = "demand.need"
@@ -53,6 +63,15 @@ def _event(need: Need, *, actor: Actor, at: dt.datetime, **fields: Any) -> NeedE
     event.full_clean()
     event.save()
     return event
+
+
+def _visibility(note: str, visibility: NoteVisibility | str) -> NoteVisibility:
+    """A note's visibility: internal unless staff chose public, and always internal when there is no note."""
+    try:
+        chosen = NoteVisibility(visibility)
+    except ValueError:
+        raise ValidationError({"note_visibility": _("Choose whether the note is internal or public.")}) from None
+    return chosen if note.strip() else NoteVisibility.INTERNAL
 
 
 def _need_entry(action: AuditAction, need: Need, changes: dict[str, Any], **context: Any) -> AuditEntry:
@@ -140,8 +159,10 @@ def _transition(
     at: dt.datetime,
     note: str,
     contact: Contact | None,
+    note_visibility: NoteVisibility | str = NoteVisibility.INTERNAL,
 ) -> AuditEntry:
     from_status = need.status
+    visibility = _visibility(note, note_visibility)
     changes = _need_apply_status(need, to_status=to_status, at=at, note=note)
     need.full_clean()
     need.save()
@@ -153,9 +174,10 @@ def _transition(
         from_status=from_status,
         to_status=to_status,
         note=note,
+        note_visibility=visibility,
         contact=contact,
     )
-    return _need_entry(AuditAction.UPDATE, need, changes, note=note)
+    return _need_entry(AuditAction.UPDATE, need, changes, note=note, note_visibility=visibility.value)
 
 
 @transaction.atomic
@@ -168,20 +190,36 @@ def need_transition(
     note: str = "",
     at: dt.datetime | None = None,
     contact: Contact | None = None,
+    note_visibility: NoteVisibility | str = NoteVisibility.INTERNAL,
 ) -> Need:
     """Move a need to another status and record it in its history. Meeting it stores the end-to-end time from
-    the first contact; closing it for another reason needs the reason in `note`. Raises ValidationError."""
+    the first contact; closing it for another reason needs the reason in `note`. The note is internal unless
+    `note_visibility` is public. Raises ValidationError."""
     locked = _need_locked(need)
     entry = _transition(
-        locked, to_status=NeedStatus(to_status), actor=actor, at=at or timezone.now(), note=note, contact=contact
+        locked,
+        to_status=NeedStatus(to_status),
+        actor=actor,
+        at=at or timezone.now(),
+        note=note,
+        contact=contact,
+        note_visibility=note_visibility,
     )
     audit_events_record(actor=actor, purpose=purpose, entries=[entry])
     return locked
 
 
 def _handoff(
-    need: Need, *, to_team: str, actor: Actor, at: dt.datetime, note: str, contact: Contact | None
+    need: Need,
+    *,
+    to_team: str,
+    actor: Actor,
+    at: dt.datetime,
+    note: str,
+    contact: Contact | None,
+    note_visibility: NoteVisibility | str = NoteVisibility.INTERNAL,
 ) -> AuditEntry:
+    visibility = _visibility(note, note_visibility)
     to_team = to_team.strip()
     if not to_team:
         raise ValidationError({"to_team": _("Say which team the need is passed to.")})
@@ -202,9 +240,12 @@ def _handoff(
         from_team=from_team,
         to_team=to_team,
         note=note,
+        note_visibility=visibility,
         contact=contact,
     )
-    return _need_entry(AuditAction.UPDATE, need, {"holder_team": [from_team, to_team]}, note=note)
+    return _need_entry(
+        AuditAction.UPDATE, need, {"holder_team": [from_team, to_team]}, note=note, note_visibility=visibility.value
+    )
 
 
 @transaction.atomic
@@ -217,10 +258,20 @@ def need_handoff(
     note: str = "",
     at: dt.datetime | None = None,
     contact: Contact | None = None,
+    note_visibility: NoteVisibility | str = NoteVisibility.INTERNAL,
 ) -> Need:
-    """Pass an open need to another team. The end-to-end clock keeps running: the person's need is the same."""
+    """Pass an open need to another team. The end-to-end clock keeps running: the person's need is the same.
+    The note is for the team (internal) unless `note_visibility` is public."""
     locked = _need_locked(need)
-    entry = _handoff(locked, to_team=to_team, actor=actor, at=at or timezone.now(), note=note, contact=contact)
+    entry = _handoff(
+        locked,
+        to_team=to_team,
+        actor=actor,
+        at=at or timezone.now(),
+        note=note,
+        contact=contact,
+        note_visibility=note_visibility,
+    )
     audit_events_record(actor=actor, purpose=purpose, entries=[entry])
     return locked
 

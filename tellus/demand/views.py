@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tellus.console.context_processors import current_purpose
 from tellus.console.forms import PersonSearchForm
 from tellus.linkage.matching import MatchCandidate, MatchDetails, MatchError, match_person
 from tellus.people.models import Person
 from tellus.people.selectors import person_search
 from tellus.privacy.permissions import staff_permission_required
+from tellus.privacy.purposes import purpose_of
 from tellus.privacy.services import Actor
 
 from .forms import ContactForm, NeedHandoffForm, NeedStatusForm
@@ -46,11 +46,12 @@ def _who(request: HttpRequest, actor: Actor) -> tuple[ContactFormPerson | None, 
     """The person chosen for the contact (audited), and whether the officer has chosen yet (anonymous counts)."""
     chosen = request.GET.get("person", "")
     if chosen == ANONYMOUS:
+        purpose_of(request)  # the caller's words are personal data too: state a purpose before taking them
         return None, True
     if not chosen.isdigit():
         return None, False
     try:
-        return contact_form_person(actor=actor, purpose=current_purpose(request), person_id=int(chosen)), True
+        return contact_form_person(actor=actor, purpose=purpose_of(request), person_id=int(chosen)), True
     except Person.DoesNotExist:
         raise Http404(_("There is no person with that number.")) from None
 
@@ -64,9 +65,10 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     if not chosen:
         search = PersonSearchForm(request.GET if "q" in request.GET else None)
         if search.is_valid() and search.has_terms():
-            context["likely"] = _likely_people(actor, current_purpose(request), search.cleaned_data)
+            purpose = purpose_of(request)
+            context["likely"] = _likely_people(actor, purpose, search.cleaned_data)
             context["results"] = person_search(
-                actor=actor, purpose=current_purpose(request), query=search.cleaned_data["q"],
+                actor=actor, purpose=purpose, query=search.cleaned_data["q"],
                 date_of_birth=search.cleaned_data["dob"], page=request.GET.get("page"),
             )  # fmt: skip
         context["search_form"] = search
@@ -105,7 +107,7 @@ def _contact_save(request: HttpRequest, form: ContactForm, actor: Actor, who: Co
     try:
         return contact_log(
             actor=actor,
-            purpose=current_purpose(request),
+            purpose=purpose_of(request),
             channel=data["channel"],
             words=data["words"],
             person=who.person if who else None,
@@ -135,7 +137,7 @@ def _need_page(
     handoff_form: NeedHandoffForm | None = None,
 ) -> HttpResponse:
     try:
-        view = need_get_for_staff(actor=Actor.for_user(request.user), purpose=current_purpose(request), need_id=need_id)
+        view = need_get_for_staff(actor=Actor.for_user(request.user), purpose=purpose_of(request), need_id=need_id)
     except Need.DoesNotExist:
         raise Http404(_("There is no need with that number.")) from None
     bound = bool((status_form is not None and status_form.errors) or (handoff_form is not None and handoff_form.errors))
@@ -170,7 +172,8 @@ def need_status(request: HttpRequest, need_id: int) -> HttpResponse:
         try:
             need_transition(
                 need=need, to_status=form.cleaned_data["to_status"], actor=Actor.for_user(request.user),
-                purpose=current_purpose(request), note=form.cleaned_data["note"],
+                purpose=purpose_of(request), note=form.cleaned_data["note"],
+                note_visibility=form.cleaned_data["note_visibility"],
             )  # fmt: skip
         except ValidationError as error:
             _add_service_errors(form, error, {"at": "to_status"})
@@ -189,10 +192,11 @@ def need_handoff_view(request: HttpRequest, need_id: int) -> HttpResponse:
         try:
             need_handoff(
                 need=need, to_team=form.cleaned_data["to_team"], actor=Actor.for_user(request.user),
-                purpose=current_purpose(request), note=form.cleaned_data["handoff_note"],
+                purpose=purpose_of(request), note=form.cleaned_data["handoff_note"],
+                note_visibility=form.cleaned_data["handoff_note_visibility"],
             )  # fmt: skip
         except ValidationError as error:
-            _add_service_errors(form, error, {"note": "handoff_note"})
+            _add_service_errors(form, error, {"note": "handoff_note", "note_visibility": "handoff_note_visibility"})
         else:
             messages.success(request, _("The need has been passed to %(team)s.") % {"team": need.holder_team})
             return HttpResponseRedirect(reverse("demand:need", args=[need.pk]))

@@ -32,6 +32,7 @@ from tellus.catalogue.services import DEMO_CATALOGUE_PATH, catalogue_load
 from tellus.common.batch import fewer_garbage_collections
 from tellus.demand.demo_year import demo_year_load
 from tellus.linkage.resolution import resolve
+from tellus.open311.demo import demo_requests_create
 from tellus.people.importing import import_extract, import_properties, load_mapping
 from tellus.people.models import Person, Property, SourceRecord, SourceSystem
 from tellus.people.services import source_system_create
@@ -43,7 +44,8 @@ from .models import DemoBuild
 from .town import TRUTH_COLUMNS, csv_text, extracts_render, town_generate
 
 # Bump when the generator's output changes, so `tellus demo` rebuilds an older demo instead of reusing it.
-GENERATOR_VERSION = 3  # 2: verified callers' dates of birth, surnames spread, new homes (decisions 0010-0012); 3: 0013
+GENERATOR_VERSION = 4  # 2: verified callers' dates of birth, surnames spread, new homes (decisions 0010-0012); 3: 0013
+# 4: app and web reports are Open311 requests
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 ACTOR_LABEL = "tellus demo"
 # Apps whose tables hold the demo town; their tables are emptied on a rebuild (staff users other than the demo's
@@ -281,7 +283,8 @@ def credentials_read() -> str | None:
 
 
 def demo_link_and_describe(*, reporter: Reporter, actor: Actor, seed: int) -> None:
-    """Resolve records into people, load the service catalogue, derive capacities, and add a year of contacts."""
+    """Resolve records into people, load the service catalogue, derive capacities, add a year of contacts, and make
+    its app and web reports Open311 requests."""
     with reporter.stage("Linking records into people with Splink (tellus resolve)") as results:
         run = resolve(actor=Actor.system("tellus resolve"), say=lambda message: None)
         results.append(
@@ -297,6 +300,8 @@ def demo_link_and_describe(*, reporter: Reporter, actor: Actor, seed: int) -> No
     with reporter.stage("Recording a year of contacts and needs") as results:
         contacts = demo_year_load(seed=seed, actor=actor, progress=reporter.counter("Recording a year of contacts"))
         results.append(f"{contacts:,} contacts")
+    with reporter.stage("Sending the app and web reports through Open311") as results:
+        results.append(demo_requests_create(seed=seed, actor=actor).line())
 
 
 def demo_build(*, people: int, seed: int, reporter: Reporter | None = None, link: bool = True) -> tuple[DemoBuild, str]:

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field, model_validator
 
-from tellus.capacities.api import request_purpose
+from tellus.privacy.purposes import purpose_of
 from tellus.privacy.services import Actor
 
 from .matching import MatchDetails, MatchError, match_person
@@ -62,7 +62,7 @@ class CandidateOut(Schema):
 def match(request: HttpRequest, payload: MatchIn) -> list[CandidateOut]:
     if not request.user.has_perm("people.view_person"):
         raise PermissionDenied("Your role does not allow finding people.")
-    purpose = request_purpose(request)
+    purpose = purpose_of(request)
     details = MatchDetails(**payload.model_dump(exclude={"limit"}))
     try:
         found = match_person(details, actor=Actor.for_user(request.user), purpose=purpose, limit=payload.limit)

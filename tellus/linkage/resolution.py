@@ -37,6 +37,10 @@ PAIR_BATCH = 5000
 # _without_crowded_addresses. Apart from that one address, the largest home in the synthetic towns holds a few
 # hundred records (a block of flats, some records without the flat number).
 CROWDED_ADDRESS = 500
+# Source systems whose records say who someone is only as they typed it into a reporting app (Open311 reports):
+# nothing checked it, so the machine never links them to anyone, however high the score; the pair waits for a
+# caseworker. (Open311 intake files a report on a known person itself only on the same email or phone and name.)
+REVIEW_ONLY_SOURCES = ("open311",)
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,8 @@ def resolve(
     thin_mask = engine.too_thin_to_link(prepared)
     thin = set(prepared.loc[thin_mask, "unique_id"].astype(int).tolist())
     run.sparse_records = len(thin)
+    stated = prepared["source_system"].isin(REVIEW_ONLY_SOURCES)
+    review_only = set(prepared.loc[stated, "unique_id"].astype(int).tolist())
 
     model = None if retrain else current_model()
     if model is None:
@@ -139,7 +145,9 @@ def resolve(
     run.pairs_scored = len(pairs)
 
     if len(pairs):
-        decided = engine.classify(pairs, upper=thresholds.upper, lower=thresholds.lower, too_thin_ids=thin)
+        decided = engine.classify(
+            pairs, upper=thresholds.upper, lower=thresholds.lower, too_thin_ids=thin, review_only_ids=review_only
+        )
     else:
         decided = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "decision", "match_probability"])
     say(f"Keeping the evidence for {int((decided['decision'] != 'apart').sum()):,} pairs…")

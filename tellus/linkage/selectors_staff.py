@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tellus.people.models import Person, SourceRecord
-from tellus.people.selectors import StaffPersonView, person_get_for_staff
+from tellus.people.selectors import PERSON_OBJECT_TYPE, StaffPersonView, person_get_for_staff
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
@@ -398,8 +398,43 @@ def _records_not_explained(records: list[SourceRecord], evidence: list[PairEvide
     return [record for record in records if record not in largest]
 
 
+def _audit_others_shown(
+    *,
+    actor: Actor,
+    purpose: Purpose | str,
+    person: Person,
+    household: list[Person],
+    merges: list[PersonMerge],
+    merged_into: Person | None,
+) -> None:
+    """A person's page also shows other people: their household (name and date of birth), the people in their
+    merge history and the person they were merged into (names). Each is recorded as VIEWED, saying where."""
+    shown: dict[int, str] = {}
+    for member in household:
+        shown.setdefault(member.pk, "household member")
+    if merged_into is not None:
+        shown.setdefault(merged_into.pk, "merged into")
+    for merge in merges:
+        for other in (merge.survivor_id, merge.absorbed_id):
+            if other != person.pk:
+                shown.setdefault(other, "merge history")
+    entries = [
+        AuditEntry(
+            AuditAction.VIEW,
+            PERSON_OBJECT_TYPE,
+            str(other_id),
+            subject_person_id=other_id,
+            context={"shown_on_page_of": person.pk, "as": role},
+        )
+        for other_id, role in shown.items()
+    ]
+    audit_events_record(actor=actor, purpose=purpose, entries=entries)
+
+
 def person_page_for_staff(*, actor: Actor, purpose: Purpose | str, person_id: int) -> PersonLinkageView:
-    """Everything on a person's page. Writes one VIEW entry (through person_get_for_staff).
+    """Everything on a person's page. Writes one VIEW entry for the person (through person_get_for_staff), and
+    one for each other person the page shows: household members, people in the merge history, the person they
+    were merged into.
 
     Raises Person.DoesNotExist (and writes nothing) when there is no such person."""
     with transaction.atomic():
@@ -429,6 +464,9 @@ def person_page_for_staff(*, actor: Actor, purpose: Purpose | str, person_id: in
             key=lambda member: (member.display_name, member.pk),
         )
         merged_into = _merged_into_chain_end(person)
+        _audit_others_shown(
+            actor=actor, purpose=purpose, person=person, household=household, merges=merges, merged_into=merged_into
+        )
     return PersonLinkageView(
         view=view,
         evidence=evidence,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -19,6 +19,7 @@ class Open311Error(Exception):
 
     status: int
     description: str
+    headers: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.status}: {self.description}"
@@ -36,7 +37,14 @@ def from_validation_error(exc: ValidationError) -> Open311Error:
     return bad_request(" ".join(str(message) for message in exc.messages))
 
 
+def format_of_path(path: str) -> str:
+    """The format a path asks for by its extension: json or, by default, xml."""
+    return "json" if path.lower().endswith(".json") else "xml"
+
+
 def error_response(error: Open311Error, fmt: str) -> HttpResponse:
     body = [{"code": error.status, "description": error.description}]
     response = render(body, fmt if fmt in FORMATS else "xml", root="errors", item="error", status=error.status)
+    for name, value in error.headers.items():
+        response[name] = value
     return response

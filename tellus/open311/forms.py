@@ -24,7 +24,28 @@ MAX_RANGE = dt.timedelta(days=90)
 MAX_EXTRA_ATTRIBUTES = 50
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]{1,100})\](\[\])?$")
+# Ids, pages and sizes are ASCII digits only: Python's int() and str.isdigit() also take "²" or "٣".
+_DIGITS = re.compile(r"[0-9]+")
+# A decimal number as clients write coordinates: ASCII only, so float() is never handed "٣".
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _url = URLValidator(schemes=["http", "https"])
+MAX_MEDIA_URLS = 20
+ID_DIGITS_MAX = 18  # larger numbers are no id Tellus has given (a bigint holds 18 digits safely)
+NOT_PINPOINTED = "#NOTPINPOINTED#"  # FixMyStreet's address_id for a report whose place was not pinned on a map
+# Top-level fields FixMyStreet's Open311 client sends beyond GeoReport v2 (perllib/Open311.pm and its cobrands),
+# kept as text on the request or update; anything else unknown is ignored.
+CLIENT_FIELDS = (
+    "service_request_id_ext",
+    "update_id_ext",
+    "report_url",
+    "account_id",
+    "device_id",
+    "deviceid",
+    "title",
+    "public_anonymity_required",
+    "email_alerts_requested",
+    "nsg_ref",
+)
 
 
 def text(data: QueryDict, name: str, *, max_length: int, required: bool = False) -> str:
@@ -84,6 +105,11 @@ def date_range(data: QueryDict, *, now: dt.datetime | None = None) -> tuple[dt.d
     return start, end
 
 
+def is_digits(value: str) -> bool:
+    """Whether value is one or more ASCII digits 0-9 and nothing else."""
+    return _DIGITS.fullmatch(value) is not None
+
+
 def page_args(data: QueryDict, *, max_size: int = 1000) -> tuple[int, int]:
     """The page/page_size extension: page from 1, page_size from 1 to 1000 (default 1000)."""
     result = []
@@ -92,7 +118,7 @@ def page_args(data: QueryDict, *, max_size: int = 1000) -> tuple[int, int]:
         if not raw:
             result.append(default)
             continue
-        if not raw.isdigit() or not 1 <= int(raw) <= top:
+        if not is_digits(raw) or not 1 <= int(raw) <= top:
             raise bad_request(_("%(f)s must be a whole number from 1 to %(n)s.") % {"f": name, "n": top})
         result.append(int(raw))
     return result[0], result[1]
@@ -100,6 +126,22 @@ def page_args(data: QueryDict, *, max_size: int = 1000) -> tuple[int, int]:
 
 def comma_list(data: QueryDict, name: str, *, max_length: int = 2000) -> list[str]:
     return [item.strip() for item in text(data, name, max_length=max_length).split(",") if item.strip()]
+
+
+def request_id(value: str, name: str = "service_request_id") -> int | None:
+    """A service_request_id as Tellus gives them: ASCII digits, refused with 400 otherwise. None for a number
+    too long to be any request's (so it is simply not found)."""
+    if not is_digits(value):
+        raise bad_request(_("%(f)s “%(v)s” is not a request id: ids are the digits 0-9.") % {"f": name, "v": value})
+    return int(value) if len(value) <= ID_DIGITS_MAX else None
+
+
+def request_ids(data: QueryDict, name: str = "service_request_id") -> list[int] | None:
+    """A comma list of service_request_ids, each checked as request_id does. None when none were given."""
+    given = comma_list(data, name)
+    if not given:
+        return None
+    return [number for number in (request_id(item, name) for item in given) if number is not None]
 
 
 @dataclass
@@ -129,14 +171,30 @@ def reporter(data: QueryDict) -> Reporter:
     )
 
 
-def media_url(data: QueryDict) -> str:
-    value = text(data, "media_url", max_length=2000)
-    if value:
+def media_urls(data: QueryDict) -> list[str]:
+    """Every media_url given, in order: GeoReport v2 has one, FixMyStreet's multi-photo mode repeats the field.
+    Each must be an http or https URL; the same URL twice is kept once."""
+    found: list[str] = []
+    for raw in data.getlist("media_url"):
+        value = raw.strip()
+        if not value:
+            continue
+        if len(value) > 2000 or _CONTROL.search(value):
+            raise bad_request(_("media_url is longer than 2000 characters or not plain text."))
         try:
             _url(value)
         except ValidationError:
             raise bad_request(_("media_url is not an http or https URL.")) from None
-    return value
+        if value not in found:
+            found.append(value)
+    if len(found) > MAX_MEDIA_URLS:
+        raise bad_request(_("Too many media_url values: at most %(n)s.") % {"n": MAX_MEDIA_URLS})
+    return found
+
+
+def client_fields(data: QueryDict) -> dict[str, str]:
+    """FixMyStreet's own top-level fields (CLIENT_FIELDS) that were given, as text."""
+    return {name: value for name in CLIENT_FIELDS if (value := text(data, name, max_length=2000))}
 
 
 @dataclass
@@ -150,19 +208,19 @@ class RequestInput:
     long: float | None
     address_string: str
     address_id: str
-    media_url: str
+    media_urls: list[str]
     attributes: dict[str, Any] = field(default_factory=dict)
     extra_attributes: dict[str, str] = field(default_factory=dict)
+    client_fields: dict[str, str] = field(default_factory=dict)
 
 
 def _coordinate(data: QueryDict, name: str, limit: float) -> float | None:
     raw = text(data, name, max_length=40)
     if not raw:
         return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise bad_request(_("%(f)s is not a number.") % {"f": name}) from None
+    if _DECIMAL.fullmatch(raw) is None:
+        raise bad_request(_("%(f)s is not a number.") % {"f": name})
+    value = float(raw)
     if not math.isfinite(value) or not -limit <= value <= limit:
         raise bad_request(_("%(f)s must be between -%(n)s and %(n)s.") % {"f": name, "n": int(limit)})
     return value
@@ -198,10 +256,9 @@ def _attribute(attribute: ServiceAttribute, given: list[str]) -> Any:
     if attribute.datatype == ServiceAttribute.Datatype.SINGLEVALUELIST and value not in keys:
         raise bad_request(_("%(f)s is not one of its keys.") % {"f": name})
     if attribute.datatype == ServiceAttribute.Datatype.NUMBER:
-        try:
-            number = float(value)
-        except ValueError:
-            raise bad_request(_("%(f)s is not a number.") % {"f": name}) from None
+        if _DECIMAL.fullmatch(value) is None:
+            raise bad_request(_("%(f)s is not a number.") % {"f": name})
+        number = float(value)
         if not math.isfinite(number):
             raise bad_request(_("%(f)s is not a number.") % {"f": name})
     if attribute.datatype == ServiceAttribute.Datatype.DATETIME:
@@ -256,7 +313,8 @@ def request_input(data: QueryDict) -> RequestInput:
         long=long,
         address_string=address_string,
         address_id=address_id,
-        media_url=media_url(data),
+        media_urls=media_urls(data),
         attributes=known,
         extra_attributes=extra,
+        client_fields=client_fields(data),
     )

@@ -108,5 +108,6 @@ def rate_limit_hit(client: ApiClient, *, now: dt.datetime | None = None) -> int:
             429,
             _("Rate limit exceeded: %(limit)s requests a minute for this api_key. Try again in %(s)s seconds.")
             % {"limit": client.rate_limit_per_minute, "s": retry},
+            headers={"Retry-After": str(retry)},
         )
     return count

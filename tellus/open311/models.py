@@ -76,10 +76,20 @@ class ServiceRequest(models.Model):
     long = models.FloatField(null=True, blank=True)
     address_string = models.CharField(max_length=500, blank=True)
     address_id = models.CharField(max_length=100, blank=True)
-    media_url = models.URLField(max_length=2000, blank=True)
+    media_url = models.URLField(
+        max_length=2000, blank=True, help_text=_("The first media_url: the one GeoReport v2 has.")
+    )
+    media_urls = models.JSONField(
+        default=list, blank=True, help_text=_("Every media_url the client sent, in order (FixMyStreet sends several).")
+    )
     attributes = models.JSONField(default=dict, blank=True, help_text=_("{code: value or [values]}."))
     extra_attributes = models.JSONField(
         default=dict, blank=True, help_text=_("Attributes the client sent that the service does not define.")
+    )
+    client_fields = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("FixMyStreet's own fields beyond GeoReport v2, such as service_request_id_ext and report_url."),
     )
     reporter_email_hash = models.CharField(
         max_length=64, blank=True, help_text=_("SHA-256 of the reporter's normalised email, to recognise updates.")
@@ -117,7 +127,11 @@ class ServiceRequestUpdate(models.Model):
     status = models.CharField(max_length=40)
     description = models.TextField(blank=True)
     updated_datetime = models.DateTimeField()
-    media_url = models.URLField(max_length=2000, blank=True)
+    media_url = models.URLField(max_length=2000, blank=True, help_text=_("The first media_url."))
+    media_urls = models.JSONField(default=list, blank=True, help_text=_("Every media_url the client sent, in order."))
+    client_fields = models.JSONField(
+        default=dict, blank=True, help_text=_("FixMyStreet's own fields, such as update_id_ext and title.")
+    )
     contact = models.OneToOneField(
         "demand.Contact", null=True, blank=True, on_delete=models.PROTECT, related_name="open311_update"
     )

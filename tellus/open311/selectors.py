@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Case, F, OuterRef, QuerySet, Subquery, TextField, Value, When
 
 from tellus.catalogue.models import Service
-from tellus.demand.models import NeedEvent, NeedStatus
+from tellus.demand.models import NeedEvent, NeedStatus, NoteVisibility
 
 from .models import ServiceRequest
 
@@ -23,17 +23,23 @@ def service_open311(code: str) -> Service | None:
 
 
 def _with_status_notes(requests: QuerySet[ServiceRequest]) -> QuerySet[ServiceRequest]:
+    """status_notes: the note on the change to the request's current status, only if staff made it public. An
+    internal note is never read out of the database here, so it cannot reach a client."""
+    public_note = Case(
+        When(note_visibility=NoteVisibility.PUBLIC, then=F("note")), default=Value(""), output_field=TextField()
+    )
     last_note = (
         NeedEvent.objects.filter(need=OuterRef("need"), kind=NeedEvent.Kind.STATUS)
         .order_by("-occurred_at", "-id")
-        .values("note")[:1]
+        .annotate(published=public_note)
+        .values("published")[:1]
     )
     return requests.select_related("service", "need", "contact").annotate(status_notes=Subquery(last_note))
 
 
 def requests_open311(
     *,
-    ids: list[str] | None = None,
+    ids: list[int] | None = None,
     service_codes: list[str] | None = None,
     statuses: list[str] | None = None,
     start: dt.datetime | None = None,
@@ -42,8 +48,7 @@ def requests_open311(
     """Requests, newest first. `ids` overrides every other filter, as GeoReport v2 says."""
     requests = ServiceRequest.objects.filter(need__isnull=False)
     if ids is not None:
-        numbers = [int(i) for i in ids if i.isdigit() and len(i) <= 18]
-        requests = requests.filter(pk__in=numbers)
+        requests = requests.filter(pk__in=ids)
     else:
         if service_codes:
             requests = requests.filter(service__code__in=service_codes)
@@ -65,7 +70,7 @@ def request_by_token(token: str) -> ServiceRequest | None:
     return ServiceRequest.objects.filter(token=token).first() if token else None
 
 
-def council_updates(*, start: dt.datetime, end: dt.datetime, ids: list[str] | None = None) -> QuerySet[NeedEvent]:
+def council_updates(*, start: dt.datetime, end: dt.datetime, ids: list[int] | None = None) -> QuerySet[NeedEvent]:
     """What the council did to Open311 requests' needs (status changes and hand-offs), oldest first: the
     updates FixMyStreet fetches. Changes an Open311 client caused are left out: the client knows them."""
     events = NeedEvent.objects.filter(
@@ -75,5 +80,6 @@ def council_updates(*, start: dt.datetime, end: dt.datetime, ids: list[str] | No
         occurred_at__lte=end,
     ).exclude(actor_label__startswith=CLIENT_ACTOR_PREFIX)
     if ids is not None:
-        events = events.filter(need__open311_request__pk__in=[int(i) for i in ids if i.isdigit() and len(i) <= 18])
+        events = events.filter(need__open311_request__pk__in=ids)
+    # The note travels only as NeedEvent.public_note, which is empty unless staff made the note public.
     return events.select_related("need", "need__open311_request").order_by("occurred_at", "id")

@@ -100,16 +100,17 @@ def token_dict(request: ServiceRequest) -> dict[str, Any]:
 
 
 def council_update_dict(event: NeedEvent) -> dict[str, Any]:
+    """One council update. Its description carries the event's note only when staff made the note public."""
     request: ServiceRequest = event.need.open311_request
     if event.kind == NeedEvent.Kind.HANDOFF:
         status = "in_progress"  # passing a need to another team is work on it, not a change of its status
         description = _("Passed to %(team)s.") % {"team": event.to_team}
-        if event.note:
-            description = f"{description} {event.note}"
+        if event.public_note:
+            description = f"{description} {event.public_note}"
         code = "handoff"
     else:
         status = OUTGOING[event.to_status]
-        description = event.note
+        description = event.public_note
         code = event.to_status
     return {
         "update_id": f"e{event.pk}",

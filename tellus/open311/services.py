@@ -8,10 +8,11 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,20 +20,22 @@ from tellus.catalogue.models import Service
 from tellus.common.text import normalise_email, normalise_name, normalise_phone
 from tellus.demand.models import Channel, DemandType, Need, NeedEvent, NeedStatus
 from tellus.demand.services import contact_log, need_transition
-from tellus.linkage.matching import MatchDetails, MatchError, match_person
+from tellus.linkage.matching import MatchCandidate, MatchDetails, MatchError, match_person
+from tellus.linkage.models import CandidatePair, LinkageModel
 from tellus.people.models import Person, SourceRecord, SourceSystem
 from tellus.people.services import source_system_create
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
 from .errors import Open311Error, bad_request
-from .forms import Reporter, RequestInput
+from .forms import Reporter, RequestInput, request_id
 from .models import ApiClient, ServiceRequest, ServiceRequestUpdate
 from .statuses import INCOMING
 
 SOURCE_SYSTEM = "open311"
 PURPOSE = Purpose.ENQUIRY
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+REVIEW_CANDIDATES = 3  # likely people put before a caseworker for one report, at most
 
 
 def client_actor(client: ApiClient) -> Actor:
@@ -61,7 +64,63 @@ def _source_system(actor: Actor) -> SourceSystem:
         return SourceSystem.objects.get(name=SOURCE_SYSTEM)
 
 
-def _matched_person(reporter: Reporter, *, address: str, actor: Actor) -> Person | None:
+MIN_PHONE_DIGITS = 7  # fewer digits are no phone number to recognise anyone by
+
+
+def _first_given_name(value: str) -> str:
+    return normalise_name(value).split(" ", 1)[0]
+
+
+def _identifiers(reporter: Reporter) -> tuple[Q, list[str]]:
+    """The exact identifiers the reporter gave (normalised email, normalised phone) as a filter, and their names."""
+    found, names = Q(pk__in=[]), []
+    if reporter.email:
+        found |= Q(email=normalise_email(reporter.email))
+        names.append("email")
+    phone = normalise_phone(reporter.phone)
+    if len(phone.lstrip("+")) >= MIN_PHONE_DIGITS:
+        found |= Q(phone=phone)
+        names.append("phone")
+    return found, names
+
+
+def _exact_person(reporter: Reporter, *, actor: Actor) -> Person | None:
+    """The one person the council knows with this reporter's exact email or phone (normalised) *and* name (the same
+    surname and first given name, normalised). Anything less, or two such people, is not enough to file a report on
+    someone: None. Audited as a search by the client, each person found as listed."""
+    identifiers, match_on = _identifiers(reporter)
+    first, last = _first_given_name(reporter.first_name), normalise_name(reporter.last_name)
+    if not match_on or not first or not last:
+        return None
+    rows = SourceRecord.objects.filter(
+        identifiers,
+        last_name_normalised=last,
+        is_organisation=False,
+        person__isnull=False,
+        person__merged_into__isnull=True,
+    ).values_list("person_id", "first_name")[:100]
+    people = sorted({person_id for person_id, record_first in rows if _first_given_name(record_first) == first})
+    audit_events_record(
+        actor=actor,
+        purpose=PURPOSE,
+        entries=[
+            AuditEntry(
+                AuditAction.SEARCH,
+                "people.person",
+                context={"match_on": [*match_on, "first_name", "last_name"], "rule": "exact", "results": len(people)},
+            ),
+            *(
+                AuditEntry(AuditAction.LISTED, "people.person", str(person_id), subject_person_id=person_id)
+                for person_id in people
+            ),
+        ],
+    )
+    return Person.objects.get(pk=people[0]) if len(people) == 1 else None
+
+
+def _likely_people(reporter: Reporter, *, address: str, actor: Actor) -> list[MatchCandidate]:
+    """People the real-time match finds likely enough (at or above TELLUS_LINK_LOWER) to be the reporter: not
+    enough to file the report on any of them, but worth a caseworker's look. Audited by match_person."""
     details = MatchDetails(
         first_name=reporter.first_name,
         last_name=reporter.last_name,
@@ -70,15 +129,49 @@ def _matched_person(reporter: Reporter, *, address: str, actor: Actor) -> Person
         address=address,
     )
     try:
-        found = match_person(details, actor=actor, purpose=PURPOSE, limit=1)
-    except MatchError:  # too little to go on, or no linkage model yet: a new person, linked later
-        return None
-    if found and found[0].probability >= settings.TELLUS_LINK_UPPER:
-        return Person.objects.get(pk=found[0].person_id)
-    return None
+        found = match_person(details, actor=actor, purpose=PURPOSE, limit=REVIEW_CANDIDATES)
+    except MatchError:  # too little to go on, or no linkage model yet: nothing to review
+        return []
+    return [candidate for candidate in found if candidate.probability >= settings.TELLUS_LINK_LOWER]
 
 
-def _person_create(reporter: Reporter, *, request: ServiceRequest, actor: Actor) -> Person:
+def _hold_for_review(record: SourceRecord, candidates: list[MatchCandidate], *, actor: Actor) -> None:
+    """Put the new record and each likely person's best record in the linkage review queue, where a caseworker
+    confirms (the two people are merged, the report with them) or rejects the pair."""
+    now = timezone.now()
+    model = LinkageModel.objects.filter(is_current=True).first()
+    entries = []
+    for candidate in candidates:
+        left, right = sorted((candidate.record_id, record.pk))
+        pair, created = CandidatePair.objects.get_or_create(
+            record_l_id=left,
+            record_r_id=right,
+            defaults={
+                "match_weight": candidate.match_weight,
+                "match_probability": candidate.probability,
+                "comparisons": candidate.reasons,
+                "model": model,
+                "status": CandidatePair.Status.REVIEW,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        if created:
+            entries.append(
+                AuditEntry(
+                    AuditAction.CREATE,
+                    "linkage.candidatepair",
+                    str(pair.pk),
+                    subject_person_id=record.person_id,
+                    changes={"status": [None, str(CandidatePair.Status.REVIEW)]},
+                    context={"reason": "open311 report held for review", "other_person_id": candidate.person_id},
+                )
+            )
+    if entries:
+        audit_events_record(actor=actor, purpose=PURPOSE, entries=entries)
+
+
+def _person_create(reporter: Reporter, *, request: ServiceRequest, actor: Actor) -> SourceRecord:
     """A new person known from this report alone, with the report as their source record, so that linkage
     can later find them to be someone the council already knows."""
     name = " ".join(part for part in (reporter.first_name, reporter.last_name) if part)
@@ -126,7 +219,7 @@ def _person_create(reporter: Reporter, *, request: ServiceRequest, actor: Actor)
             ),
         ],
     )
-    return person
+    return record
 
 
 def _words(data: RequestInput) -> str:
@@ -136,11 +229,26 @@ def _words(data: RequestInput) -> str:
     return title or _("(No description given: a report about %(s)s.)") % {"s": data.service.name}
 
 
+def _reporter(reporter: Reporter, *, request: ServiceRequest, actor: Actor) -> Person:
+    """The person a report is filed on: someone the council knows, when the reporter gave the same email or phone
+    and name as one of their records; otherwise a new person with the report as their source record, and any
+    likely match put before a caseworker in the linkage review queue."""
+    person = _exact_person(reporter, actor=actor)
+    if person is not None:
+        return person
+    likely = _likely_people(reporter, address=request.address_string, actor=actor)
+    record = _person_create(reporter, request=request, actor=actor)
+    _hold_for_review(record, likely, actor=actor)
+    assert record.person is not None
+    return record.person
+
+
 @transaction.atomic
 def request_create(*, client: ApiClient, data: RequestInput, now: dt.datetime | None = None) -> ServiceRequest:
-    """Record an Open311 report: the request, the person (matched in real time, or new, or none when the report
-    names no one), and a contact in channel "app" that opens a need. The request's id is the contact's
-    source_reference. Batch and blackbox services get a token as well."""
+    """Record an Open311 report: the request, the person (someone the council knows only on an exact email or phone
+    and name, else a new person held for a caseworker to link; none when the report names no one), and a contact
+    in channel "app" that opens a need. The request's id is the contact's source_reference. Batch and blackbox
+    services get a token as well."""
     at = now or timezone.now()
     actor = client_actor(client)
     service: Service = data.service
@@ -152,20 +260,17 @@ def request_create(*, client: ApiClient, data: RequestInput, now: dt.datetime | 
         long=data.long,
         address_string=data.address_string,
         address_id=data.address_id,
-        media_url=data.media_url,
+        media_url=data.media_urls[0] if data.media_urls else "",
+        media_urls=data.media_urls,
         attributes=data.attributes,
         extra_attributes=data.extra_attributes,
+        client_fields=data.client_fields,
         reporter_email_hash=email_hash(data.reporter.email),
         token=secrets.token_urlsafe(18) if service.open311_type != Service.Open311Type.REALTIME else None,
     )
     request.full_clean(exclude=["need", "contact"])
     request.save()
-    person: Person | None = None
-    if data.reporter.given:
-        address = data.address_string
-        person = _matched_person(data.reporter, address=address, actor=actor)
-        if person is None:
-            person = _person_create(data.reporter, request=request, actor=actor)
+    person = _reporter(data.reporter, request=request, actor=actor) if data.reporter.given else None
     contact = contact_log(
         actor=actor,
         purpose=PURPOSE,
@@ -191,8 +296,9 @@ class UpdateInput:
     updated_datetime: dt.datetime
     status: str
     description: str
-    media_url: str
+    media_urls: list[str]
     reporter: Reporter
+    client_fields: dict[str, str] = field(default_factory=dict)
 
 
 def _same_reporter(request: ServiceRequest, reporter: Reporter) -> bool:
@@ -236,10 +342,10 @@ def update_record(*, client: ApiClient, data: UpdateInput) -> ServiceRequestUpda
     target = INCOMING.get(status)
     if target is None:
         raise bad_request(_("status “%(s)s” is not one Tellus knows.") % {"s": data.status})
-    request_id = data.service_request_id
+    number = request_id(data.service_request_id)
     request = (
-        ServiceRequest.objects.select_related("need", "need__person").filter(pk=int(request_id), client=client).first()
-        if request_id.isdigit() and len(request_id) <= 18
+        ServiceRequest.objects.select_related("need", "need__person").filter(pk=number, client=client).first()
+        if number is not None
         else None
     )
     if request is None or request.need is None:
@@ -256,7 +362,9 @@ def update_record(*, client: ApiClient, data: UpdateInput) -> ServiceRequestUpda
         status=status,
         description=data.description,
         updated_datetime=data.updated_datetime,
-        media_url=data.media_url,
+        media_url=data.media_urls[0] if data.media_urls else "",
+        media_urls=data.media_urls,
+        client_fields=data.client_fields,
     )
     update.full_clean(exclude=["contact", "need_event"])
     update.save()

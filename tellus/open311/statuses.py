@@ -16,6 +16,8 @@ def request_status(need_status: str) -> str:
 # Extended status (as clients post it, upper case) -> the need status it means.
 INCOMING: dict[str, NeedStatus] = {
     "OPEN": NeedStatus.OPEN,
+    "REOPEN": NeedStatus.OPEN,  # FixMyStreet marks a reopened report so (mark_reopen)
+    "FOR_TRIAGE": NeedStatus.OPEN,
     "IN_PROGRESS": NeedStatus.IN_PROGRESS,
     "ACTION_SCHEDULED": NeedStatus.IN_PROGRESS,
     "INVESTIGATING": NeedStatus.IN_PROGRESS,
@@ -27,6 +29,7 @@ INCOMING: dict[str, NeedStatus] = {
     "UNABLE_TO_FIX": NeedStatus.CLOSED_OTHER,
     "WONT_FIX": NeedStatus.CLOSED_OTHER,
     "INTERNAL_REFERRAL": NeedStatus.CLOSED_OTHER,
+    "CANCELLED": NeedStatus.CLOSED_OTHER,
 }
 
 # Need status -> extended status in the updates Tellus publishes (lower case, as FixMyStreet reads them).

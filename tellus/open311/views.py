@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from . import forms, selectors, serialisers
-from .errors import FORMATS, Open311Error, error_response, from_validation_error
+from .errors import FORMATS, Open311Error, error_response, format_of_path, from_validation_error
 from .keys import api_client_authenticate, rate_limit_hit
 from .models import ApiClient
 from .render import render
@@ -32,7 +32,7 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 
 
 def _format_of(request: HttpRequest, kwargs: dict[str, Any]) -> str:
-    fmt = kwargs.get("fmt") or request.path.rsplit(".", 1)[-1].lower()
+    fmt = kwargs.get("fmt") or format_of_path(request.path)
     return fmt if fmt in FORMATS else "xml"
 
 
@@ -41,45 +41,63 @@ def _data(request: HttpRequest) -> QueryDict:
     return request.POST if request.method == "POST" else request.GET
 
 
-def _jurisdiction(data: QueryDict) -> None:
-    expected = getattr(settings, "TELLUS_OPEN311_JURISDICTION_ID", "")
-    given = forms.text(data, "jurisdiction_id", max_length=200)
-    if given and expected and given != expected:
-        raise Open311Error(404, _("Unknown jurisdiction_id “%(j)s”.") % {"j": given})
+def _jurisdiction(request: HttpRequest) -> None:
+    """With TELLUS_OPEN311_JURISDICTION_ID set, a jurisdiction_id that is given (in the query string or the form)
+    must be it: another is refused with 404, as GeoReport v2 says. Empty or absent is fine: Tellus serves one."""
+    expected = settings.TELLUS_OPEN311_JURISDICTION_ID.strip()
+    sources = [request.GET] + ([request.POST] if request.method == "POST" else [])
+    for data in sources:
+        given = forms.text(data, "jurisdiction_id", max_length=200)
+        if given and expected and given.casefold() != expected.casefold():
+            raise Open311Error(
+                404, _("Unknown jurisdiction_id “%(j)s”: this endpoint serves %(e)s.") % {"j": given, "e": expected}
+            )
+
+
+def _without_body(response: HttpResponse) -> HttpResponse:
+    """The answer to HEAD: the GET answer's status and headers, its length, and no body."""
+    response["Content-Length"] = str(len(response.content))
+    response.content = b""
+    return response
 
 
 def endpoint(*methods: str) -> Callable[[View], View]:
-    """Allow these methods, check jurisdiction_id, and answer every failure in Open311's error shape."""
+    """Allow these methods (and HEAD wherever GET is allowed), check jurisdiction_id, and answer every failure in
+    Open311's error shape."""
+    allowed = tuple(dict.fromkeys((*methods, "HEAD"))) if "GET" in methods else methods
 
     def decorate(view: View) -> View:
         @csrf_exempt  # Open311 clients authenticate with api_key, not a session
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            fmt = _format_of(request, kwargs)
-            try:
-                if request.method not in methods:
-                    response = error_response(
-                        Open311Error(405, _("Use %(m)s here.") % {"m": " or ".join(methods)}), fmt
-                    )
-                    response["Allow"] = ", ".join(methods)
-                    return response
-                _jurisdiction(_data(request))
-                return view(request, *args, **kwargs)
-            except Open311Error as exc:
-                return error_response(exc, fmt)
-            except ValidationError as exc:
-                return error_response(from_validation_error(exc), fmt)
-            except RequestDataTooBig:
-                return error_response(Open311Error(400, _("The request body is too large.")), fmt)
-            except (MultiPartParserError, BadRequest, SuspiciousOperation, UnicodeDecodeError):
-                return error_response(Open311Error(400, _("The request body could not be read.")), fmt)
-            except Exception:  # a bug: still an Open311 answer, and logged with its traceback
-                logger.exception("Open311 %s %s failed", request.method, request.path)
-                return error_response(Open311Error(500, _("Something went wrong on our side.")), fmt)
+            response = _answer(request, view, allowed, *args, **kwargs)
+            return _without_body(response) if request.method == "HEAD" else response
 
         return wrapped
 
     return decorate
+
+
+def _answer(request: HttpRequest, view: View, allowed: tuple[str, ...], *args: Any, **kwargs: Any) -> HttpResponse:
+    fmt = _format_of(request, kwargs)
+    try:
+        if request.method not in allowed:
+            response = error_response(Open311Error(405, _("Use %(m)s here.") % {"m": " or ".join(allowed)}), fmt)
+            response["Allow"] = ", ".join(allowed)
+            return response
+        _jurisdiction(request)
+        return view(request, *args, **kwargs)
+    except Open311Error as exc:
+        return error_response(exc, fmt)
+    except ValidationError as exc:
+        return error_response(from_validation_error(exc), fmt)
+    except RequestDataTooBig:
+        return error_response(Open311Error(400, _("The request body is too large.")), fmt)
+    except (MultiPartParserError, BadRequest, SuspiciousOperation, UnicodeDecodeError):
+        return error_response(Open311Error(400, _("The request body could not be read.")), fmt)
+    except Exception:  # a bug: still an Open311 answer, and logged with its traceback
+        logger.exception("Open311 %s %s failed", request.method, request.path)
+        return error_response(Open311Error(500, _("Something went wrong on our side.")), fmt)
 
 
 def _client(request: HttpRequest) -> ApiClient:
@@ -96,7 +114,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     base = request.build_absolute_uri(reverse("open311:root"))
     body = {
         "changeset": CHANGESET,
-        "contact": getattr(settings, "TELLUS_OPEN311_CONTACT", "") or _("The council's Tellus administrator."),
+        "contact": settings.TELLUS_OPEN311_CONTACT or _("The council's Tellus administrator."),
         "key_service": _("Ask the council's Tellus administrator for an api_key."),
         "endpoints": [
             {
@@ -132,8 +150,8 @@ def _page(items: QuerySet[Any], data: QueryDict) -> list[Any]:
 
 def _requests_list(request: HttpRequest, fmt: str) -> HttpResponse:
     data = request.GET
-    ids = forms.comma_list(data, "service_request_id")
-    if ids:
+    ids = forms.request_ids(data)
+    if ids is not None:
         found = selectors.requests_open311(ids=ids)
     else:
         statuses = [s.lower() for s in forms.comma_list(data, "status")]
@@ -162,7 +180,8 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @endpoint("GET")
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
-    found = list(selectors.requests_open311(ids=[request_id])[:1])
+    number = forms.request_id(request_id)
+    found = list(selectors.requests_open311(ids=[number])[:1]) if number is not None else []
     if not found:
         raise Open311Error(404, _("No request %(id)s.") % {"id": request_id})
     return render([serialisers.request_dict(found[0])], fmt, root="service_requests", item="request")
@@ -185,8 +204,9 @@ def _update_input(data: QueryDict) -> UpdateInput:
         ),
         status=forms.text(data, "status", max_length=40, required=True),
         description=forms.text(data, "description", max_length=forms.DESCRIPTION_MAX),
-        media_url=forms.media_url(data),
+        media_urls=forms.media_urls(data),
         reporter=forms.reporter(data),
+        client_fields=forms.client_fields(data),
     )
 
 
@@ -199,7 +219,7 @@ def service_request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
         return render(body, fmt, root="service_request_updates", item="request_update")
     data = request.GET
     start, end = forms.date_range(data)
-    ids = forms.comma_list(data, "service_request_id") or None
+    ids = forms.request_ids(data)
     events = _page(selectors.council_updates(start=start, end=end, ids=ids), data)
     body = [serialisers.council_update_dict(event) for event in events]
     return render(body, fmt, root="service_request_updates", item="request_update")

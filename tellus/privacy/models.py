@@ -74,7 +74,10 @@ class AuditEvent(models.Model):
         null=True, blank=True, db_index=True, help_text=_("The person this entry is about, when there is one.")
     )
     purpose = models.CharField(max_length=30, choices=Purpose.choices)
-    request_id = models.CharField(max_length=100, blank=True, db_index=True)
+    request_id = models.CharField(max_length=100, blank=True, db_index=True, help_text=_("Made by Tellus."))
+    client_request_id = models.CharField(
+        max_length=100, blank=True, help_text=_("The X-Request-ID the client sent, if any, kept beside Tellus's own.")
+    )
     changes = models.JSONField(default=dict, blank=True, help_text=_("Changed fields: {field: [before, after]}."))
     context = models.JSONField(default=dict, blank=True)
 

@@ -12,6 +12,8 @@ from typing import Any
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from .models import Purpose
+
 
 @dataclass(frozen=True)
 class Capability:
@@ -129,6 +131,17 @@ ROLES: dict[str, tuple[str, ...]] = {
     ADMINISTRATOR: ("manage_sources", "view_imports", "manage_staff", "approve_roles"),
 }
 
+# Role -> the purposes its members may state for looking at or changing personal data. A member of staff with
+# several roles may state any purpose of any of them. Loading an extract is a command's purpose, never a person's.
+ROLE_PURPOSES: dict[str, tuple[Purpose, ...]] = {
+    FRONT_LINE_OFFICER: (Purpose.ENQUIRY,),
+    CASEWORKER: (Purpose.ENQUIRY, Purpose.CASEWORK),
+    SERVICE_MANAGER: (Purpose.SERVICE_MANAGEMENT,),
+    ANALYST: (Purpose.ANALYSIS,),
+    PRIVACY_OFFICER: (Purpose.PRIVACY_REVIEW,),
+    ADMINISTRATOR: (Purpose.ADMINISTRATION,),
+}
+
 ROLE_STAFF_ADMIN = {ADMINISTRATOR}  # roles whose members may sign in to Django admin
 
 
@@ -164,14 +177,20 @@ def sync_roles_after_migrate(*, app_config: Any, **kwargs: Any) -> None:
         sync_roles()
 
 
+def role_purposes(role: str) -> tuple[Purpose, ...]:
+    return ROLE_PURPOSES[role]
+
+
 def permission_matrix_markdown() -> str:
-    """The matrix as a Markdown table: capabilities down, roles across."""
+    """The matrix as two Markdown tables, roles across: what each role can do, then the purposes it may state."""
     roles = list(ROLES)
-    lines = [
-        "| What they can do | " + " | ".join(roles) + " |",
-        "|---|" + "---|" * len(roles),
-    ]
+    header = "|---|" + "---|" * len(roles)
+    lines = ["| What they can do | " + " | ".join(roles) + " |", header]
     for cap in CAPABILITIES:
         marks = ["yes" if cap.key in ROLES[role] else "" for role in roles]
         lines.append(f"| {cap.description} | " + " | ".join(marks) + " |")
+    lines += ["", "| Purposes they may state | " + " | ".join(roles) + " |", header]
+    for purpose in Purpose:
+        marks = ["yes" if purpose in ROLE_PURPOSES[role] else "" for role in roles]
+        lines.append(f"| {purpose.label} (`{purpose.value}`) | " + " | ".join(marks) + " |")
     return "\n".join(lines) + "\n"

@@ -10,7 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from tellus.common.request_context import current_request_id
+from tellus.common.request_context import current_client_request_id, current_request_id
 
 from .models import AuditAction, AuditEvent, Purpose, User
 
@@ -67,6 +67,7 @@ def audit_event_record(
         subject_person_id=subject_person_id,
         purpose=Purpose(purpose),
         request_id=current_request_id(),
+        client_request_id=current_client_request_id(),
         changes=changes or {},
         context=context or {},
     )
@@ -84,6 +85,7 @@ _COLUMNS = (
     "subject_person_id",
     "purpose",
     "request_id",
+    "client_request_id",
     "changes",
     "context",
 )
@@ -112,6 +114,7 @@ def audit_events_record(*, actor: Actor, purpose: Purpose | str, entries: Iterab
     occurred_at = connection.ops.adapt_datetimefield_value(timezone.now())
     purpose_value = str(Purpose(purpose))
     request_id = current_request_id()
+    client_request_id = current_client_request_id()
     actor_id = actor.user.pk if actor.user is not None else None
     values = [
         (
@@ -124,6 +127,7 @@ def audit_events_record(*, actor: Actor, purpose: Purpose | str, entries: Iterab
             entry.subject_person_id,
             purpose_value,
             request_id,
+            client_request_id,
             _as_json(entry.changes),
             _as_json(entry.context),
         )

@@ -94,6 +94,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that anything under /open311/ that fails before or outside its views (a bad Host header, an error
+    # page) still answers in Open311's error shape.
+    "tellus.open311.middleware.Open311ErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tellus.common.middleware.RequestIdMiddleware",
@@ -102,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tellus.console.middleware.PurposeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -176,6 +180,10 @@ TELLUS_SEARCH_PAGE_SIZE = 20
 TELLUS_LINK_UPPER = float(os.environ.get("TELLUS_LINK_UPPER", "0.9"))
 TELLUS_LINK_LOWER = float(os.environ.get("TELLUS_LINK_LOWER", "0.5"))
 
+# Open311: the jurisdiction_id this endpoint serves (a client sending another is refused with 404; empty accepts
+# any), and who a client's developer should contact, as discovery.xml says.
+TELLUS_OPEN311_JURISDICTION_ID = os.environ.get("TELLUS_OPEN311_JURISDICTION_ID", "")
+TELLUS_OPEN311_CONTACT = os.environ.get("TELLUS_OPEN311_CONTACT", "")
 # Staff sign-in throttling and lockout (django-axes; issue 11, criterion 3). Failures are counted per username and
 # IP address across /login/ and /admin/login/; the lock lifts after the cooling-off time or `tellus unlock USERNAME`.
 INSTALLED_APPS += ["axes"]

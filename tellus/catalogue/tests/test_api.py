@@ -84,8 +84,8 @@ def test_without_a_role_the_catalogue_is_a_json_403_and_without_a_session_401(al
     assert Client().get("/api/v1/services").status_code == 401
 
 
-def test_a_persons_capacities_are_returned_and_the_read_is_audited_with_the_purpose(alice, officer) -> None:  # type: ignore[no-untyped-def]
-    response = signed_in(officer).get(f"/api/v1/people/{alice.pk}/capacities", HTTP_X_TELLUS_PURPOSE="casework")
+def test_a_persons_capacities_are_returned_and_the_read_is_audited_with_the_purpose(alice, caseworker) -> None:  # type: ignore[no-untyped-def]
+    response = signed_in(caseworker).get(f"/api/v1/people/{alice.pk}/capacities", HTTP_X_TELLUS_PURPOSE="casework")
 
     assert response.status_code == 200
     body = response.json()
@@ -95,12 +95,12 @@ def test_a_persons_capacities_are_returned_and_the_read_is_audited_with_the_purp
     assert ratepayer["evidence"][0]["system"] == "Rates"
     assert [s["code"] for s in body["services_used_last_12_months"]] == ["rates"]
     assert any(r["capacity"] == "ratepayer" and r["must"] for r in body["rights_and_responsibilities"])
-    event = AuditEvent.objects.get(actor=officer, object_type="capacities.personcapacity")
+    event = AuditEvent.objects.get(actor=caseworker, object_type="capacities.personcapacity")
     assert (event.subject_person_id, event.purpose) == (alice.pk, Purpose.CASEWORK)
 
 
 def test_capacities_of_an_unknown_person_are_a_404_and_audit_nothing(alice, officer) -> None:  # type: ignore[no-untyped-def]
-    response = signed_in(officer).get("/api/v1/people/99999999/capacities")
+    response = signed_in(officer).get("/api/v1/people/99999999/capacities", HTTP_X_TELLUS_PURPOSE="enquiry")
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(actor=officer).exists()
 

@@ -68,7 +68,8 @@ def assert_no_axe_violations(page: Any, where: str) -> None:
     assert results.violations_count == 0, f"axe found problems on {where}:\n{results.generate_report()}"
 
 
-def sign_in(page: Any, base_url: str, username: str) -> None:
+def sign_in(page: Any, base_url: str, username: str, purpose: str | None = None) -> None:
+    """Sign in; with `purpose` (a label on the purpose page, like "Casework"), state it there as staff do."""
     page.goto(f"{base_url}/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
@@ -82,6 +83,12 @@ def sign_in(page: Any, base_url: str, username: str) -> None:
         page.get_by_label("Code").fill(f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
         page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"{base_url}/console/")
+    if purpose is not None:
+        page.get_by_role("link", name="State your purpose").click()
+        page.wait_for_url(f"{base_url}/console/purpose/**")
+        page.get_by_label(purpose, exact=True).check()
+        page.get_by_role("button", name="Save purpose").click()
+        page.wait_for_url(f"{base_url}/console/")
 
 
 def focused(page: Any) -> dict[str, str]:
@@ -123,9 +130,26 @@ def test_a_privacy_officer_signs_in_searches_and_opens_a_person_with_no_accessib
     assert_no_axe_violations(page, "the sign-in page")
 
     sign_in(page, live_server.url, privacy_officer.username)
+    assert page.get_by_text("Not stated yet").is_visible()
     page.get_by_label("Name, address or postcode").fill("station road")
     page.get_by_role("button", name="Search", exact=True).click()
+    # No purpose stated yet: the search waits on the purpose page, which offers only the privacy officer's own.
+    page.wait_for_url("**/console/purpose/?next=*")
+    assert page.get_by_role("heading", level=1, name="Why are you using Tellus?").is_visible()
+    assert page.get_by_role("radio").count() == 1
+    assert_no_axe_violations(page, "the purpose page")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert_no_axe_violations(page, "the purpose page at 390px wide")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_label("Privacy review").check()
+    page.get_by_role("button", name="Save purpose").click()
     page.wait_for_url("**/console/?q=station+road*")
+    assert page.get_by_text("Your purpose is now: Privacy review.").is_visible()
+    assert page.locator(".purpose-bar").get_by_text("Privacy review").is_visible()
+    assert page.get_by_role("link", name="Change purpose").is_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert_no_axe_violations(page, "the search results page at 390px wide, with the purpose bar")
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     assert page.get_by_role("heading", level=2, name="1 person found").is_visible()
     assert page.get_by_role("link", name="Alice Example").is_visible()
@@ -182,6 +206,12 @@ def test_the_console_can_be_used_with_the_keyboard_alone(page, live_server, offi
     assert focused(page)["text"] == "Skip to main content"
     page.get_by_label("Name, address or postcode").focus()
     page.keyboard.type("tl11")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/console/purpose/?next=*")
+    page.get_by_label("Handling an enquiry").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Save purpose"
     page.keyboard.press("Enter")
     page.wait_for_url("**/console/?q=tl11*")
     assert page.get_by_role("link", name="Alice Example").is_visible()
@@ -260,7 +290,7 @@ def test_a_caseworker_works_the_review_queue_by_keyboard_with_no_accessibility_v
     from tellus.linkage.models import CandidatePair
 
     first, second = pairs["pairs"]
-    sign_in(page, live_server.url, caseworker.username)
+    sign_in(page, live_server.url, caseworker.username, purpose="Casework")
     page.get_by_role("link", name="Review queue").click()
     page.wait_for_url(f"{live_server.url}/console/review/")
     assert page.get_by_role("heading", level=2, name="2 pairs waiting for review").is_visible()

@@ -17,6 +17,7 @@ from tellus.people.models import Household, Person, SourceRecord
 from tellus.people.tests.factories import PersonFactory, PropertyFactory, SourceRecordFactory, SourceSystemFactory
 from tellus.privacy.models import AuditAction, AuditEvent, Purpose
 from tellus.privacy.services import Actor
+from tellus.privacy.tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +27,6 @@ COMPARISONS = [
     {"comparison": "Date of birth", "level": "Exact match", "bayes_factor": 64.0, "weight": 6.0},
     {"comparison": "Postcode", "level": "All other comparisons", "bayes_factor": 0.25, "weight": -2.0},
 ]
-
-
-def signed_in(client: Client, user) -> Client:  # type: ignore[no-untyped-def]
-    client.force_login(user)
-    return client
 
 
 def person_with_records(name: str, count: int = 1, **fields) -> Person:  # type: ignore[no-untyped-def]
@@ -76,7 +72,7 @@ def merge(survivor: Person, absorbed: Person) -> PersonMerge:
 def test_only_caseworkers_can_open_the_review_queue_or_a_pair(client, request, role):
     pair = review_pair()
 
-    client = signed_in(client, request.getfixturevalue(role))
+    client = signed_in(client, request.getfixturevalue(role), purpose=None)
 
     assert client.get(REVIEW).status_code == 403
     assert client.get(reverse("console:review_pair", args=[pair.pk])).status_code == 403
@@ -92,7 +88,7 @@ def test_only_caseworkers_can_merge_split_or_undo(client, request, role):
     ann = person_with_records("Ann Lee", 2)
     annie = person_with_records("Annie Lee")
     done = merge(person_with_records("Bea Lee"), person_with_records("Bee Lee"))
-    client = signed_in(client, request.getfixturevalue(role))
+    client = signed_in(client, request.getfixturevalue(role), purpose=None)
     record = ann.source_records.first()
     assert record is not None
 
@@ -116,7 +112,11 @@ def test_an_officer_sees_the_evidence_but_no_merge_or_split_buttons(client, offi
     first, second = ann.source_records.all()
     pair_of(first, second, status=CandidatePair.Status.AUTO_LINKED)
 
-    html = signed_in(client, officer).get(reverse("console:person", args=[ann.pk])).content.decode()
+    html = (
+        signed_in(client, officer, purpose=Purpose.ENQUIRY)
+        .get(reverse("console:person", args=[ann.pk]))
+        .content.decode()
+    )
 
     assert "Why these records are one person" in html
     assert "Strong evidence for" in html
@@ -149,7 +149,7 @@ def test_deciding_needs_the_forms_csrf_token(caseworker):
 
 
 def test_an_empty_queue_says_so(client, caseworker):
-    response = signed_in(client, caseworker).get(REVIEW)
+    response = signed_in(client, caseworker, purpose=Purpose.CASEWORK).get(REVIEW)
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -164,7 +164,7 @@ def test_the_queue_lists_pairs_waiting_for_review_most_probable_first(client, ca
     not_sure = review_pair(0.8, status=CandidatePair.Status.NOT_SURE)
     review_pair(0.99, status=CandidatePair.Status.AUTO_LINKED)
 
-    html = signed_in(client, caseworker).get(REVIEW).content.decode()
+    html = signed_in(client, caseworker, purpose=Purpose.CASEWORK).get(REVIEW).content.decode()
 
     assert "2 pairs waiting for review" in html
     assert html.index(f"Review pair {likely.pk}<") < html.index(f"Review pair {unlikely.pk}<")
@@ -178,7 +178,7 @@ def test_pairs_marked_not_sure_have_their_own_tab(client, caseworker):
     waiting = review_pair(0.9)
     not_sure = review_pair(0.8, status=CandidatePair.Status.NOT_SURE)
 
-    html = signed_in(client, caseworker).get(REVIEW, {"status": "not_sure"}).content.decode()
+    html = signed_in(client, caseworker, purpose=Purpose.CASEWORK).get(REVIEW, {"status": "not_sure"}).content.decode()
 
     assert "1 pair marked not sure" in html
     assert f"Review pair {not_sure.pk}<" in html
@@ -191,7 +191,7 @@ def test_the_queue_is_paginated(client, caseworker, settings):
     for n in range(5):
         review_pair(0.5 + n / 100)
 
-    html = signed_in(client, caseworker).get(REVIEW, {"page": "3"}).content.decode()
+    html = signed_in(client, caseworker, purpose=Purpose.CASEWORK).get(REVIEW, {"page": "3"}).content.decode()
 
     assert "showing 5 to 5 of 5" in html
     assert '<nav class="pagination" aria-label="Pages of pairs">' in html
@@ -200,7 +200,7 @@ def test_the_queue_is_paginated(client, caseworker, settings):
 def test_listing_the_queue_records_each_person_shown(client, caseworker):
     pair = review_pair()
 
-    signed_in(client, caseworker).get(REVIEW)
+    signed_in(client, caseworker, purpose=Purpose.CASEWORK).get(REVIEW)
 
     listed = AuditEvent.objects.filter(action=AuditAction.LISTED, object_type="linkage.candidatepair")
     assert {event.subject_person_id for event in listed} == {pair.record_l.person_id, pair.record_r.person_id}
@@ -213,7 +213,7 @@ def test_a_page_of_the_queue_takes_the_same_few_queries_however_many_pairs_it_sh
     settings.TELLUS_SEARCH_PAGE_SIZE = 20
     for n in range(20):
         review_pair(0.5 + n / 100)
-    client = signed_in(client, caseworker)
+    client = signed_in(client, caseworker, purpose=Purpose.CASEWORK)
 
     with django_assert_max_num_queries(12):
         response = client.get(REVIEW)
@@ -227,7 +227,9 @@ def test_a_page_of_the_queue_takes_the_same_few_queries_however_many_pairs_it_sh
 def test_a_pair_shows_both_records_side_by_side_with_differences_in_words(client, caseworker):
     pair = review_pair()
 
-    response = signed_in(client, caseworker).get(reverse("console:review_pair", args=[pair.pk]))
+    response = signed_in(client, caseworker, purpose=Purpose.CASEWORK).get(
+        reverse("console:review_pair", args=[pair.pk])
+    )
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -241,7 +243,11 @@ def test_a_pair_shows_both_records_side_by_side_with_differences_in_words(client
 def test_a_pair_shows_each_comparisons_contribution_and_the_total(client, caseworker):
     pair = review_pair()
 
-    html = signed_in(client, caseworker).get(reverse("console:review_pair", args=[pair.pk])).content.decode()
+    html = (
+        signed_in(client, caseworker, purpose=Purpose.CASEWORK)
+        .get(reverse("console:review_pair", args=[pair.pk]))
+        .content.decode()
+    )
 
     assert re.search(r'<th scope="row">First name</th>\s*<td>Exact match</td>\s*<td[^>]*>\+3\.62</td>', html)
     assert "Evidence for" in html
@@ -262,7 +268,9 @@ def test_a_pair_with_odd_or_missing_evidence_still_renders(client, caseworker):
         match_weight=None,
     )
 
-    response = signed_in(client, caseworker).get(reverse("console:review_pair", args=[pair.pk]))
+    response = signed_in(client, caseworker, purpose=Purpose.CASEWORK).get(
+        reverse("console:review_pair", args=[pair.pk])
+    )
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -274,7 +282,7 @@ def test_a_pair_with_odd_or_missing_evidence_still_renders(client, caseworker):
 def test_opening_a_pair_records_a_view_of_each_person(client, caseworker):
     pair = review_pair()
 
-    signed_in(client, caseworker).get(reverse("console:review_pair", args=[pair.pk]))
+    signed_in(client, caseworker, purpose=Purpose.CASEWORK).get(reverse("console:review_pair", args=[pair.pk]))
 
     views = AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="linkage.candidatepair")
     assert sorted(event.subject_person_id for event in views) == sorted(
@@ -284,7 +292,9 @@ def test_opening_a_pair_records_a_view_of_each_person(client, caseworker):
 
 
 def test_a_missing_pair_is_a_page_not_found(client, caseworker):
-    response = signed_in(client, caseworker).get(reverse("console:review_pair", args=[999999]))
+    response = signed_in(client, caseworker, purpose=Purpose.CASEWORK).get(
+        reverse("console:review_pair", args=[999999])
+    )
 
     assert response.status_code == 404
     assert not AuditEvent.objects.exists()
@@ -292,7 +302,7 @@ def test_a_missing_pair_is_a_page_not_found(client, caseworker):
 
 def test_a_pair_page_takes_a_fixed_number_of_queries(client, caseworker, django_assert_max_num_queries):
     pair = review_pair()
-    client = signed_in(client, caseworker)
+    client = signed_in(client, caseworker, purpose=Purpose.CASEWORK)
 
     with django_assert_max_num_queries(10):
         client.get(reverse("console:review_pair", args=[pair.pk]))
@@ -304,10 +314,7 @@ def test_a_pair_page_takes_a_fixed_number_of_queries(client, caseworker, django_
 def test_confirming_a_pair_joins_the_two_people_and_goes_to_the_next_pair(client, caseworker):
     pair = review_pair(0.9)
     following = review_pair(0.7)
-    client = signed_in(client, caseworker)
-    session = client.session
-    session["tellus_purpose"] = Purpose.CASEWORK.value
-    session.save()
+    client = signed_in(client, caseworker, purpose=Purpose.CASEWORK)
 
     response = client.post(
         reverse("console:review_pair", args=[pair.pk]), {"decision": "confirmed", "note": "Same phone number"}
@@ -333,7 +340,7 @@ def test_confirming_a_pair_joins_the_two_people_and_goes_to_the_next_pair(client
 def test_rejecting_a_pair_keeps_the_people_apart(client, caseworker):
     pair = review_pair()
 
-    response = signed_in(client, caseworker).post(
+    response = signed_in(client, caseworker, purpose=Purpose.CASEWORK).post(
         reverse("console:review_pair", args=[pair.pk]), {"decision": "rejected"}
     )
 
@@ -350,7 +357,9 @@ def test_rejecting_a_pair_keeps_the_people_apart(client, caseworker):
 def test_not_sure_moves_a_pair_to_the_not_sure_tab(client, caseworker):
     pair = review_pair()
 
-    signed_in(client, caseworker).post(reverse("console:review_pair", args=[pair.pk]), {"decision": "not_sure"})
+    signed_in(client, caseworker, purpose=Purpose.CASEWORK).post(
+        reverse("console:review_pair", args=[pair.pk]), {"decision": "not_sure"}
+    )
 
     pair.refresh_from_db()
     assert pair.status == CandidatePair.Status.NOT_SURE
@@ -363,7 +372,7 @@ def test_deciding_a_pair_from_the_not_sure_tab_goes_to_the_next_not_sure_pair(cl
     review_pair(0.95)
     following = review_pair(0.5, status=CandidatePair.Status.NOT_SURE)
 
-    response = signed_in(client, caseworker).post(
+    response = signed_in(client, caseworker, purpose=Purpose.CASEWORK).post(
         reverse("console:review_pair", args=[pair.pk]), {"decision": "rejected"}
     )
 
@@ -373,7 +382,9 @@ def test_deciding_a_pair_from_the_not_sure_tab_goes_to_the_next_not_sure_pair(cl
 def test_a_decision_without_a_button_is_an_error_summary(client, caseworker):
     pair = review_pair()
 
-    response = signed_in(client, caseworker).post(reverse("console:review_pair", args=[pair.pk]), {"note": "hmm"})
+    response = signed_in(client, caseworker, purpose=Purpose.CASEWORK).post(
+        reverse("console:review_pair", args=[pair.pk]), {"note": "hmm"}
+    )
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -389,7 +400,7 @@ def test_a_refused_decision_shows_the_reason_and_changes_nothing(client, casewor
     first, second = ann.source_records.all()
     pair = pair_of(first, second)
 
-    response = signed_in(client, caseworker).post(
+    response = signed_in(client, caseworker, purpose=Purpose.CASEWORK).post(
         reverse("console:review_pair", args=[pair.pk]), {"decision": "rejected"}
     )
 
@@ -404,7 +415,7 @@ def test_a_refused_decision_shows_the_reason_and_changes_nothing(client, casewor
 
 def test_a_pair_already_decided_shows_the_decision_and_takes_no_other(client, caseworker):
     pair = review_pair(status=CandidatePair.Status.REJECTED, decided_by=caseworker, decided_at=dt.datetime.now(dt.UTC))
-    client = signed_in(client, caseworker)
+    client = signed_in(client, caseworker, purpose=Purpose.CASEWORK)
 
     html = client.get(reverse("console:review_pair", args=[pair.pk])).content.decode()
     posted = client.post(reverse("console:review_pair", args=[pair.pk]), {"decision": "confirmed"}).content.decode()
@@ -432,7 +443,11 @@ def test_a_persons_page_explains_why_their_records_are_one_person(client, casewo
     )
     pair_of(first, third, status=CandidatePair.Status.REJECTED)
 
-    html = signed_in(client, caseworker).get(reverse("console:person", args=[ann.pk])).content.decode()
+    html = (
+        signed_in(client, caseworker, purpose=Purpose.CASEWORK)
+        .get(reverse("console:person", args=[ann.pk]))
+        .content.decode()
+    )
 
     assert "Why these records are one person" in html
     assert f"Records {first.source_key} and {second.source_key}" in html
@@ -451,7 +466,11 @@ def test_records_joined_by_a_merge_are_said_to_be_so(client, caseworker):
     moved = annie.source_records.get()
     merge(ann, annie)
 
-    html = signed_in(client, caseworker).get(reverse("console:person", args=[ann.pk])).content.decode()
+    html = (
+        signed_in(client, caseworker, purpose=Purpose.CASEWORK)
+        .get(reverse("console:person", args=[ann.pk]))
+        .content.decode()
+    )
 
     assert "They were joined by a staff decision or a merge" in html
     assert f'<a class="link" href="#record-{moved.pk}">{moved.source_key}</a>' in html
@@ -461,7 +480,11 @@ def test_records_joined_by_a_merge_are_said_to_be_so(client, caseworker):
 def test_a_person_with_one_record_has_no_evidence_section(client, officer):
     ann = person_with_records("Ann Lee")
 
-    html = signed_in(client, officer).get(reverse("console:person", args=[ann.pk])).content.decode()
+    html = (
+        signed_in(client, officer, purpose=Purpose.ENQUIRY)
+        .get(reverse("console:person", args=[ann.pk]))
+        .content.decode()
+    )
 
     assert "Why these records are one person" not in html
 
@@ -471,12 +494,55 @@ def test_the_person_page_shows_the_household(client, officer):
     ann, bob, _cat = (person_with_records(name) for name in ("Ann Lee", "Bob Lee", "Cat Other"))
     Household.objects.create(property=home).members.set([ann, bob])
 
-    html = signed_in(client, officer).get(reverse("console:person", args=[ann.pk])).content.decode()
+    html = (
+        signed_in(client, officer, purpose=Purpose.ENQUIRY)
+        .get(reverse("console:person", args=[ann.pk]))
+        .content.decode()
+    )
 
     assert "Household" in html
     assert f'<a class="link" href="/console/people/{bob.pk}/">Bob Lee</a>' in html
     assert f'href="/console/people/{ann.pk}/">Ann Lee</a>' not in html
     assert "Cat Other" not in html
+
+
+def test_everyone_the_person_page_shows_is_recorded_as_viewed_household_members_included(client, officer):
+    ann, bob, cat = (person_with_records(name) for name in ("Ann Lee", "Bob Lee", "Cat Lee"))
+    _stranger = person_with_records("Dan Other")
+    Household.objects.create(property=PropertyFactory()).members.set([ann, bob, cat])
+    annie = person_with_records("Annie Lee")
+    merge(ann, annie)
+    before = AuditEvent.objects.count()  # the merge wrote entries of its own; count from here
+
+    html = signed_in(client, officer, purpose=Purpose.ENQUIRY).get(reverse("console:person", args=[ann.pk])).content
+    text = html.decode()
+
+    for shown in (bob, cat, annie):
+        assert shown.display_name in text
+    people_viewed = {
+        event.subject_person_id: event
+        for event in AuditEvent.objects.order_by("id")[before:]
+        if event.action == AuditAction.VIEW and event.object_type == "people.person"
+    }
+    assert set(people_viewed) == {ann.pk, bob.pk, cat.pk, annie.pk}
+    assert people_viewed[bob.pk].context == {"shown_on_page_of": ann.pk, "as": "household member"}
+    assert people_viewed[cat.pk].context == {"shown_on_page_of": ann.pk, "as": "household member"}
+    assert people_viewed[annie.pk].context == {"shown_on_page_of": ann.pk, "as": "merge history"}
+    assert all(event.purpose == Purpose.ENQUIRY and event.actor == officer for event in people_viewed.values())
+
+
+def test_a_merged_away_persons_page_records_the_person_it_now_points_to(client, caseworker):
+    ann, annie = person_with_records("Ann Lee"), person_with_records("Annie Lee")
+    merge(ann, annie)
+    before = AuditEvent.objects.count()
+
+    signed_in(client, caseworker, purpose=Purpose.CASEWORK).get(reverse("console:person", args=[annie.pk]))
+
+    seen = AuditEvent.objects.order_by("id")[before:]
+    assert {(e.subject_person_id, e.context.get("as")) for e in seen if e.object_type == "people.person"} == {
+        (annie.pk, None),
+        (ann.pk, "merged into"),
+    }
 
 
 def test_a_person_page_with_evidence_and_history_takes_a_fixed_number_of_queries(
@@ -489,10 +555,11 @@ def test_a_person_page_with_evidence_and_history_takes_a_fixed_number_of_queries
     for n in range(3):
         merge(ann, person_with_records(f"Other{n} Lee"))
     Household.objects.create(property=PropertyFactory()).members.set([ann, *(PersonFactory() for _n in range(4))])
-    client = signed_in(client, caseworker)
+    client = signed_in(client, caseworker, purpose=Purpose.CASEWORK)
 
-    # 16 for the person, evidence and history; the capacities and contacts panels add a fixed 12 of their own.
-    with django_assert_max_num_queries(29):  # one more since staff two-factor: the middleware's check
+    # 16 for the person, evidence and history, one to record everyone else the page shows, one for the roles behind
+    # the stated purpose; the capacities and contacts panels add a fixed 12 of their own.
+    with django_assert_max_num_queries(30):
         response = client.get(reverse("console:person", args=[ann.pk]))
 
     assert response.content.decode().count('<table class="table evidence">') == 5
@@ -505,7 +572,9 @@ def test_a_caseworker_chooses_a_person_by_number_and_sees_both_side_by_side(clie
     ann = person_with_records("Ann Lee")
     annie = person_with_records("Annie Lee", address="9 Mill Lane")
 
-    response = signed_in(client, caseworker).get(reverse("console:person_merge", args=[ann.pk]), {"other": annie.pk})
+    response = signed_in(client, caseworker, purpose=Purpose.CASEWORK).get(
+        reverse("console:person_merge", args=[ann.pk]), {"other": annie.pk}
+    )
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -520,7 +589,9 @@ def test_a_caseworker_can_search_for_the_person_to_merge(client, caseworker):
     annie = person_with_records("Annie Lee")
 
     html = (
-        signed_in(client, caseworker).get(reverse("console:person_merge", args=[ann.pk]), {"q": "lee"}).content.decode()
+        signed_in(client, caseworker, purpose=Purpose.CASEWORK)
+        .get(reverse("console:person_merge", args=[ann.pk]), {"q": "lee"})
+        .content.decode()
     )
 
     assert f'href="/console/people/{ann.pk}/merge/?other={annie.pk}">Choose Annie Lee</a>' in html
@@ -533,7 +604,9 @@ def test_choosing_a_person_who_cannot_be_merged_is_an_error(client, caseworker, 
     ann = person_with_records("Ann Lee")
     value = str(ann.pk) if other == "self" else other
 
-    response = signed_in(client, caseworker).get(reverse("console:person_merge", args=[ann.pk]), {"other": value})
+    response = signed_in(client, caseworker, purpose=Purpose.CASEWORK).get(
+        reverse("console:person_merge", args=[ann.pk]), {"other": value}
+    )
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -547,7 +620,9 @@ def test_merging_through_the_console_keeps_every_record(client, caseworker):
     annie = person_with_records("Annie Lee", 2)
     all_records = set(SourceRecord.objects.values_list("pk", flat=True))
 
-    response = signed_in(client, caseworker).post(reverse("console:person_merge", args=[ann.pk]), {"other": annie.pk})
+    response = signed_in(client, caseworker, purpose=Purpose.CASEWORK).post(
+        reverse("console:person_merge", args=[ann.pk]), {"other": annie.pk}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == reverse("console:person", args=[ann.pk])
@@ -565,7 +640,9 @@ def test_merging_a_person_already_merged_away_shows_the_reason(client, caseworke
     annie = person_with_records("Annie Lee")
     merge(person_with_records("Bea Lee"), annie)
 
-    response = signed_in(client, caseworker).post(reverse("console:person_merge", args=[ann.pk]), {"other": annie.pk})
+    response = signed_in(client, caseworker, purpose=Purpose.CASEWORK).post(
+        reverse("console:person_merge", args=[ann.pk]), {"other": annie.pk}
+    )
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -579,7 +656,7 @@ def test_undoing_a_merge_through_the_console_puts_every_record_back(client, case
     annie = person_with_records("Annie Lee", 2)
     before = {person.pk: set(person.source_records.values_list("pk", flat=True)) for person in (ann, annie)}
     done = merge(ann, annie)
-    client = signed_in(client, caseworker)
+    client = signed_in(client, caseworker, purpose=Purpose.CASEWORK)
     assert "Undo this merge" in client.get(reverse("console:person", args=[ann.pk])).content.decode()
 
     response = client.post(reverse("console:merge_undo", args=[done.pk]), {"from": ann.pk})
@@ -600,7 +677,9 @@ def test_undoing_a_merge_that_a_later_merge_depends_on_says_which_to_undo_first(
     first = merge(ann, annie)
     later = merge(bea, ann)
 
-    response = signed_in(client, caseworker).post(reverse("console:merge_undo", args=[first.pk]), {"from": ann.pk})
+    response = signed_in(client, caseworker, purpose=Purpose.CASEWORK).post(
+        reverse("console:merge_undo", args=[first.pk]), {"from": ann.pk}
+    )
 
     page = client.get(response["Location"]).content.decode()
     assert f"undo merge {later.pk} first" in page
@@ -614,7 +693,7 @@ def test_a_person_merged_away_shows_a_notice_linking_to_the_survivor(client, off
     merge(ann, annie)
     merge(bea, ann)
 
-    response = signed_in(client, officer).get(reverse("console:person", args=[annie.pk]))
+    response = signed_in(client, officer, purpose=Purpose.ENQUIRY).get(reverse("console:person", args=[annie.pk]))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -628,7 +707,7 @@ def test_splitting_a_record_off_gives_it_a_person_of_its_own(client, caseworker)
     ann = person_with_records("Ann Lee", 2)
     record = ann.source_records.last()
     assert record is not None
-    client = signed_in(client, caseworker)
+    client = signed_in(client, caseworker, purpose=Purpose.CASEWORK)
     assert "Split this record off" in client.get(reverse("console:person", args=[ann.pk])).content.decode()
 
     response = client.post(reverse("console:record_split", args=[ann.pk, record.pk]))
@@ -649,7 +728,9 @@ def test_splitting_a_record_of_another_person_is_not_found(client, caseworker):
     record = bob.source_records.first()
     assert record is not None
 
-    response = signed_in(client, caseworker).post(reverse("console:record_split", args=[ann.pk, record.pk]))
+    response = signed_in(client, caseworker, purpose=Purpose.CASEWORK).post(
+        reverse("console:record_split", args=[ann.pk, record.pk])
+    )
 
     assert response.status_code == 404
     assert bob.source_records.count() == 2
@@ -659,7 +740,7 @@ def test_merge_and_split_are_posts_only(client, caseworker):
     ann = person_with_records("Ann Lee", 2)
     record = ann.source_records.first()
     assert record is not None
-    client = signed_in(client, caseworker)
+    client = signed_in(client, caseworker, purpose=Purpose.CASEWORK)
 
     assert client.get(reverse("console:record_split", args=[ann.pk, record.pk])).status_code == 405
     assert client.get(reverse("console:merge_undo", args=[1])).status_code == 405
@@ -668,7 +749,7 @@ def test_merge_and_split_are_posts_only(client, caseworker):
 def test_the_review_queue_is_in_the_caseworkers_navigation(client, caseworker):
     SourceSystemFactory()
 
-    html = signed_in(client, caseworker).get(reverse("console:search")).content.decode()
+    html = signed_in(client, caseworker, purpose=Purpose.CASEWORK).get(reverse("console:search")).content.decode()
 
     assert '<a href="/console/review/" class="header__link">Review queue</a>' in html
 
@@ -676,10 +757,11 @@ def test_the_review_queue_is_in_the_caseworkers_navigation(client, caseworker):
 def test_the_merge_page_takes_a_fixed_number_of_queries(client, caseworker, django_assert_max_num_queries):
     ann = person_with_records("Ann Lee", 5)
     annie = person_with_records("Annie Lee", 5)
-    client = signed_in(client, caseworker)
+    client = signed_in(client, caseworker, purpose=Purpose.CASEWORK)
 
-    # session, user, two permission reads, the exists check, then per person: read, records, audit, savepoints
-    with django_assert_max_num_queries(18):  # one more since staff two-factor: the middleware's check
+    # session, user, two permission reads, the roles behind the stated purpose, the exists check, then per person:
+    # read, records, audit, savepoints
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("console:person_merge", args=[ann.pk]), {"other": annie.pk})
 
     assert response.content.decode().count('class="compare__record"') == 10

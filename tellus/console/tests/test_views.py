@@ -8,10 +8,11 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
-from tellus.console.context_processors import PURPOSE_SESSION_KEY
 from tellus.people.models import Person
 from tellus.people.tests.factories import PersonFactory, SourceRecordFactory, SourceSystemFactory
 from tellus.privacy.models import AuditAction, AuditEvent, Purpose
+from tellus.privacy.purposes import PURPOSE_SESSION_KEY
+from tellus.privacy.tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +24,6 @@ def person_with_record(display_name: str = "Alice Example", **record) -> Person:
     first, _, last = display_name.partition(" ")
     SourceRecordFactory(person=person, **{"first_name": first, "last_name": last, **record})
     return person
-
-
-def signed_in(client: Client, user) -> Client:  # type: ignore[no-untyped-def]
-    client.force_login(user)
-    return client
 
 
 def page_title(heading: str) -> str:
@@ -81,7 +77,7 @@ def test_signing_in_takes_staff_to_find_a_person(client, officer):
 
 
 def test_signing_out_is_a_form_that_posts(client, officer):
-    html = signed_in(client, officer).get(SEARCH).content.decode()
+    html = signed_in(client, officer, purpose=Purpose.ENQUIRY).get(SEARCH).content.decode()
 
     assert re.search(r'<form method="post" action="/logout/"', html)
     response = client.post(reverse("logout"))
@@ -96,7 +92,7 @@ def test_signing_out_is_a_form_that_posts(client, officer):
 def test_staff_without_the_find_people_role_cannot_search(client, request, role):
     person_with_record("Alice Example")
 
-    response = signed_in(client, request.getfixturevalue(role)).get(SEARCH, {"q": "alice"})
+    response = signed_in(client, request.getfixturevalue(role), purpose=None).get(SEARCH, {"q": "alice"})
 
     assert response.status_code == 403
     assert "Alice" not in response.content.decode()
@@ -106,7 +102,7 @@ def test_staff_without_the_find_people_role_cannot_search(client, request, role)
 def test_an_outsider_cannot_see_search_results(client, outsider):
     person_with_record("Alice Example")
 
-    response = signed_in(client, outsider).get(SEARCH, {"q": "alice"})
+    response = signed_in(client, outsider, purpose=None).get(SEARCH, {"q": "alice"})
 
     html = response.content.decode()
     assert response.status_code == 403
@@ -119,7 +115,7 @@ def test_an_outsider_cannot_see_search_results(client, outsider):
 def test_an_outsider_cannot_open_a_persons_page(client, outsider):
     alice = person_with_record("Alice Example")
 
-    response = signed_in(client, outsider).get(reverse("console:person", args=[alice.pk]))
+    response = signed_in(client, outsider, purpose=None).get(reverse("console:person", args=[alice.pk]))
 
     assert response.status_code == 403
     assert "Alice Example" not in response.content.decode()
@@ -129,7 +125,7 @@ def test_an_outsider_cannot_open_a_persons_page(client, outsider):
 def test_an_analyst_cannot_open_a_persons_page(client, analyst):
     alice = person_with_record("Alice Example")
 
-    response = signed_in(client, analyst).get(reverse("console:person", args=[alice.pk]))
+    response = signed_in(client, analyst, purpose=Purpose.ANALYSIS).get(reverse("console:person", args=[alice.pk]))
 
     assert response.status_code == 403
     assert not AuditEvent.objects.exists()
@@ -139,7 +135,9 @@ def test_an_analyst_cannot_open_a_persons_page(client, analyst):
 def test_only_privacy_officers_can_read_a_persons_audit_log(client, request, role):
     alice = person_with_record("Alice Example")
 
-    response = signed_in(client, request.getfixturevalue(role)).get(reverse("console:person_audit", args=[alice.pk]))
+    response = signed_in(client, request.getfixturevalue(role), purpose=None).get(
+        reverse("console:person_audit", args=[alice.pk])
+    )
 
     assert response.status_code == 403
     assert not AuditEvent.objects.exists()
@@ -152,7 +150,7 @@ def test_an_officer_can_find_a_person_by_name(client, officer):
     alice = person_with_record("Alice Example")
     person_with_record("Bob Other")
 
-    response = signed_in(client, officer).get(SEARCH, {"q": "alice"})
+    response = signed_in(client, officer, purpose=Purpose.ENQUIRY).get(SEARCH, {"q": "alice"})
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -167,7 +165,7 @@ def test_an_officer_can_find_a_person_by_day_month_year_date_of_birth(client, of
     person_with_record("Alice Example", date_of_birth=dt.date(1980, 5, 17))
     person_with_record("Bob Other", date_of_birth=dt.date(1990, 5, 17))
 
-    html = signed_in(client, officer).get(SEARCH, {"dob": "17/05/1980"}).content.decode()
+    html = signed_in(client, officer, purpose=Purpose.ENQUIRY).get(SEARCH, {"dob": "17/05/1980"}).content.decode()
 
     assert "Alice Example" in html
     assert "Bob Other" not in html
@@ -176,7 +174,7 @@ def test_an_officer_can_find_a_person_by_day_month_year_date_of_birth(client, of
 def test_an_officer_can_find_a_person_by_iso_date_of_birth(client, officer):
     person_with_record("Alice Example", date_of_birth=dt.date(1980, 5, 17))
 
-    html = signed_in(client, officer).get(SEARCH, {"dob": "1980-05-17"}).content.decode()
+    html = signed_in(client, officer, purpose=Purpose.ENQUIRY).get(SEARCH, {"dob": "1980-05-17"}).content.decode()
 
     assert "Alice Example" in html
 
@@ -185,7 +183,7 @@ def test_an_officer_can_find_a_person_by_address(client, officer):
     person_with_record("Alice Example", address="14 Station Road, Tellham")
     person_with_record("Bob Other", address="3 Mill Lane, Tellham")
 
-    html = signed_in(client, officer).get(SEARCH, {"q": "station road"}).content.decode()
+    html = signed_in(client, officer, purpose=Purpose.ENQUIRY).get(SEARCH, {"q": "station road"}).content.decode()
 
     assert "Alice Example" in html
     assert "Bob Other" not in html
@@ -195,7 +193,7 @@ def test_an_officer_can_find_a_person_by_a_postcode_fragment(client, officer):
     person_with_record("Alice Example", postcode="TL1 1AA")
     person_with_record("Bob Other", postcode="TL2 2BB")
 
-    html = signed_in(client, officer).get(SEARCH, {"q": "tl11"}).content.decode()
+    html = signed_in(client, officer, purpose=Purpose.ENQUIRY).get(SEARCH, {"q": "tl11"}).content.decode()
 
     assert "Alice Example" in html
     assert "Bob Other" not in html
@@ -204,7 +202,7 @@ def test_an_officer_can_find_a_person_by_a_postcode_fragment(client, officer):
 def test_a_bad_date_of_birth_is_a_form_error_not_a_search(client, officer):
     person_with_record("Alice Example")
 
-    response = signed_in(client, officer).get(SEARCH, {"q": "alice", "dob": "31/02/1980"})
+    response = signed_in(client, officer, purpose=Purpose.ENQUIRY).get(SEARCH, {"q": "alice", "dob": "31/02/1980"})
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -220,7 +218,9 @@ def test_a_bad_date_of_birth_is_a_form_error_not_a_search(client, officer):
 def test_a_date_of_birth_in_the_future_is_a_form_error(client, officer):
     tomorrow = dt.date.today() + dt.timedelta(days=2)
 
-    html = signed_in(client, officer).get(SEARCH, {"dob": tomorrow.isoformat()}).content.decode()
+    html = (
+        signed_in(client, officer, purpose=Purpose.ENQUIRY).get(SEARCH, {"dob": tomorrow.isoformat()}).content.decode()
+    )
 
     assert "Date of birth must be in the past." in html
     assert not AuditEvent.objects.exists()
@@ -230,7 +230,7 @@ def test_a_date_of_birth_in_the_future_is_a_form_error(client, officer):
 def test_an_empty_search_shows_guidance_and_records_nothing(client, officer, params):
     person_with_record("Alice Example")
 
-    response = signed_in(client, officer).get(SEARCH, params)
+    response = signed_in(client, officer, purpose=Purpose.ENQUIRY).get(SEARCH, params)
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -244,7 +244,7 @@ def test_an_empty_search_shows_guidance_and_records_nothing(client, officer, par
 def test_a_search_with_no_results_suggests_what_to_try(client, officer):
     person_with_record("Alice Example")
 
-    html = signed_in(client, officer).get(SEARCH, {"q": "zebedee"}).content.decode()
+    html = signed_in(client, officer, purpose=Purpose.ENQUIRY).get(SEARCH, {"q": "zebedee"}).content.decode()
 
     assert "0 people found" in html
     assert "check the spelling" in html
@@ -256,7 +256,7 @@ def test_search_results_are_paginated(client, officer, settings):
     for n in range(5):
         person_with_record(f"Alice Example{n}")
 
-    first = signed_in(client, officer).get(SEARCH, {"q": "alice"})
+    first = signed_in(client, officer, purpose=Purpose.ENQUIRY).get(SEARCH, {"q": "alice"})
     last = client.get(SEARCH, {"q": "alice", "page": "3"})
 
     first_html = first.content.decode()
@@ -272,18 +272,15 @@ def test_search_results_are_paginated(client, officer, settings):
     assert "showing 5 to 5 of 5" in last_html
 
 
-def test_a_search_records_the_search_and_each_person_shown_with_the_sessions_purpose(client, officer):
+def test_a_search_records_the_search_and_each_person_shown_with_the_sessions_purpose(client, caseworker):
     alice = person_with_record("Alice Example")
     person_with_record("Bob Other")
-    client = signed_in(client, officer)
-    session = client.session
-    session[PURPOSE_SESSION_KEY] = Purpose.CASEWORK.value
-    session.save()
+    client = signed_in(client, caseworker, purpose=Purpose.CASEWORK)
 
     response = client.get(SEARCH, {"q": "alice", "dob": "17/05/1980"})
 
     search = AuditEvent.objects.get(action=AuditAction.SEARCH)
-    assert search.actor == officer
+    assert search.actor == caseworker
     assert search.purpose == Purpose.CASEWORK
     assert search.object_type == "people.person"
     assert search.context == {"query": "alice", "date_of_birth": "1980-05-17", "page": 1, "result_count": 1}
@@ -303,7 +300,7 @@ def test_a_page_of_search_results_takes_the_same_few_queries_however_many_people
         person = PersonFactory(display_name=f"Alice Example{n}")
         for system in systems:
             SourceRecordFactory(person=person, source_system=system)
-    client = signed_in(client, officer)
+    client = signed_in(client, officer, purpose=Purpose.ENQUIRY)
 
     # session, user, permissions, then the selector's own handful
     with django_assert_max_num_queries(12):
@@ -333,7 +330,7 @@ def test_an_officer_sees_a_persons_records_grouped_by_source_system(client, offi
     )
     SourceRecordFactory(person=alice, source_system=library, source_key="LIB-77")
 
-    response = signed_in(client, officer).get(reverse("console:person", args=[alice.pk]))
+    response = signed_in(client, officer, purpose=Purpose.ENQUIRY).get(reverse("console:person", args=[alice.pk]))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -349,7 +346,7 @@ def test_an_officer_sees_a_persons_records_grouped_by_source_system(client, offi
 def test_opening_a_persons_page_records_a_view(client, caseworker):
     alice = person_with_record("Alice Example")
 
-    signed_in(client, caseworker).get(reverse("console:person", args=[alice.pk]))
+    signed_in(client, caseworker, purpose=Purpose.CASEWORK).get(reverse("console:person", args=[alice.pk]))
 
     # The page writes one entry for the person, and one for each panel the caseworker may see.
     assert set(AuditEvent.objects.values_list("object_type", flat=True)) == {
@@ -363,11 +360,11 @@ def test_opening_a_persons_page_records_a_view(client, caseworker):
     assert event.object_type == "people.person"
     assert event.object_id == str(alice.pk)
     assert event.subject_person_id == alice.pk
-    assert event.purpose == Purpose.ENQUIRY
+    assert event.purpose == Purpose.CASEWORK
 
 
 def test_a_missing_person_is_a_page_not_found(client, officer):
-    response = signed_in(client, officer).get(reverse("console:person", args=[999999]))
+    response = signed_in(client, officer, purpose=Purpose.ENQUIRY).get(reverse("console:person", args=[999999]))
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
@@ -379,8 +376,16 @@ def test_the_person_page_links_to_the_audit_log_only_for_privacy_officers(client
     alice = person_with_record("Alice Example")
     audit_link = reverse("console:person_audit", args=[alice.pk])
 
-    officer_html = signed_in(client, officer).get(reverse("console:person", args=[alice.pk])).content.decode()
-    privacy_html = signed_in(Client(), privacy_officer).get(reverse("console:person", args=[alice.pk])).content.decode()
+    officer_html = (
+        signed_in(client, officer, purpose=Purpose.ENQUIRY)
+        .get(reverse("console:person", args=[alice.pk]))
+        .content.decode()
+    )
+    privacy_html = (
+        signed_in(Client(), privacy_officer, purpose=Purpose.PRIVACY_REVIEW)
+        .get(reverse("console:person", args=[alice.pk]))
+        .content.decode()
+    )
 
     assert audit_link not in officer_html
     assert audit_link in privacy_html
@@ -392,12 +397,14 @@ def test_the_person_page_links_to_the_audit_log_only_for_privacy_officers(client
 def test_a_privacy_officer_sees_the_audit_entries_about_a_person_and_not_about_others(client, officer, privacy_officer):
     alice = person_with_record("Alice Example")
     bob = person_with_record("Bob Other")
-    officer_client = signed_in(Client(), officer)
+    officer_client = signed_in(Client(), officer, purpose=Purpose.ENQUIRY)
     officer_client.get(reverse("console:person", args=[alice.pk]))
     officer_client.get(reverse("console:person", args=[bob.pk]))
     officer_client.get(SEARCH, {"q": "bob"})
 
-    response = signed_in(client, privacy_officer).get(reverse("console:person_audit", args=[alice.pk]))
+    response = signed_in(client, privacy_officer, purpose=Purpose.PRIVACY_REVIEW).get(
+        reverse("console:person_audit", args=[alice.pk])
+    )
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -413,10 +420,7 @@ def test_a_privacy_officer_sees_the_audit_entries_about_a_person_and_not_about_o
 
 def test_reading_a_persons_audit_log_is_recorded_as_a_privacy_review(client, privacy_officer):
     alice = person_with_record("Alice Example")
-    client = signed_in(client, privacy_officer)
-    session = client.session
-    session[PURPOSE_SESSION_KEY] = Purpose.ENQUIRY.value
-    session.save()
+    client = signed_in(client, privacy_officer, purpose=Purpose.PRIVACY_REVIEW)
 
     client.get(reverse("console:person_audit", args=[alice.pk]))
 
@@ -428,7 +432,9 @@ def test_reading_a_persons_audit_log_is_recorded_as_a_privacy_review(client, pri
 
 
 def test_the_audit_log_of_a_missing_person_is_a_page_not_found(client, privacy_officer):
-    response = signed_in(client, privacy_officer).get(reverse("console:person_audit", args=[999999]))
+    response = signed_in(client, privacy_officer, purpose=Purpose.PRIVACY_REVIEW).get(
+        reverse("console:person_audit", args=[999999])
+    )
 
     assert response.status_code == 404
     assert not AuditEvent.objects.exists()
@@ -437,12 +443,16 @@ def test_the_audit_log_of_a_missing_person_is_a_page_not_found(client, privacy_o
 def test_the_audit_log_is_paginated(client, privacy_officer, officer, settings):
     settings.TELLUS_SEARCH_PAGE_SIZE = 2
     alice = person_with_record("Alice Example")
-    officer_client = signed_in(Client(), officer)
+    officer_client = signed_in(Client(), officer, purpose=Purpose.ENQUIRY)
     for _ in range(3):
         officer_client.get(reverse("console:person", args=[alice.pk]))
     entries = AuditEvent.objects.filter(subject_person_id=alice.pk).count()
 
-    html = signed_in(client, privacy_officer).get(reverse("console:person_audit", args=[alice.pk])).content.decode()
+    html = (
+        signed_in(client, privacy_officer, purpose=Purpose.PRIVACY_REVIEW)
+        .get(reverse("console:person_audit", args=[alice.pk]))
+        .content.decode()
+    )
 
     assert '<nav class="pagination" aria-label="Pages of audit entries">' in html
     assert f"showing 1 to 2 of {entries}" in html
@@ -451,17 +461,17 @@ def test_the_audit_log_is_paginated(client, privacy_officer, officer, settings):
 # Purpose
 
 
-def test_every_page_shows_the_purpose_and_lets_staff_change_it(client, officer):
-    html = signed_in(client, officer).get(SEARCH).content.decode()
+def test_every_page_shows_the_purpose_and_a_link_to_change_it(client, officer):
+    html = signed_in(client, officer, purpose=Purpose.ENQUIRY).get(SEARCH).content.decode()
 
-    assert '<label for="header-purpose" class="purpose-bar__label">Purpose of your work</label>' in html
-    assert '<option value="enquiry" selected>Handling an enquiry</option>' in html
-    assert '<option value="data_import"' not in html
+    assert '<span class="purpose-bar__label">Purpose of your work:</span>' in html
+    assert '<strong class="purpose-bar__value">Handling an enquiry</strong>' in html
+    assert '<a class="link" href="/console/purpose/?next=/console/">Change purpose</a>' in html
 
 
-def test_changing_purpose_is_remembered_and_written_on_later_audit_entries(client, officer):
+def test_changing_purpose_is_remembered_and_written_on_later_audit_entries(client, caseworker):
     alice = person_with_record("Alice Example")
-    client = signed_in(client, officer)
+    client = signed_in(client, caseworker, purpose=Purpose.ENQUIRY)
 
     response = client.post(reverse("console:purpose"), {"purpose": "casework", "next": f"/console/people/{alice.pk}/"})
 
@@ -469,24 +479,24 @@ def test_changing_purpose_is_remembered_and_written_on_later_audit_entries(clien
     assert response["Location"] == f"/console/people/{alice.pk}/"
     page = client.get(response["Location"]).content.decode()
     assert "Your purpose is now: Casework." in page
-    assert '<option value="casework" selected>Casework</option>' in page
+    assert '<strong class="purpose-bar__value">Casework</strong>' in page
     assert set(AuditEvent.objects.values_list("purpose", flat=True)) == {Purpose.CASEWORK}
 
 
-@pytest.mark.parametrize("value", ["data_import", "curiosity", ""])
-def test_a_purpose_staff_cannot_choose_is_refused(client, officer, value):
-    client = signed_in(client, officer)
+@pytest.mark.parametrize("value", ["data_import", "curiosity", "", "casework", "privacy_review"])
+def test_a_purpose_the_officers_role_does_not_allow_is_refused(client, officer, value):
+    client = signed_in(client, officer, purpose=None)
 
     response = client.post(reverse("console:purpose"), {"purpose": value})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
     assert PURPOSE_SESSION_KEY not in client.session
 
 
 def test_changing_purpose_never_sends_staff_to_another_site(client, officer):
-    response = signed_in(client, officer).post(
-        reverse("console:purpose"), {"purpose": "casework", "next": "https://evil.example/"}
+    response = signed_in(client, officer, purpose=None).post(
+        reverse("console:purpose"), {"purpose": "enquiry", "next": "https://evil.example/"}
     )
 
     assert response["Location"] == SEARCH
@@ -496,18 +506,21 @@ def test_changing_purpose_needs_the_forms_csrf_token(officer):
     client = Client(enforce_csrf_checks=True)
     client.force_login(officer)
 
-    response = client.post(reverse("console:purpose"), {"purpose": "casework"})
+    response = client.post(reverse("console:purpose"), {"purpose": "enquiry"})
 
     assert response.status_code == 403
     assert PURPOSE_SESSION_KEY not in client.session
 
 
-def test_the_purpose_page_lists_the_purposes_as_labelled_radios(client, officer):
-    html = signed_in(client, officer).get(reverse("console:purpose")).content.decode()
+def test_the_purpose_page_lists_only_the_purposes_of_the_users_roles_as_labelled_radios(client, caseworker):
+    html = signed_in(client, caseworker, purpose=Purpose.CASEWORK).get(reverse("console:purpose")).content.decode()
 
     assert '<legend class="fieldset__legend"><h1 class="heading-xl">Why are you using Tellus?</h1></legend>' in html
     assert '<label class="radios__label" for="id_purpose_0">Handling an enquiry</label>' in html
-    assert 'value="enquiry" checked' in html
+    assert '<label class="radios__label" for="id_purpose_1">Casework</label>' in html
+    assert 'value="casework" checked' in html
+    assert "Privacy review" not in html
+    assert "id_purpose_2" not in html
 
 
 # The pages every site needs
@@ -515,7 +528,7 @@ def test_the_purpose_page_lists_the_purposes_as_labelled_radios(client, officer)
 
 def test_each_console_page_has_its_own_title(client, privacy_officer):
     alice = person_with_record("Alice Example")
-    client = signed_in(client, privacy_officer)
+    client = signed_in(client, privacy_officer, purpose=Purpose.PRIVACY_REVIEW)
     urls = [
         SEARCH,
         f"{SEARCH}?q=alice",
@@ -530,7 +543,7 @@ def test_each_console_page_has_its_own_title(client, privacy_officer):
 
 
 def test_every_page_has_a_skip_link_to_the_main_landmark(client, officer):
-    html = signed_in(client, officer).get(SEARCH).content.decode()
+    html = signed_in(client, officer, purpose=Purpose.ENQUIRY).get(SEARCH).content.decode()
 
     body = html[html.index("<body>") :]
     assert body.index('<a href="#main-content" class="skip-link">') < body.index("<header")

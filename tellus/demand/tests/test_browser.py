@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tellus.console.tests.test_browser import assert_no_axe_violations, focused, page, sign_in
-from tellus.demand.models import Contact
+from tellus.demand.models import Contact, NeedEvent
 from tellus.demand.services import contact_log
 from tellus.people.tests.factories import PersonFactory
 from tellus.privacy.services import Actor
@@ -33,7 +33,7 @@ def test_the_contact_form_and_need_page_have_no_accessibility_violations(page, l
     alice, bins = setting
     earlier = contact_log(actor=Actor.system("t"), purpose="enquiry", channel="phone", words="Missed bin on Tuesday",
                           person=alice, service=bins, demand_type="failure", failure_cause="not_done")  # fmt: skip
-    sign_in(page, live_server.url, officer.username)
+    sign_in(page, live_server.url, officer.username, purpose="Handling an enquiry")
     page.goto(f"{live_server.url}/demand/contacts/new/")
     assert_no_axe_violations(page, "the contact form's person search")
     page.goto(f"{live_server.url}/demand/contacts/new/?person={alice.pk}")
@@ -71,7 +71,7 @@ def tab_to(page: Any, element_id: str, limit: int = 40) -> None:
 
 def test_a_contact_can_be_logged_with_the_keyboard_alone(page, live_server, officer, setting):
     alice, _ = setting
-    sign_in(page, live_server.url, officer.username)
+    sign_in(page, live_server.url, officer.username, purpose="Handling an enquiry")
     page.goto(f"{live_server.url}/demand/contacts/new/?person={alice.pk}")
     tab_to(page, "id_words")
     page.keyboard.type("They missed my bin again, it's been a week.")
@@ -103,3 +103,27 @@ def test_a_contact_can_be_logged_with_the_keyboard_alone(page, live_server, offi
     assert (contact.demand_type, contact.failure_cause, contact.handed_off_to) == ("failure", "not_done", "Waste crews")
     assert contact.words == "They missed my bin again, it's been a week."
     assert page.get_by_text("Contact logged.").is_visible()
+
+
+def test_a_note_is_made_public_only_by_choosing_so_and_the_need_page_says_which_notes_are(
+    page, live_server, officer, setting
+):
+    alice, bins = setting
+    earlier = contact_log(actor=Actor.system("t"), purpose="enquiry", channel="app", words="Missed bin on Tuesday",
+                          person=alice, service=bins, demand_type="value")  # fmt: skip
+    sign_in(page, live_server.url, officer.username)
+    page.goto(f"{live_server.url}/demand/needs/{earlier.need_id}/")
+    status_form = page.locator("form", has=page.get_by_role("heading", name="Change the status"))
+    who = status_form.get_by_role("group", name="Who can read this note?")
+    assert who.get_by_role("radio", name="Internal — staff only").is_checked()
+
+    status_form.get_by_label("In progress").check()
+    status_form.get_by_label("Note", exact=True).fill("Crew booked for Friday.")
+    who.get_by_role("radio", name="Public — the reporter and anyone can read this").check()
+    status_form.get_by_role("button", name="Change the status").click()
+    page.wait_for_selector("text=The need's status has been changed.")
+
+    event = NeedEvent.objects.get(need_id=earlier.need_id, note="Crew booked for Friday.")
+    assert event.note_visibility == "public"
+    assert page.get_by_text("Public: the reporter and anyone can read this").is_visible()
+    assert_no_axe_violations(page, "the need page with a public note")

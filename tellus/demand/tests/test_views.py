@@ -9,8 +9,9 @@ from tellus.demand.models import Contact, Need
 from tellus.demand.selectors import person_demand_for_staff
 from tellus.demand.services import contact_log
 from tellus.people.tests.factories import SourceRecordFactory
-from tellus.privacy.models import AuditAction, AuditEvent
+from tellus.privacy.models import AuditAction, AuditEvent, Purpose
 from tellus.privacy.services import Actor
+from tellus.privacy.tests.helpers import signed_in
 
 from .factories import CommunityConsiderationFactory
 
@@ -37,7 +38,7 @@ def form_data(bins, **overrides):  # type: ignore[no-untyped-def]
 
 def test_an_officer_finds_the_person_with_the_audited_search_and_logs_a_contact(client, officer, alice, bins):
     SourceRecordFactory(person=alice, address="1 Station Road, Tellham")
-    client.force_login(officer)
+    signed_in(client, officer, purpose=Purpose.ENQUIRY)
     found = client.get(NEW, {"q": "station"})
     assert f"?person={alice.pk}" in found.content.decode()
     assert AuditEvent.objects.filter(action=AuditAction.SEARCH, actor=officer).count() == 1
@@ -66,7 +67,7 @@ def test_a_repeat_contact_chosen_from_the_persons_open_needs_defaults_to_failure
         service=bins,
         demand_type="value",
     )
-    client.force_login(officer)
+    signed_in(client, officer, purpose=Purpose.ENQUIRY)
     page = client.get(NEW, {"person": alice.pk})
     assert f'<option value="{earlier.need_id}"' in page.content.decode()
     response = client.post(
@@ -91,7 +92,7 @@ def test_a_repeat_contact_chosen_from_the_persons_open_needs_defaults_to_failure
     ],
 )
 def test_bad_input_gets_a_clear_form_error_and_writes_nothing(client, officer, alice, bins, overrides, message):
-    client.force_login(officer)
+    signed_in(client, officer, purpose=Purpose.ENQUIRY)
     before = AuditEvent.objects.count()
     response = client.post(f"{NEW}?person={alice.pk}", form_data(bins, **overrides))
     assert response.status_code == 400
@@ -103,7 +104,7 @@ def test_bad_input_gets_a_clear_form_error_and_writes_nothing(client, officer, a
 
 def test_choosing_a_service_shows_its_community_considerations_without_saving(client, officer, alice, bins):
     CommunityConsiderationFactory(service=bins, title="Collection rounds", text="Crews cannot come back the same day.")
-    client.force_login(officer)
+    signed_in(client, officer, purpose=Purpose.ENQUIRY)
     response = client.post(f"{NEW}?person={alice.pk}", {**form_data(bins), "show_considerations": "1"})
     body = response.content.decode()
     assert response.status_code == 200 and "Crews cannot come back the same day." in body
@@ -111,7 +112,7 @@ def test_choosing_a_service_shows_its_community_considerations_without_saving(cl
 
 
 def test_an_anonymous_report_can_be_logged_without_a_person(client, officer, bins):
-    client.force_login(officer)
+    signed_in(client, officer, purpose=Purpose.ENQUIRY)
     response = client.post(f"{NEW}?person=anonymous", form_data(bins, demand_type="value", failure_cause=""))
     assert response.status_code == 302 and Contact.objects.get().person is None
 
@@ -127,7 +128,7 @@ def test_people_without_the_role_cannot_log_contacts_or_open_needs(client, reque
         service=bins,
         demand_type="value",
     )
-    client.force_login(request.getfixturevalue(who))
+    signed_in(client, request.getfixturevalue(who), purpose=None)
     assert client.get(NEW, {"person": alice.pk}).status_code == 403
     assert client.post(f"{NEW}?person={alice.pk}", form_data(bins)).status_code == 403
     assert client.get(reverse("demand:need", args=[contact.need_id])).status_code == 403
@@ -150,7 +151,7 @@ def test_a_service_manager_reads_a_need_but_cannot_change_it(client, django_user
         service=bins,
         demand_type="value",
     )
-    client.force_login(manager)
+    signed_in(client, manager, purpose=Purpose.SERVICE_MANAGEMENT)
     page = client.get(reverse("demand:need", args=[contact.need_id]))
     assert page.status_code == 200 and "Change the status" not in page.content.decode()
     assert client.get(NEW).status_code == 403
@@ -168,7 +169,7 @@ def test_a_caseworker_meets_a_need_and_passes_one_on_from_the_need_page(client, 
         service=bins,
         demand_type="value",
     )
-    client.force_login(caseworker)
+    signed_in(client, caseworker, purpose=Purpose.CASEWORK)
     url = reverse("demand:need", args=[contact.need_id])
     assert client.post(reverse("demand:need_handoff", args=[contact.need_id]), {"to_team": "Fleet"}).status_code == 302
     refused = client.post(reverse("demand:need_status", args=[contact.need_id]), {"to_status": "closed_other"})

@@ -188,6 +188,7 @@ def classify(
     upper: float = DEFAULT_UPPER,
     lower: float = DEFAULT_LOWER,
     too_thin_ids: set[int] | frozenset[int] = frozenset(),
+    review_only_ids: set[int] | frozenset[int] = frozenset(),
     twins_guard: bool = True,
 ) -> pd.DataFrame:
     """Add decision ('link', 'review' or 'apart'), auto_link_allowed and reason.
@@ -197,6 +198,7 @@ def classify(
       number and street, or the postcode where one record has no street) link from the review band: the model marks
       an old address or a missing field down, but a namesake sharing such an identifier is far rarer than a move;
     - a record too thin to link (see prepare.too_thin_to_link) is never linked by the machine, at best reviewed;
+    - so is a record in review_only_ids (who the person is, as they typed it into a reporting app, unchecked);
     and, for household data (twins_guard=True, the council default):
     - twins: the same date of birth with clearly different first names is two people, however much else agrees
       (same surname, same address), so it stays apart;
@@ -224,6 +226,10 @@ def classify(
     demote = thin & (decision == "link")
     decision[demote] = "review"
     reason[demote] = "too little information on one record to link automatically"
+    stated = out["unique_id_l"].isin(review_only_ids) | out["unique_id_r"].isin(review_only_ids)
+    demote = stated & (decision == "link")
+    decision[demote] = "review"
+    reason[demote] = "who one record is was only stated by the person, not checked: a caseworker links it"
     if twins_guard:
         names_differ = first_names_clearly_differ(out)
         same_dob, dob_differs = _dob_level(out)

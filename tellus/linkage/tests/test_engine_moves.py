@@ -105,6 +105,14 @@ def test_a_thin_record_is_not_linked_by_that_rule():
     assert classify(_review_pair(), too_thin_ids={2}).iloc[0]["decision"] == "review"
 
 
+def test_a_record_whose_identity_was_only_stated_is_never_linked_by_the_machine_however_high_the_score():
+    decided = classify(_review_pair(match_probability=0.9997), review_only_ids={2}).iloc[0]
+
+    assert decided["decision"] == "review" and not decided["auto_link_allowed"]
+    assert "caseworker" in decided["reason"]
+    assert classify(_review_pair(match_probability=0.2), review_only_ids={2}).iloc[0]["decision"] == "apart"
+
+
 def _doris_on_the_register_at_her_new_home() -> dict[str, Any]:
     return record(
         1,

@@ -20,6 +20,7 @@ from tellus.linkage.services import pair_decide, record_split
 from tellus.people.models import Person, Property, SourceRecord
 from tellus.privacy.models import AuditAction, AuditEvent, Purpose, User
 from tellus.privacy.services import Actor
+from tellus.privacy.tests.helpers import signed_in, state_purpose
 
 pytestmark = pytest.mark.django_db
 ACTOR = Actor.system("tests")
@@ -180,10 +181,15 @@ def test_the_match_api_answers_staff_and_refuses_others(town: None) -> None:
     client.force_login(analyst)
     assert client.post("/api/v1/people/match", body, content_type="application/json").status_code == 403
     client.force_login(officer)
-    answer = client.post("/api/v1/people/match", body, content_type="application/json")
+    unstated = client.post("/api/v1/people/match", body, content_type="application/json")
+    assert unstated.status_code == 400 and "X-Tellus-Purpose" in unstated.json()["detail"]
+    answer = client.post(
+        "/api/v1/people/match", body, content_type="application/json", headers={"X-Tellus-Purpose": "enquiry"}
+    )
     assert answer.status_code == 200
     assert answer.json()[0]["person_id"] == record.person_id
     assert answer.json()[0]["reasons"]
+    state_purpose(client, Purpose.ENQUIRY)  # or stated once in the console: the API shares its session
     empty = client.post("/api/v1/people/match", {"first_name": "Ann"}, content_type="application/json")
     assert empty.status_code == 400 and "at least" in empty.json()["detail"]
     future = dt.date.today() + dt.timedelta(days=3)
@@ -201,7 +207,7 @@ def test_logging_a_contact_offers_the_people_the_real_time_match_finds(town: Non
         is_organisation=False, date_of_birth__isnull=False, source_system__name="electoral"
     ).first()
     assert record is not None
-    client.force_login(officer)
+    signed_in(client, officer, purpose=Purpose.ENQUIRY)
 
     page = client.get(
         "/demand/contacts/new/",

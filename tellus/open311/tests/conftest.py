@@ -1,4 +1,4 @@
-"""Fixtures for the Open311 tests: services a client may report to, a client with its key, the vendored
+"""Fixtures for the Open311 tests: services a client may report to, a client with its key, the project's own
 GeoReport v2 JSON schemas, and row counts to prove a refused request wrote nothing."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from tellus.catalogue.models import Service, ServiceAttribute
@@ -22,14 +21,12 @@ from tellus.people.models import Person, SourceRecord
 from tellus.privacy.models import AuditEvent
 from tellus.privacy.services import Actor
 
-SCHEMA_DIR = Path(settings.BASE_DIR).parent / "shared" / "open311" / "schema" / "georeport-v2"
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 
 
 @pytest.fixture(scope="session")
 def schema_dir() -> Path:
-    """The vendored schemas. CI runs with shared/ beside the repository; without it these tests fail, loudly."""
-    if not (SCHEMA_DIR / "swagger.json").is_file():
-        pytest.fail(f"The Open311 GeoReport v2 schemas are missing: expected them in {SCHEMA_DIR}", pytrace=False)
+    """The project's GeoReport v2 JSON schemas, written from the published specification (see schemas/README.md)."""
     return SCHEMA_DIR
 
 

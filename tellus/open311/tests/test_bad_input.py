@@ -81,7 +81,7 @@ def test_unknown_things_are_404_in_the_spec_shape(client: Client, bins: Service)
 def test_a_wrong_method_is_405_in_the_spec_shape(client: Client, bins: Service) -> None:
     response = client.delete("/open311/v2/services.json")
 
-    assert response.status_code == 405 and response["Allow"] == "GET"
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
     errors_of(response)
 
 

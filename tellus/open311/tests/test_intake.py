@@ -13,9 +13,16 @@ from django.test import Client
 from tellus.catalogue.models import Service
 from tellus.demand.models import Channel, Contact, DemandType, NeedStatus
 from tellus.demo.build import Reporter, demo_build
+from tellus.linkage.models import CandidatePair
+from tellus.linkage.resolution import REVIEW_ONLY_SOURCES, resolve
+from tellus.linkage.selectors_staff import review_queue
+from tellus.linkage.services import pair_decide
+from tellus.open311.keys import api_client_create
 from tellus.open311.models import ServiceRequest
+from tellus.open311.services import SOURCE_SYSTEM
 from tellus.people.models import Person, SourceRecord
-from tellus.privacy.models import AuditAction, AuditEvent
+from tellus.privacy.models import AuditAction, AuditEvent, Purpose
+from tellus.privacy.services import Actor
 
 from .conftest import report
 
@@ -70,40 +77,140 @@ def town(settings: Any, tmp_path: Path) -> None:
     demo_build(people=160, seed=7, reporter=Reporter(io.StringIO()))
 
 
-def test_a_report_from_someone_the_council_knows_lands_on_that_person(town: None, client: Client) -> None:
-    from tellus.open311.keys import api_client_create
-    from tellus.privacy.services import Actor
-
+@pytest.fixture
+def known(town: None) -> tuple[str, Service, SourceRecord]:
+    """A client's key, a service it may report to, and a record (with an email) of someone the town knows."""
     _, key = api_client_create(name="fms", actor=Actor.system("tests"))
     service = Service.objects.order_by("code").first()
     assert service is not None
     Service.objects.filter(pk=service.pk).update(open311_enabled=True, open311_type="realtime")
     service.attributes.all().delete()
-    record = (
-        SourceRecord.objects.filter(is_organisation=False, source_system__name="electoral", email__gt="").first()
-        or SourceRecord.objects.filter(is_organisation=False, source_system__name="electoral").first()
-    )
+    record = SourceRecord.objects.filter(
+        is_organisation=False, source_system__name="electoral", email__gt="", person__merged_into__isnull=True
+    ).first()
     assert record is not None and record.person_id is not None
+    return key, service, record
+
+
+def known_report(key: str, service: Service, record: SourceRecord, **overrides: str) -> dict[str, str]:
+    data = {
+        "api_key": key,
+        "service_code": service.code,
+        "address_string": record.address,
+        "first_name": record.first_name.split(" ")[0],
+        "last_name": record.last_name,
+        "email": record.email,
+        "description": "Please help.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_report_with_the_same_email_and_name_as_someone_the_council_knows_lands_on_that_person(
+    known: tuple[str, Service, SourceRecord], client: Client
+) -> None:
+    key, service, record = known
     people_before = Person.objects.count()
 
     response = client.post(
         "/open311/v2/requests.json",
-        {
-            "api_key": key,
-            "service_code": service.code,
-            "address_string": record.address,
-            "first_name": record.first_name,
-            "last_name": record.last_name,
-            "email": record.email,
-            "phone": record.phone,
-            "description": "Please help.",
-        },
+        known_report(key, service, record, email=f"  {record.email.upper()} ", phone=record.phone),
     )
 
     request = created_request(response)
-    person = Person.objects.get(pk=record.person_id)
-    target = person.merged_into or person
-    assert request.contact.person_id == target.pk  # type: ignore[union-attr]
+    assert request.contact.person_id == record.person_id  # type: ignore[union-attr]
     assert Person.objects.count() == people_before
     assert not SourceRecord.objects.filter(source_system__name="open311").exists()
-    assert AuditEvent.objects.filter(action=AuditAction.LISTED, actor_label="open311:fms").exists()
+    assert (
+        not CandidatePair.objects.filter(status=CandidatePair.Status.REVIEW)
+        .exclude(created_at__lt=request.requested_datetime)
+        .exists()
+    )
+    searched = AuditEvent.objects.filter(action=AuditAction.SEARCH, actor_label="open311:fms").get()
+    assert searched.context["rule"] == "exact"
+    assert AuditEvent.objects.filter(
+        action=AuditAction.LISTED, actor_label="open311:fms", subject_person_id=record.person_id
+    ).exists()
+
+
+def _held(request: ServiceRequest, record: SourceRecord) -> CandidatePair:
+    """The report is on a new person of its own, whose open311 record waits in the review queue beside `record`."""
+    own = SourceRecord.objects.get(source_system__name="open311", source_key=f"request-{request.pk}")
+    assert request.contact.person_id == own.person_id != record.person_id  # type: ignore[union-attr]
+    pair = CandidatePair.objects.get(
+        record_l_id=min(own.pk, record.pk), record_r_id=max(own.pk, record.pk), status=CandidatePair.Status.REVIEW
+    )
+    assert pair.comparisons and pair.match_probability is not None
+    queue = review_queue(actor=Actor.system("caseworker"), purpose=Purpose.CASEWORK, page_size=1000)
+    assert pair in queue.page.object_list
+    return pair
+
+
+def test_a_report_with_a_nearly_the_same_email_is_held_for_a_caseworker_not_filed_on_someone_else(
+    known: tuple[str, Service, SourceRecord], client: Client
+) -> None:
+    key, service, record = known
+    local, domain = record.email.split("@")
+    near = f"{local[:-1]}{'x' if local[-1] != 'x' else 'y'}@{domain}"
+
+    request = created_request(client.post("/open311/v2/requests.json", known_report(key, service, record, email=near)))
+
+    pair = _held(request, record)
+    assert pair.match_probability >= 0.5  # type: ignore[operator]
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CREATE, object_type="linkage.candidatepair", object_id=str(pair.pk)
+    ).exists()
+
+
+def test_a_report_with_the_same_email_but_another_first_name_is_held_too(
+    known: tuple[str, Service, SourceRecord], client: Client
+) -> None:
+    key, service, record = known
+
+    request = created_request(
+        client.post("/open311/v2/requests.json", known_report(key, service, record, first_name="Zebedee"))
+    )
+
+    own = SourceRecord.objects.get(source_system__name="open311")
+    assert request.contact.person_id == own.person_id != record.person_id  # type: ignore[union-attr]
+
+
+def test_a_caseworker_confirming_the_pair_puts_the_report_on_the_person_the_council_knows(
+    known: tuple[str, Service, SourceRecord], client: Client, django_user_model: Any
+) -> None:
+    caseworker = django_user_model.objects.create_user(username="caseworker-kim", password="x" * 16)
+    key, service, record = known
+    local, domain = record.email.split("@")
+    request = created_request(
+        client.post("/open311/v2/requests.json", known_report(key, service, record, email=f"{local}1@{domain}"))
+    )
+    pair = _held(request, record)
+
+    pair_decide(
+        pair=pair,
+        decision=CandidatePair.Status.CONFIRMED,
+        actor=Actor.for_user(caseworker),
+        purpose=Purpose.CASEWORK,
+    )
+
+    request.contact.refresh_from_db()  # type: ignore[union-attr]
+    assert request.contact.person_id == record.person_id  # type: ignore[union-attr]
+
+
+def test_tellus_resolve_leaves_a_held_report_for_the_caseworker(
+    known: tuple[str, Service, SourceRecord], client: Client
+) -> None:
+    key, service, record = known
+    local, domain = record.email.split("@")
+    request = created_request(
+        client.post("/open311/v2/requests.json", known_report(key, service, record, email=f"{local}1@{domain}"))
+    )
+    pair = _held(request, record)
+
+    resolve(actor=Actor.system("tellus resolve"))
+
+    pair.refresh_from_db()
+    request.contact.refresh_from_db()  # type: ignore[union-attr]
+    assert pair.status == CandidatePair.Status.REVIEW
+    assert request.contact.person_id != record.person_id  # type: ignore[union-attr]
+    assert SOURCE_SYSTEM in REVIEW_ONLY_SOURCES

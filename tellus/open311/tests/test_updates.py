@@ -116,7 +116,9 @@ def test_the_councils_changes_are_listed_for_fixmystreet_to_fetch(
 ) -> None:
     need = Need.objects.get(pk=sent.need_id)
     need_handoff(need=need, to_team="Fleet", actor=STAFF, purpose="casework")
-    need_transition(need=need, to_status="met", actor=STAFF, purpose="casework", note="Collected.")
+    need_transition(
+        need=need, to_status="met", actor=STAFF, purpose="casework", note="Collected.", note_visibility="public"
+    )
     post("servicerequestupdates", update(sent, status="OPEN", update_id="fms-9"))  # reopened by the reporter
 
     body = json.loads(client.get("/open311/v2/servicerequestupdates.json").content)

@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection, transaction
 
 from tellus.common.request_context import request_id_scope
 from tellus.privacy.models import AuditAction, AuditEvent, AuditLogIsAppendOnly, Purpose
-from tellus.privacy.services import Actor, audit_event_record
+from tellus.privacy.services import Actor, AuditEntry, audit_event_record, audit_events_record
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,22 @@ def test_an_entry_records_actor_action_object_purpose_time_request_and_changes(o
     assert event.request_id == "req-abc123456"
     assert event.changes == {"display_name": ["A", "B"]}
     assert event.occurred_at is not None
+    assert event.client_request_id == ""
+
+
+def test_one_entry_or_many_keep_the_clients_request_id_beside_tellus_own() -> None:
+    with request_id_scope("req-ours", "their-id-42"):
+        one = record_one()
+        with transaction.atomic():
+            audit_events_record(
+                actor=Actor.system("tests"),
+                purpose=Purpose.CASEWORK,
+                entries=[AuditEntry(AuditAction.LISTED, "people.person", "8", subject_person_id=8)],
+            )
+
+    many = AuditEvent.objects.get(action=AuditAction.LISTED)
+    for event in (AuditEvent.objects.get(pk=one.pk), many):
+        assert (event.request_id, event.client_request_id) == ("req-ours", "their-id-42")
 
 
 def test_the_application_cannot_change_an_entry() -> None:
