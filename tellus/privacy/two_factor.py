@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django_otp import login as otp_login
-from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -149,6 +150,26 @@ def two_factor_reset(*, user: User, by: str) -> int:
 
 # Enforcement
 
+
+def two_factor_state(user: Any) -> tuple[bool, bool]:
+    """(has a confirmed device, must have one), in one query: the middleware asks on every request of a signed-in
+    user whose session is not verified."""
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            has_app=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            has_codes=Exists(StaticDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            in_role=Exists(Group.objects.filter(user=OuterRef("pk"), name__in=TWO_FACTOR_REQUIRED_ROLES)),
+        )
+        .values_list("has_app", "has_codes", "in_role", "is_superuser")
+        .first()
+    )
+    if row is None:
+        return False, False
+    has_app, has_codes, in_role, is_superuser = row
+    return bool(has_app or has_codes), bool(in_role or is_superuser)
+
+
 EXEMPT_PREFIXES = ("/two-factor/", "/login/", "/logout/", "/static/", "/admin/login/", "/admin/logout/", "/open311/")
 
 
@@ -167,9 +188,10 @@ class TwoFactorMiddleware:
             and not request.path.startswith(EXEMPT_PREFIXES)
             and not user.is_verified()
         ):
-            if user_has_device(user):
+            has_device, required = two_factor_state(user)
+            if has_device:
                 return self._stop(request, "two_factor:verify")
-            if two_factor_required(user):
+            if required:
                 return self._stop(request, "two_factor:setup")
         return self.get_response(request)
 

@@ -109,7 +109,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if user.is_verified():  # type: ignore[attr-defined]
         return HttpResponseRedirect(_home(request))
-    if not two_factor.two_factor_enrolled(user) and not two_factor.user_has_device(user):
+    if not two_factor.two_factor_state(user)[0]:
         return HttpResponseRedirect(reverse("two_factor:setup"))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -12,6 +12,7 @@ from django.test import Client
 
 from tellus.catalogue.models import Service
 from tellus.open311.models import ApiClient, ServiceRequest
+from tellus.privacy.tests.helpers import with_two_factor
 
 from .conftest import errors_of, report, row_counts
 
@@ -61,7 +62,7 @@ def test_a_client_past_its_rate_limit_gets_429_in_the_spec_shape(post: Any, bins
 def test_admin_lists_clients_with_a_hash_prefix_and_cannot_add_keys(client: Client, django_user_model: Any) -> None:
     call_command("open311_key", "create", "fms", stdout=io.StringIO())
     admin = django_user_model.objects.create_superuser("root", "root@example.org", "correct-horse-battery")
-    client.force_login(admin)
+    client.force_login(with_two_factor(admin))  # superusers sign in with two factors
 
     page = client.get("/admin/open311/apiclient/")
 

@@ -109,4 +109,5 @@ class Command(BaseCommand):
         self.stdout.write(f"with the password {password}")
         for username, role in DEMO_USERS:
             self.stdout.write(f"  {username:<11} {role}")
+        self.stdout.write("privacy and admin set up two-factor sign-in (an authenticator app) when they first sign in.")
         self.stdout.write(f"(The logins are also in {credentials_path()}, readable only by you.)")
