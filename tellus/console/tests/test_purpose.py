@@ -16,7 +16,7 @@ from tellus.privacy import roles
 from tellus.privacy.models import AuditEvent, Purpose
 from tellus.privacy.purposes import PURPOSE_SESSION_KEY
 from tellus.privacy.services import Actor
-from tellus.privacy.tests.helpers import signed_in
+from tellus.privacy.tests.helpers import signed_in, with_two_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +131,7 @@ def test_an_officer_cannot_claim_a_privacy_review(client, officer):
 
 def test_reading_an_audit_trail_asks_for_a_privacy_review_when_another_purpose_is_stated(client, caseworker):
     caseworker.groups.add(Group.objects.get(name=roles.PRIVACY_OFFICER))
+    with_two_factor(caseworker)  # a privacy officer signs in with two factors
     ann = person_with_records("Ann Lee")
     client = signed_in(client, caseworker, purpose=Purpose.CASEWORK)
     url = reverse("console:person_audit", args=[ann.pk])

@@ -13,8 +13,9 @@ from django.urls import reverse
 
 from tellus.demand.models import NeedEvent, NoteVisibility
 from tellus.demand.services import contact_log, need_handoff, need_transition
-from tellus.privacy.models import AuditEvent
+from tellus.privacy.models import AuditEvent, Purpose
 from tellus.privacy.services import Actor
+from tellus.privacy.tests.helpers import signed_in
 
 PUBLIC_LABEL = "Public — the reporter and anyone can read this"
 
@@ -61,7 +62,7 @@ def test_an_unknown_visibility_is_refused_and_writes_nothing(system, alice, bins
 @pytest.mark.django_db
 def test_the_need_page_asks_who_can_read_each_note_and_starts_on_internal(client, caseworker, alice, bins):
     need = _need(alice, bins)
-    client.force_login(caseworker)
+    signed_in(client, caseworker, purpose=Purpose.CASEWORK)
 
     page = client.get(reverse("demand:need", args=[need.pk])).content.decode()
 
@@ -75,7 +76,7 @@ def test_the_need_page_asks_who_can_read_each_note_and_starts_on_internal(client
 @pytest.mark.django_db
 def test_staff_make_a_note_public_on_the_form_and_the_history_says_which_notes_are(client, caseworker, alice, bins):
     need = _need(alice, bins)
-    client.force_login(caseworker)
+    signed_in(client, caseworker, purpose=Purpose.CASEWORK)
 
     client.post(reverse("demand:need_handoff", args=[need.pk]), {"to_team": "Fleet", "handoff_note": "Rent arrears"})
     client.post(reverse("demand:need_status", args=[need.pk]),
@@ -90,7 +91,7 @@ def test_staff_make_a_note_public_on_the_form_and_the_history_says_which_notes_a
 @pytest.mark.django_db
 def test_a_made_up_visibility_on_the_form_is_an_error_and_changes_nothing(client, caseworker, alice, bins):
     need = _need(alice, bins)
-    client.force_login(caseworker)
+    signed_in(client, caseworker, purpose=Purpose.CASEWORK)
 
     response = client.post(reverse("demand:need_status", args=[need.pk]),
                            {"to_status": "met", "note": "x", "note_visibility": "everyone"})  # fmt: skip
