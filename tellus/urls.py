@@ -6,6 +6,8 @@ from django.views.generic import RedirectView
 from tellus.api import api
 from tellus.open311 import views as open311_views
 
+handler400 = "tellus.common.views.bad_request"
+
 admin.site.site_header = "Tellus administration"
 admin.site.site_title = "Tellus admin"
 
