@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest
 from ninja import Path, Router, Schema
 from ninja.errors import HttpError
 
+from tellus.common.api_errors import documented_errors
+from tellus.common.numbers import ApiId
 from tellus.people.models import Person
 from tellus.privacy.models import Purpose
 from tellus.privacy.services import Actor
@@ -18,11 +20,19 @@ from .selectors import person_dealing_with
 router = Router(tags=["capacities"])
 
 PURPOSE_HEADER = "X-Tellus-Purpose"
+# How the purpose header is documented on every endpoint that reads a person (OpenAPI parameter object).
+PURPOSE_PARAMETER = {
+    "name": PURPOSE_HEADER,
+    "in": "header",
+    "required": False,
+    "description": "Why you are reading this person's data; written on the audit entry. Default: enquiry.",
+    "schema": {"type": "string", "enum": [p for p in Purpose.values if p != Purpose.DATA_IMPORT], "default": "enquiry"},
+}
 NEEDED = ("people.view_person", "capacities.view_personcapacity")
 
 
 class PersonIdIn(Schema):
-    person_id: int
+    person_id: ApiId
 
 
 class EvidenceOut(Schema):
@@ -53,7 +63,7 @@ class ServiceUsedOut(Schema):
     last_seen: dt.date | None
 
 
-class RightsOut(Schema):
+class CapacityRightsOut(Schema):
     capacity: str
     service: str
     may: list[str]
@@ -67,7 +77,7 @@ class PersonCapacitiesOut(Schema):
     current: list[CurrentOut]
     history: list[PeriodOut]
     services_used_last_12_months: list[ServiceUsedOut]
-    rights_and_responsibilities: list[RightsOut]
+    rights_and_responsibilities: list[CapacityRightsOut]
 
 
 def request_purpose(request: HttpRequest) -> Purpose:
@@ -85,7 +95,8 @@ def request_purpose(request: HttpRequest) -> Purpose:
 
 @router.get(
     "/{person_id}/capacities",
-    response=PersonCapacitiesOut,
+    response={200: PersonCapacitiesOut, **documented_errors(400, 404)},
+    openapi_extra={"parameters": [PURPOSE_PARAMETER]},
     summary="Who are we dealing with: a person's capacities, evidence, services used and rights (audited)",
 )
 def person_capacities(request: HttpRequest, path: Path[PersonIdIn]) -> PersonCapacitiesOut:
@@ -120,6 +131,6 @@ def person_capacities(request: HttpRequest, path: Path[PersonIdIn]) -> PersonCap
             ServiceUsedOut(code=s.code, name=s.name, last_seen=s.last_seen) for s in view.services_used
         ],
         rights_and_responsibilities=[
-            RightsOut(capacity=r.capacity, service=r.service_name, may=r.may, must=r.must) for r in view.rights
+            CapacityRightsOut(capacity=r.capacity, service=r.service_name, may=r.may, must=r.must) for r in view.rights
         ],
     )
