@@ -1,19 +1,22 @@
 """The HTTP API at /api/v1/, with its OpenAPI document at /api/v1/openapi.json and docs at /api/v1/docs.
 
-Each app contributes a router; domain errors become JSON 4xx bodies here, in one place."""
+Each app contributes a router; every error becomes the one JSON shape of tellus.common.api_errors here, in one
+place (and ApiErrorsAsJsonMiddleware does the same for errors Django answers around Ninja)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import SessionAuth
 
 from tellus.capacities.api import router as capacities_router
 from tellus.catalogue.api import router as catalogue_router
+from tellus.common.api_errors import error_body, error_message, field_errors
 from tellus.linkage.api import router as people_router
 from tellus.linkage.services import LinkageError
 from tellus.privacy.purposes import PURPOSE_HEADER, PurposeError, stated_in_header
@@ -47,23 +50,38 @@ api.add_router("/people", capacities_router)
 api.add_router("/people", people_router)
 
 
-def _error(request: HttpRequest, status: int, detail: object) -> HttpResponse:
-    return api.create_response(request, {"detail": detail}, status=status)
+def _error(request: HttpRequest, status: int, detail: str, errors: list[dict[str, Any]] | None = None) -> HttpResponse:
+    return api.create_response(request, error_body(detail, errors), status=status)
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return _error(request, 422, exc.errors)
+    return _error(request, 422, error_message(422), field_errors(exc.errors))
 
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "Sign in first: this API uses the staff console's session.")
+    return _error(request, 401, error_message(401))
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = _error(request, 429, error_message(429))
+    if exc.wait:
+        response["Retry-After"] = str(max(1, math.ceil(exc.wait)))
+    return response
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 403 and str(exc) == "CSRF check Failed":  # Ninja's words for a POST without a token
+        return _error(request, 403, "Send the CSRF token: the csrftoken cookie's value in an X-CSRFToken header.")
+    return _error(request, exc.status_code, str(exc) or error_message(exc.status_code))
 
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _error(request, 403, str(exc) or "Your role does not allow this.")
+    return _error(request, 403, str(exc) or error_message(403))
 
 
 @api.exception_handler(Http404)

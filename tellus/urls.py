@@ -8,6 +8,8 @@ from tellus.open311 import views as open311_views
 from tellus.privacy.admin import admin_password_change
 from tellus.privacy.signin import StaffAdminAuthenticationForm, StaffAuthenticationForm
 
+handler400 = "tellus.common.views.bad_request"
+
 admin.site.site_header = "Tellus administration"
 admin.site.site_title = "Tellus admin"
 admin.site.login_form = StaffAdminAuthenticationForm  # audited sign-in

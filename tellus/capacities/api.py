@@ -8,8 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Path, Router, Schema
 
+from tellus.common.api_errors import documented_errors
+from tellus.common.numbers import ApiId
 from tellus.people.models import Person
-from tellus.privacy.purposes import purpose_of
+from tellus.privacy.purposes import PURPOSE_PARAMETER, purpose_of
 from tellus.privacy.services import Actor
 
 from .selectors import person_dealing_with
@@ -20,7 +22,7 @@ NEEDED = ("people.view_person", "capacities.view_personcapacity")
 
 
 class PersonIdIn(Schema):
-    person_id: int
+    person_id: ApiId
 
 
 class EvidenceOut(Schema):
@@ -51,7 +53,7 @@ class ServiceUsedOut(Schema):
     last_seen: dt.date | None
 
 
-class RightsOut(Schema):
+class CapacityRightsOut(Schema):
     capacity: str
     service: str
     may: list[str]
@@ -65,12 +67,13 @@ class PersonCapacitiesOut(Schema):
     current: list[CurrentOut]
     history: list[PeriodOut]
     services_used_last_12_months: list[ServiceUsedOut]
-    rights_and_responsibilities: list[RightsOut]
+    rights_and_responsibilities: list[CapacityRightsOut]
 
 
 @router.get(
     "/{person_id}/capacities",
-    response=PersonCapacitiesOut,
+    response={200: PersonCapacitiesOut, **documented_errors(400, 404)},
+    openapi_extra={"parameters": [PURPOSE_PARAMETER]},
     summary="Who are we dealing with: a person's capacities, evidence, services used and rights (audited)",
 )
 def person_capacities(request: HttpRequest, path: Path[PersonIdIn]) -> PersonCapacitiesOut:
@@ -105,6 +108,6 @@ def person_capacities(request: HttpRequest, path: Path[PersonIdIn]) -> PersonCap
             ServiceUsedOut(code=s.code, name=s.name, last_seen=s.last_seen) for s in view.services_used
         ],
         rights_and_responsibilities=[
-            RightsOut(capacity=r.capacity, service=r.service_name, may=r.may, must=r.must) for r in view.rights
+            CapacityRightsOut(capacity=r.capacity, service=r.service_name, may=r.may, must=r.must) for r in view.rights
         ],
     )

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Path, Query, Router, Schema
 
+from tellus.common.api_errors import documented_errors
+
 from .models import Service
 from .selectors import customer_list, service_get, services_list
 
@@ -88,7 +90,7 @@ class ConsiderationOut(Schema):
     text: str
 
 
-class RightsOut(Schema):
+class ServiceRightsOut(Schema):
     capacity: str
     may: list[str]
     must: list[str]
@@ -112,7 +114,7 @@ class ServiceDetailOut(Schema):
     customer_list_as_of: dt.date
     customer_list: list[CustomerGroupOut]
     community_considerations: list[ConsiderationOut]
-    rights_and_responsibilities: list[RightsOut]
+    rights_and_responsibilities: list[ServiceRightsOut]
 
 
 def _require(request: HttpRequest) -> None:
@@ -133,14 +135,18 @@ def _summary(service: Service) -> ServiceSummaryOut:
     )
 
 
-@router.get("", response=ServiceListOut, summary="List the services in the catalogue")
+@router.get("", response={200: ServiceListOut, **documented_errors()}, summary="List the services in the catalogue")
 def list_services(request: HttpRequest, filters: Query[ServiceListIn]) -> ServiceListOut:
     _require(request)
     services = [_summary(s) for s in services_list(group=filters.group, query=filters.q)]
     return ServiceListOut(count=len(services), services=services)
 
 
-@router.get("/{code}", response=ServiceDetailOut, summary="One service, with its Open311 definition and customer list")
+@router.get(
+    "/{code}",
+    response={200: ServiceDetailOut, **documented_errors(404)},
+    summary="One service, with its Open311 definition and customer list",
+)
 def get_service(request: HttpRequest, path: Path[ServiceCodeIn]) -> ServiceDetailOut:
     _require(request)
     try:
@@ -205,7 +211,7 @@ def get_service(request: HttpRequest, path: Path[ServiceCodeIn]) -> ServiceDetai
             ConsiderationOut(title=c.title, text=c.text) for c in service.community_considerations.all()
         ],
         rights_and_responsibilities=[
-            RightsOut(capacity=r.capacity, may=list(r.may), must=list(r.must))
+            ServiceRightsOut(capacity=r.capacity, may=list(r.may), must=list(r.must))
             for r in service.rights_and_responsibilities.all()
         ],
     )

@@ -9,6 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tellus.capacities.models import Capacity
+from tellus.common.numbers import NumberField
 
 from .models import CustomerGroup
 
@@ -57,7 +58,7 @@ class WorksheetStepForm(forms.Form):
 
 
 class GroupSegmentForm(forms.Form):
-    group_id = forms.IntegerField(widget=forms.HiddenInput)
+    group_id = NumberField(widget=forms.HiddenInput)
     kind = forms.ChoiceField(label=_("Kind of group"), choices=CustomerGroup.Kind.choices)
     segment_capacity = forms.ChoiceField(label=_("People in the records: capacity"), required=False)
     segment_ward = forms.ChoiceField(label=_("Ward"), required=False)

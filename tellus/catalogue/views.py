@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -12,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tellus.common import spreadsheets
 from tellus.privacy.permissions import staff_permission_required
 from tellus.privacy.services import Actor
 
@@ -83,7 +82,7 @@ def customers_csv(request: HttpRequest, code: str) -> HttpResponse:
     listing = customer_list(service)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="customer-list-{slugify(service.code)}.csv"'
-    writer = csv.writer(response)
+    writer = spreadsheets.writer(response)
     writer.writerow(["service_code", "kind", "group", "internal", "description", "segment", "people_now", "as_of"])
     for section in listing.sections:
         for item in section.groups:

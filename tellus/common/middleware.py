@@ -3,7 +3,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
+from .api_errors import json_error
 from .request_context import client_request_id, new_request_id, request_id_scope
 
 
@@ -22,4 +24,47 @@ class RequestIdMiddleware:
         with request_id_scope(request_id, client_id):
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class ApiErrorsAsJsonMiddleware:
+    """Under the API's prefix, every error answers in the API's one JSON shape, whoever produced it: Django's
+    404 for an unknown address, Ninja's plain-text 405, a bad Host's 400, a 500. Every header but the body's own
+    (Allow, Retry-After, Cache-Control, the CSP…) is kept."""
+
+    prefix = "/api/"
+    body_headers = {"content-type", "content-length"}
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and request.path.startswith(self.prefix)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            converted = json_error(response.status_code)
+            for name, value in response.items():
+                if name.lower() not in self.body_headers:
+                    converted[name] = value
+            converted.cookies = response.cookies
+            return converted
+        return response
+
+
+class NoStoreForStaffMiddleware:
+    """`Cache-Control: no-store` (and Django's other never-cache headers) on every response to a signed-in member
+    of staff: person pages, searches, demand, audit trails, the API. Anything a signed-in member of staff sees may
+    be personal data, so no browser or proxy may keep a copy. Static files are answered before this runs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
         return response

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tellus.common.numbers import NumberField
 from tellus.linkage.models import CandidatePair
 from tellus.people.selectors import search_words
 from tellus.privacy.models import Purpose
@@ -101,7 +102,7 @@ class PairDecisionForm(forms.Form):
 class MergeChooseForm(forms.Form):
     """Which person to merge into this one: by number, or found by a search."""
 
-    other = forms.IntegerField(
+    other = NumberField(
         label=_("Number of the other person"),
         help_text=_("Shown above the name on each person's page, for example “Person 1234”."),
         required=False,
@@ -117,4 +118,4 @@ class MergeChooseForm(forms.Form):
 
 
 class MergeConfirmForm(forms.Form):
-    other = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    other = NumberField(min_value=1, widget=forms.HiddenInput)

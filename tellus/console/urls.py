@@ -5,13 +5,13 @@ from . import staff_views, views
 app_name = "console"
 urlpatterns = [
     path("", views.search, name="search"),
-    path("people/<int:person_id>/", views.person_detail, name="person"),
-    path("people/<int:person_id>/audit/", views.person_audit, name="person_audit"),
-    path("people/<int:person_id>/merge/", views.person_merge, name="person_merge"),
-    path("people/<int:person_id>/records/<int:record_id>/split/", views.record_split_off, name="record_split"),
-    path("merges/<int:merge_id>/undo/", views.merge_undo, name="merge_undo"),
+    path("people/<id:person_id>/", views.person_detail, name="person"),
+    path("people/<id:person_id>/audit/", views.person_audit, name="person_audit"),
+    path("people/<id:person_id>/merge/", views.person_merge, name="person_merge"),
+    path("people/<id:person_id>/records/<id:record_id>/split/", views.record_split_off, name="record_split"),
+    path("merges/<id:merge_id>/undo/", views.merge_undo, name="merge_undo"),
     path("review/", views.review_list, name="review"),
-    path("review/<int:pair_id>/", views.review_pair, name="review_pair"),
+    path("review/<id:pair_id>/", views.review_pair, name="review_pair"),
     path("purpose/", views.purpose, name="purpose"),
     # Staff accounts (separation of duties)
     path("staff/requests/", staff_views.staff_requests, name="staff_requests"),

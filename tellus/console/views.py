@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tellus.capacities.selectors import person_dealing_with
+from tellus.common.numbers import query_number
 from tellus.demand.selectors import person_demand_for_staff
 from tellus.linkage.models import CandidatePair, PersonMerge
 from tellus.linkage.selectors_staff import (
@@ -48,7 +49,7 @@ def search(request: HttpRequest) -> HttpResponse:
             purpose=purpose_of(request),
             query=form.cleaned_data["q"],
             date_of_birth=form.cleaned_data["dob"],
-            page=request.GET.get("page"),
+            page=query_number(request.GET, "page", default=1),
         )
     return render(request, "console/search.html", {"form": form, "results": results})
 
@@ -77,7 +78,7 @@ def person_audit(request: HttpRequest, person_id: int) -> HttpResponse:
     purpose_of(request, needed=Purpose.PRIVACY_REVIEW)  # reading an audit trail is only ever a privacy review
     try:
         log = audit_events_for_person(
-            actor=Actor.for_user(request.user), person_id=person_id, page=request.GET.get("page")
+            actor=Actor.for_user(request.user), person_id=person_id, page=query_number(request.GET, "page", default=1)
         )
     except Person.DoesNotExist:
         raise Http404(_("There is no person with that number.")) from None
@@ -124,7 +125,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
         actor=Actor.for_user(request.user),
         purpose=purpose_of(request),
         status=_queue_status(request.GET.get("status")),
-        page=request.GET.get("page"),
+        page=query_number(request.GET, "page", default=1),
     )
     return render(request, "console/review_queue.html", {"queue": queue})
 
@@ -184,9 +185,12 @@ def person_merge(request: HttpRequest, person_id: int) -> HttpResponse:
     actor, purpose = Actor.for_user(request.user), purpose_of(request)
     choose = MergeChooseForm(request.GET or None)
     other_id = None
+    status = 200
     if request.method == "POST":
         confirm = MergeConfirmForm(request.POST)
-        if confirm.is_valid():
+        if not confirm.is_valid():
+            status = 400
+        else:
             other_id = confirm.cleaned_data["other"]
             choose = MergeChooseForm({"other": other_id})
             choose.is_valid()
@@ -213,11 +217,19 @@ def person_merge(request: HttpRequest, person_id: int) -> HttpResponse:
         if other_id == person_id:
             choose.add_error("other", _("That is this person. Enter the number of the person to merge into them."))
             other_id = None
-    return _merge_page(request, choose=choose, person_id=person_id, other_id=other_id, actor=actor)
+    elif choose.is_bound:
+        status = 400  # the number or search as typed cannot be read: say so on the page, as a 400
+    return _merge_page(request, choose=choose, person_id=person_id, other_id=other_id, actor=actor, status=status)
 
 
 def _merge_page(
-    request: HttpRequest, *, choose: MergeChooseForm, person_id: int, other_id: int | None, actor: Actor
+    request: HttpRequest,
+    *,
+    choose: MergeChooseForm,
+    person_id: int,
+    other_id: int | None,
+    actor: Actor,
+    status: int = 200,
 ) -> HttpResponse:
     purpose = purpose_of(request)
     try:
@@ -228,11 +240,14 @@ def _merge_page(
     results = None
     query = choose.cleaned_data.get("q", "") if choose.is_bound and not choose.errors else ""
     if query and preview.other is None:
-        results = person_search(actor=actor, purpose=purpose, query=query, page=request.GET.get("page"))
+        results = person_search(
+            actor=actor, purpose=purpose, query=query, page=query_number(request.GET, "page", default=1)
+        )
     return render(
         request,
         "console/person_merge.html",
         {"preview": preview, "person": preview.person.person, "form": choose, "results": results},
+        status=status,
     )
 
 

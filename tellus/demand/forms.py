@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tellus.capacities.models import Capacity
 from tellus.catalogue.models import CommunityConsideration, Service
+from tellus.common.numbers import IdModelChoiceField, is_number
 
 from .models import Channel, DemandType, FailureCause, Need, NeedStatus, NoteVisibility
 
@@ -31,7 +32,7 @@ class ContactForm(forms.Form):
         initial=Channel.PHONE,
         error_messages={"required": _("Choose how they got in touch."), "invalid_choice": _("Choose a channel.")},
     )
-    service = forms.ModelChoiceField(
+    service = IdModelChoiceField(
         label=_("Service"),
         queryset=Service.objects.order_by("group", "name"),
         empty_label=_("Choose the service"),
@@ -91,7 +92,7 @@ class ContactForm(forms.Form):
         required=False,
         max_length=200,
     )
-    consideration = forms.ModelChoiceField(
+    consideration = IdModelChoiceField(
         label=_("Community consideration discussed"),
         queryset=CommunityConsideration.objects.none(),
         required=False,
@@ -125,10 +126,9 @@ class ContactForm(forms.Form):
         key = self.data.get("service") if self.is_bound else self.initial.get("service")
         if isinstance(key, Service):
             return key
-        try:
-            return Service.objects.get(pk=int(key)) if key else None
-        except (ValueError, Service.DoesNotExist):
+        if key is None or not is_number(key):
             return None
+        return Service.objects.filter(pk=int(key)).first()
 
     def clean(self) -> dict[str, Any] | None:
         data = super().clean() or {}

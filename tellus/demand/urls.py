@@ -5,7 +5,7 @@ from . import views
 app_name = "demand"
 urlpatterns = [
     path("contacts/new/", views.contact_new, name="contact_new"),
-    path("needs/<int:need_id>/", views.need_detail, name="need"),
-    path("needs/<int:need_id>/status/", views.need_status, name="need_status"),
-    path("needs/<int:need_id>/handoff/", views.need_handoff_view, name="need_handoff"),
+    path("needs/<id:need_id>/", views.need_detail, name="need"),
+    path("needs/<id:need_id>/status/", views.need_status, name="need_status"),
+    path("needs/<id:need_id>/handoff/", views.need_handoff_view, name="need_handoff"),
 ]

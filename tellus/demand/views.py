@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tellus.common.numbers import NotANumber, parse_number, query_number
 from tellus.console.forms import PersonSearchForm
 from tellus.linkage.matching import MatchCandidate, MatchDetails, MatchError, match_person
 from tellus.people.models import Person
@@ -48,10 +49,14 @@ def _who(request: HttpRequest, actor: Actor) -> tuple[ContactFormPerson | None, 
     if chosen == ANONYMOUS:
         purpose_of(request)  # the caller's words are personal data too: state a purpose before taking them
         return None, True
-    if not chosen.isdigit():
+    if not chosen:
         return None, False
     try:
-        return contact_form_person(actor=actor, purpose=purpose_of(request), person_id=int(chosen)), True
+        person_id = parse_number(chosen, minimum=1)
+    except NotANumber:
+        raise BadRequest(_("Choose the person again: their number must be written with the digits 0 to 9.")) from None
+    try:
+        return contact_form_person(actor=actor, purpose=purpose_of(request), person_id=person_id), True
     except Person.DoesNotExist:
         raise Http404(_("There is no person with that number.")) from None
 
@@ -69,7 +74,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             context["likely"] = _likely_people(actor, purpose, search.cleaned_data)
             context["results"] = person_search(
                 actor=actor, purpose=purpose, query=search.cleaned_data["q"],
-                date_of_birth=search.cleaned_data["dob"], page=request.GET.get("page"),
+                date_of_birth=search.cleaned_data["dob"], page=query_number(request.GET, "page", default=1),
             )  # fmt: skip
         context["search_form"] = search
         return render(request, "demand/contact_new.html", context)
@@ -82,7 +87,8 @@ def contact_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Contact logged. Need %(id)s is shown below.") % {"id": contact.need_id})
                 return HttpResponseRedirect(reverse("demand:need", args=[contact.need_id]))
     else:
-        form = ContactForm(open_needs=open_needs, initial={"service": request.GET.get("service")})
+        service = query_number(request.GET, "service", default=None)
+        form = ContactForm(open_needs=open_needs, initial={"service": service})
     context.update(form=form, considerations=considerations_for_service(form.chosen_service()))
     return render(request, "demand/contact_new.html", context, status=400 if form.errors else 200)
 

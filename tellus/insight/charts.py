@@ -25,7 +25,7 @@ RED = "#d4351c"  # 4.5:1
 GREEN = "#00703c"  # 5.9:1
 GREY = "#505a5f"  # 7.0:1
 WIDTH = 780
-FONT = "font-family:Arial,sans-serif;font-size:13px"
+FONT = 'font-family="Arial,sans-serif" font-size="13"'  # presentation attributes: the CSP allows no style=""
 
 Format = Callable[[float], str]
 
@@ -74,7 +74,7 @@ def _fill(uid: str, series: Sequence[Series], i: int) -> str:
 def _open(uid: str, title: str, description: str, height: float) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {WIDTH} {height:.0f}" '
-        f'width="100%" aria-labelledby="{uid}-title {uid}-desc" style="{FONT};max-width:{WIDTH}px">'
+        f'width="100%" aria-labelledby="{uid}-title {uid}-desc" {FONT}>'
         f'<title id="{uid}-title">{escape(title)}</title><desc id="{uid}-desc">{escape(description)}</desc>'
     )
 

@@ -3,7 +3,6 @@ The table's rows are also what the CSV download writes, so the two cannot disagr
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from collections.abc import Mapping, Sequence
@@ -15,6 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tellus.common import spreadsheets
 from tellus.demand.models import Channel, FailureCause
 
 from . import analytics, charts
@@ -67,7 +67,7 @@ class Table:
 
     def csv(self) -> str:
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = spreadsheets.writer(out)
         writer.writerow(self.headers)
         writer.writerows([self.raw(c) for c in row] for row in self.rows)
         return out.getvalue()

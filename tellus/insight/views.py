@@ -55,7 +55,9 @@ def _page(request: HttpRequest, *, template: str, tab: str, title: str, empty: s
             "filtered": form.is_filtered(),
         }
     )
-    return render(request, template, context)
+    # A service number that cannot be read (not the digits 0 to 9 of a service listed) is a 400; the page still
+    # shows, with the figures for every service and the error beside the filter.
+    return render(request, template, context, status=400 if "service" in form.errors else 200)
 
 
 def _csv(request: HttpRequest, figures: list[Figure]) -> HttpResponse:

@@ -10,7 +10,9 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field, model_validator
 
-from tellus.privacy.purposes import purpose_of
+from tellus.common.api_errors import documented_errors
+from tellus.common.numbers import StrictInt
+from tellus.privacy.purposes import PURPOSE_PARAMETER, purpose_of
 from tellus.privacy.services import Actor
 
 from .matching import MatchDetails, MatchError, match_person
@@ -29,7 +31,7 @@ class MatchIn(Schema):
     postcode: str = Field("", max_length=12)
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=40)
-    limit: int = Field(10, ge=1, le=50)
+    limit: StrictInt = Field(10, ge=1, le=50)
 
     @model_validator(mode="after")
     def date_of_birth_is_possible(self) -> MatchIn:
@@ -56,7 +58,8 @@ class CandidateOut(Schema):
 
 @router.post(
     "/match",
-    response=list[CandidateOut],
+    response={200: list[CandidateOut], **documented_errors(400)},
+    openapi_extra={"parameters": [PURPOSE_PARAMETER]},
     summary="Who is this? Candidate people for the details given, most likely first, with reasons (audited)",
 )
 def match(request: HttpRequest, payload: MatchIn) -> list[CandidateOut]:

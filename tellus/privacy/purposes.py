@@ -20,6 +20,17 @@ from .roles import ROLE_PURPOSES
 
 PURPOSE_SESSION_KEY = "tellus_purpose"
 PURPOSE_HEADER = "X-Tellus-Purpose"
+# How the header is documented on every API endpoint that reads a person (an OpenAPI parameter object).
+PURPOSE_PARAMETER = {
+    "name": PURPOSE_HEADER,
+    "in": "header",
+    "required": False,
+    "description": (
+        "Why you are reading this person's data, written on the audit entry; it must be a purpose your role may "
+        "state. Without it, the purpose stated in the console session is used; with neither, the answer is 400."
+    ),
+    "schema": {"type": "string", "enum": [p for p in Purpose.values if p != Purpose.DATA_IMPORT]},
+}
 
 # Loading extracts is what commands do, never a person at the console or on the API.
 STAFF_PURPOSES = tuple(purpose for purpose in Purpose if purpose != Purpose.DATA_IMPORT)

@@ -75,7 +75,7 @@ def test_a_service_comes_with_its_open311_definition_and_live_customer_list(alic
 def test_an_unknown_service_is_a_json_404(alice, officer) -> None:  # type: ignore[no-untyped-def]
     response = signed_in(officer).get("/api/v1/services/no-such-service")
     assert response.status_code == 404
-    assert response.json() == {"detail": "There is no service with code 'no-such-service'."}
+    assert response.json() == {"detail": "There is no service with code 'no-such-service'.", "errors": []}
 
 
 def test_without_a_role_the_catalogue_is_a_json_403_and_without_a_session_401(alice, outsider) -> None:  # type: ignore[no-untyped-def]

@@ -85,6 +85,17 @@ def test_the_csv_export_has_a_row_per_group_with_its_live_count(town, officer) -
     assert (internal["internal"], internal["people_now"]) == ("yes", "")
 
 
+def test_a_group_named_like_a_formula_is_downloaded_as_text(town, officer) -> None:  # type: ignore[no-untyped-def]
+    service = Service.objects.get(code="rates")
+    CustomerGroup.objects.create(service=service, kind="stakeholder", name='=HYPERLINK("http://evil.example","x")')
+
+    response = signed_in(officer).get(reverse("catalogue:customers_csv", args=["rates"]))
+
+    groups = [r["group"] for r in csv.DictReader(io.StringIO(response.content.decode()))]
+    assert '\'=HYPERLINK("http://evil.example","x")' in groups
+    assert not any(g.startswith(("=", "+", "-", "@")) for g in groups)
+
+
 def test_staff_read_the_catalogue_and_a_service_page_with_its_community_considerations(town, officer) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(officer)
 

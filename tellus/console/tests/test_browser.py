@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.db import connections
 
+from tellus.common.tests.browser_csp import fail_on_csp_violations, watch_for_csp_violations
 from tellus.people.tests.factories import PersonFactory, SourceRecordFactory, SourceSystemFactory
 from tellus.privacy.models import AuditAction, AuditEvent
 
@@ -49,6 +50,7 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         context = browser.new_context(locale="en-GB")
+        csp_violations = watch_for_csp_violations(context)
         browser_page = context.new_page()
         browser_page.set_default_timeout(10_000)
         try:
@@ -59,6 +61,7 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             # ORM calls made while Playwright's loop ran got connections of their own (Django's connections are
             # per async context); close them here, or PostgreSQL refuses to drop the test database at the end.
             connections.close_all()
+    fail_on_csp_violations(csp_violations)
 
 
 def assert_no_axe_violations(page: Any, where: str) -> None:

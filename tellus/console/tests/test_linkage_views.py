@@ -599,7 +599,7 @@ def test_a_caseworker_can_search_for_the_person_to_merge(client, caseworker):
     assert AuditEvent.objects.filter(action=AuditAction.SEARCH).count() == 1
 
 
-@pytest.mark.parametrize("other", ["self", "999999", "abc"])
+@pytest.mark.parametrize("other", ["self", "999999", "abc", "\u0663", "+3"])
 def test_choosing_a_person_who_cannot_be_merged_is_an_error(client, caseworker, other):
     ann = person_with_records("Ann Lee")
     value = str(ann.pk) if other == "self" else other
@@ -609,7 +609,9 @@ def test_choosing_a_person_who_cannot_be_merged_is_an_error(client, caseworker, 
     )
 
     html = response.content.decode()
-    assert response.status_code == 200
+    # A number that cannot be read (not written with the digits 0 to 9) is a 400; a person who cannot be merged
+    # is explained on an ordinary page.
+    assert response.status_code == (200 if other in {"self", "999999"} else 400)
     assert "There is a problem" in html
     assert '<a href="#id_other">' in html
     assert "Merge person" not in html

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
+
+from tellus.common import spreadsheets
 
 Progress = Callable[[int, int], None]
 
@@ -78,7 +79,7 @@ class RejectsWriter:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Opened on the first reject only and closed by close(), so a clean import leaves no file behind.
             self.handle = open(self.path, "w", encoding=self.encoding, errors="surrogateescape", newline="")  # noqa: SIM115
-            self.writer = csv.writer(self.handle)
+            self.writer = spreadsheets.writer(self.handle)
             self.writer.writerow(["row_number", "reason", *self.header])
         self.writer.writerow([reject.row_number, reject.reason, *reject.values])
         self.count += 1
