@@ -30,7 +30,7 @@ from django.utils import timezone
 from tellus.capacities.services import capacities_refresh
 from tellus.catalogue.services import DEMO_CATALOGUE_PATH, catalogue_load
 from tellus.common.batch import fewer_garbage_collections
-from tellus.demand.demo_year import demo_year_load
+from tellus.demo.year.load import demo_year_load
 from tellus.linkage.resolution import resolve
 from tellus.people.importing import import_extract, import_properties, load_mapping
 from tellus.people.models import Person, Property, SourceRecord, SourceSystem

@@ -105,9 +105,9 @@ def dataset_build(*, contacts: int, say: Say, people_per_chunk: int = 20_000) ->
 
     from tellus.catalogue.services import catalogue_load
     from tellus.common.batch import big_sqlite_cache
-    from tellus.demand import demo_load
-    from tellus.demand.demo_year import DEFAULT_CONTACTS_PER_PERSON, demo_year_generate
     from tellus.demand.models import Contact, Need
+    from tellus.demo.year import load as demo_load
+    from tellus.demo.year.generate import DEFAULT_CONTACTS_PER_PERSON, demo_year_generate
     from tellus.people.models import Person
     from tellus.privacy.services import Actor
 
