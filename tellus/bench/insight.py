@@ -68,7 +68,7 @@ def bench_demand(*, contacts: int, say: Say) -> dict[str, Any]:
     _run_child(["migrate", "--verbosity", "0"], env, say)
     result_file = folder / "result.json"
     result_file.unlink(missing_ok=True)
-    code = f"from tellus.insight.bench import bench_child; bench_child(contacts={contacts}, out={str(result_file)!r})"
+    code = f"from tellus.bench.insight import bench_child; bench_child(contacts={contacts}, out={str(result_file)!r})"
     _run_child(["shell", "-c", code], env, say)
     result: dict[str, Any] = json.loads(result_file.read_text())
     say(f"Demand pages at {result['contacts']:,} contacts ({result['needs']:,} needs), median of {RUNS} runs:")
@@ -175,9 +175,8 @@ def pages_measure() -> dict[str, dict[str, float]]:
     from django.test import Client
     from django.urls import reverse
 
+    from tellus.insight import selectors
     from tellus.privacy import roles
-
-    from . import selectors
 
     roles.sync_roles()
     user, _ = get_user_model().objects.get_or_create(username="bench-analyst")

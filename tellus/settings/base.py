@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "tellus.insight",
     "tellus.console",
     "tellus.demo",
+    "tellus.bench",
 ]
 
 MIDDLEWARE = [
