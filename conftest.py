@@ -7,6 +7,8 @@ from django.contrib.auth.models import Group
 
 from tellus.privacy import roles
 
+pytest_plugins = ["tellus.testing.browser"]  # the `page` fixture and axe for every app's browser tests
+
 
 def _user_with_role(django_user_model, username: str, role: str | None):  # type: ignore[no-untyped-def]
     user = django_user_model.objects.create_user(username=username, password="correct-horse-battery")
