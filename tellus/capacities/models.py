@@ -6,6 +6,9 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+# How audit entries name a person's capacities (AuditEvent.object_type), when derived and when read.
+PERSON_CAPACITY_OBJECT_TYPE = "capacities.personcapacity"
+
 
 class Capacity(models.TextChoices):
     """The capacities in which a council deals with one person (seed 000). One person can hold several at once."""

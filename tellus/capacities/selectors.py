@@ -18,10 +18,16 @@ from tellus.people.models import Occupancy, Person, SourceRecord
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, audit_event_record
 
-from .models import CAPACITY_MEANINGS, Capacity, PersonCapacity, RefreshRun, RightsAndResponsibilities
+from .models import (
+    CAPACITY_MEANINGS,
+    PERSON_CAPACITY_OBJECT_TYPE,
+    Capacity,
+    PersonCapacity,
+    RefreshRun,
+    RightsAndResponsibilities,
+)
 from .rules import OCCUPANCY, Fact, PersonFacts
 
-DEALING_WITH_OBJECT_TYPE = "capacities.personcapacity"
 SERVICES_USED_WINDOW_DAYS = 365
 
 
@@ -340,7 +346,7 @@ def person_dealing_with(
             actor=actor,
             purpose=purpose,
             action=AuditAction.VIEW,
-            object_type=DEALING_WITH_OBJECT_TYPE,
+            object_type=PERSON_CAPACITY_OBJECT_TYPE,
             object_id=person.pk,
             subject_person_id=person.pk,
             context={"capacities": [c.capacity for c in current], "on": on.isoformat()},

@@ -25,12 +25,12 @@ from tellus.linkage.selectors_staff import (
     review_queue,
 )
 from tellus.linkage.services import LinkageError, pair_decide, person_merge_undo, persons_merge, record_split
+from tellus.people.audit_trail import audit_events_for_person
 from tellus.people.forms import PersonSearchForm
 from tellus.people.models import Person, SourceRecord
 from tellus.people.selectors import person_search
 from tellus.privacy.models import Purpose
 from tellus.privacy.permissions import staff_permission_required
-from tellus.privacy.selectors import audit_events_for_person
 from tellus.privacy.services import Actor
 
 from .context_processors import PURPOSE_SESSION_KEY, current_purpose

@@ -36,7 +36,7 @@ from tellus.people.importing import import_extract, import_properties, load_mapp
 from tellus.people.models import Person, Property, SourceRecord, SourceSystem
 from tellus.people.services import source_system_create
 from tellus.privacy import roles
-from tellus.privacy.models import AuditAction, Purpose
+from tellus.privacy.models import USER_OBJECT_TYPE, AuditAction, Purpose
 from tellus.privacy.services import Actor, audit_event_record
 
 from .models import DemoBuild
@@ -251,7 +251,7 @@ def demo_users_create(*, password: str, actor: Actor) -> list[tuple[str, str]]:
             actor=actor,
             purpose=Purpose.ADMINISTRATION,
             action=AuditAction.CREATE,
-            object_type="privacy.user",
+            object_type=USER_OBJECT_TYPE,
             object_id=user.pk,
             changes={"username": [None, username], "role": [None, role]},
         )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import secrets
 from dataclasses import dataclass
 
@@ -16,14 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tellus.catalogue.models import Service
-from tellus.common.text import normalise_email, normalise_name, normalise_phone
+from tellus.common.text import normalise_email
 from tellus.demand.models import Channel, DemandType, Need, NeedEvent, NeedStatus
 from tellus.demand.services import contact_log, need_transition
 from tellus.linkage.matching import MatchDetails, MatchError, match_person
-from tellus.people.models import Person, SourceRecord, SourceSystem
-from tellus.people.services import source_system_create
-from tellus.privacy.models import AuditAction, Purpose
-from tellus.privacy.services import Actor, AuditEntry, audit_events_record
+from tellus.people.models import Person, SourceSystem
+from tellus.people.services import person_from_report_create, source_system_create
+from tellus.privacy.models import Purpose
+from tellus.privacy.services import Actor
 
 from .errors import Open311Error, bad_request
 from .forms import Reporter, RequestInput
@@ -81,11 +80,6 @@ def _matched_person(reporter: Reporter, *, address: str, actor: Actor) -> Person
 def _person_create(reporter: Reporter, *, request: ServiceRequest, actor: Actor) -> Person:
     """A new person known from this report alone, with the report as their source record, so that linkage
     can later find them to be someone the council already knows."""
-    name = " ".join(part for part in (reporter.first_name, reporter.last_name) if part)
-    now = timezone.now()
-    person = Person(display_name=name or reporter.email or reporter.phone, created_at=now, updated_at=now)
-    person.full_clean()
-    person.save()
     raw = {
         "service_request_id": request.service_request_id,
         "first_name": reporter.first_name,
@@ -94,39 +88,18 @@ def _person_create(reporter: Reporter, *, request: ServiceRequest, actor: Actor)
         "phone": reporter.phone,
         "address_string": request.address_string,
     }
-    record = SourceRecord(
+    return person_from_report_create(
+        first_name=reporter.first_name,
+        last_name=reporter.last_name,
+        email=reporter.email,
+        phone=reporter.phone,
+        address=request.address_string,
         source_system=_source_system(actor),
         source_key=f"request-{request.pk}",
         raw=raw,
-        row_hash=hashlib.sha256(json.dumps(raw, sort_keys=True).encode("utf-8")).hexdigest(),
-        first_name=reporter.first_name,
-        last_name=reporter.last_name,
-        name_normalised=normalise_name(name),
-        last_name_normalised=normalise_name(reporter.last_name),
-        address=request.address_string,
-        email=normalise_email(reporter.email),
-        phone=normalise_phone(reporter.phone),
-        person=person,
-        imported_at=now,
-        updated_at=now,
-    )
-    record.full_clean()
-    record.save()
-    audit_events_record(
         actor=actor,
         purpose=PURPOSE,
-        entries=[
-            AuditEntry(AuditAction.CREATE, "people.person", str(person.pk), subject_person_id=person.pk),
-            AuditEntry(
-                AuditAction.CREATE,
-                "people.sourcerecord",
-                str(record.pk),
-                subject_person_id=person.pk,
-                changes={"source_system": [None, SOURCE_SYSTEM], "person_id": [None, person.pk]},
-            ),
-        ],
     )
-    return person
 
 
 def _words(data: RequestInput) -> str:
