@@ -10,8 +10,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import SessionAuth
 
-from tellus.capacities.api import router as capacities_router
 from tellus.catalogue.api import router as catalogue_router
+from tellus.catalogue.dealing_with_api import router as capacities_router
 from tellus.linkage.api import router as people_router
 from tellus.linkage.services import LinkageError
 

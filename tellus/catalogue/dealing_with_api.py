@@ -13,7 +13,7 @@ from tellus.people.models import Person
 from tellus.privacy.models import Purpose
 from tellus.privacy.services import Actor
 
-from .selectors import person_dealing_with
+from .dealing_with import person_dealing_with
 
 router = Router(tags=["capacities"])
 

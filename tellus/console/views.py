@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tellus.capacities.selectors import person_dealing_with
+from tellus.catalogue.dealing_with import person_dealing_with
 from tellus.demand.selectors import person_demand_for_staff
 from tellus.linkage.models import CandidatePair, PersonMerge
 from tellus.linkage.selectors_staff import (

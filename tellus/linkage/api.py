@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field, model_validator
 
-from tellus.capacities.api import request_purpose
+from tellus.catalogue.dealing_with_api import request_purpose
 from tellus.privacy.services import Actor
 
 from .matching import MatchDetails, MatchError, match_person
