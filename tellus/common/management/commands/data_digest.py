@@ -7,8 +7,9 @@ building the demo twice and comparing every column):
 
 - timestamps of when a row was written (`created_at`, `updated_at`, `started_at`, …, and the audit log's
   `occurred_at`; the list is VOLATILE_COLUMNS), and salted password hashes;
-- "seconds" inside JSON columns (how long a run took), and the TELLUS_VAR_DIR prefix of file paths (written as
-  `$TELLUS_VAR_DIR`, so two builds in two directories compare equal);
+- "seconds" inside JSON columns (how long a run took), and the directories in file paths: the TELLUS_VAR_DIR prefix
+  (written as `$TELLUS_VAR_DIR`) and the installed `tellus` package's (as `$TELLUS_PACKAGE`, for files shipped with
+  the code such as the demo catalogue), so two builds in two directories, or from two checkouts, compare equal;
 - django_session (sign-ins) and django_migrations (when each migration was applied, and which exist: a change that
   only moves code can add a state-only migration without writing any data).
 
@@ -27,6 +28,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
+
+import tellus
 
 SKIPPED_TABLES = {"django_session", "django_migrations"}
 
@@ -59,7 +62,10 @@ def _volatile(table: str, column: str, extra: set[str]) -> bool:
 def table_digests(*, ignore: set[str] | None = None) -> dict[str, dict[str, Any]]:
     """{table: {"rows": n, "digest": sha256 hex, "ignored": [columns]}} for every table in the database."""
     extra = ignore or set()
-    var_dir = str(Path(settings.VAR_DIR).resolve())
+    places = {
+        str(Path(tellus.__file__).resolve().parent): "$TELLUS_PACKAGE",
+        str(Path(settings.VAR_DIR).resolve()): "$TELLUS_VAR_DIR",
+    }
     result: dict[str, dict[str, Any]] = {}
     with connection.cursor() as cursor:
         for table in sorted(connection.introspection.table_names(cursor)):
@@ -76,31 +82,32 @@ def table_digests(*, ignore: set[str] | None = None) -> dict[str, dict[str, Any]
             digest = hashlib.sha256()
             rows = 0
             for row in cursor.fetchall():
-                digest.update(_row_text(row, var_dir).encode())
+                digest.update(_row_text(row, places).encode())
                 rows += 1
             result[table] = {"rows": rows, "digest": digest.hexdigest(), "ignored": sorted(set(columns) - set(kept))}
     return result
 
 
-def _steady(value: Any, var_dir: str) -> Any:
-    """The value without what the clock or the build's directory put in it."""
+def _steady(value: Any, places: dict[str, str]) -> Any:
+    """The value without what the clock or the build's directories put in it."""
     if isinstance(value, dict):
-        return {key: _steady(item, var_dir) for key, item in value.items() if key not in VOLATILE_JSON_KEYS}
+        return {key: _steady(item, places) for key, item in value.items() if key not in VOLATILE_JSON_KEYS}
     if isinstance(value, list):
-        return [_steady(item, var_dir) for item in value]
+        return [_steady(item, places) for item in value]
     if isinstance(value, str):
-        return value.replace(var_dir, "$TELLUS_VAR_DIR")
+        for place, name in places.items():
+            value = value.replace(place, name)
     return value
 
 
-def _row_text(row: tuple[Any, ...], var_dir: str) -> str:
+def _row_text(row: tuple[Any, ...], places: dict[str, str]) -> str:
     """One row as text that is the same on every backend for the same values (JSON text read back as data)."""
     values = []
     for value in row:
         if isinstance(value, str) and value[:1] in "{[":
             with contextlib.suppress(ValueError):
                 value = json.loads(value)
-        value = _steady(value, var_dir)
+        value = _steady(value, places)
         if isinstance(value, dict | list):
             value = json.dumps(value, sort_keys=True, default=str)
         values.append(repr(value))
