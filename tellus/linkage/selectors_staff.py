@@ -23,7 +23,6 @@ from .models import PAIR_OBJECT_TYPE, CandidatePair, PersonMerge
 
 QUEUE_STATUSES = (CandidatePair.Status.REVIEW, CandidatePair.Status.NOT_SURE)
 EVIDENCE_STATUSES = (CandidatePair.Status.AUTO_LINKED, CandidatePair.Status.CONFIRMED)
-# Merges are short chains; the bound only guards against a cycle that the services never make.
 
 # The fields staff compare when deciding whether two records are one person: (attribute, label).
 COMPARED_FIELDS = (
