@@ -13,7 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "tellus"
 
-# Each app's floor. An app may import only apps on lower floors; apps on one floor never import each other.
+# Each app's floor. An app may import only apps on lower floors; apps on one floor never import each other. Apps
+# that are coming have their floor already, so they arrive in their place.
 FLOORS = {
     "common": 0,
     "privacy": 1,
@@ -23,8 +24,14 @@ FLOORS = {
     "catalogue": 5,
     "demand": 6,
     "open311": 7,
+    "rights": 7,  # coming: subject access and the other rights of data subjects
+    "once": 7,  # coming: Tell us once
+    "feedback": 7,  # coming: Listening
+    "inclusion": 7,  # coming: Inclusion
+    "ledger": 7,  # coming: Give and take
     "insight": 8,
     "console": 9,
+    "portal": 9,  # coming: the resident portal
     "demo": 10,
     "bench": 11,
 }
@@ -96,7 +103,7 @@ def module_name(path: Path) -> str:
 
 def all_upward_imports() -> dict[tuple[str, str], list[str]]:
     found: dict[tuple[str, str], list[str]] = {}
-    for app in sorted(FLOORS):
+    for app in sorted(FLOORS.keys() & apps_on_disk()):
         for path in application_modules(app):
             for line, name, target in upward_imports(app, path.read_text(), module_name(path)):
                 found.setdefault((app, target), []).append(f"{path.relative_to(ROOT)}:{line} imports {name}")
@@ -105,7 +112,6 @@ def all_upward_imports() -> dict[tuple[str, str], list[str]]:
 
 def test_every_app_has_a_floor():
     assert apps_on_disk() - FLOORS.keys() == set(), "add the new app to FLOORS here and to docs/architecture.md"
-    assert FLOORS.keys() - apps_on_disk() == set()
 
 
 def test_no_app_imports_an_app_above_it_or_beside_it():
@@ -151,5 +157,4 @@ def test_the_architecture_doc_lists_every_app_on_its_floor():
     text = (ROOT / "docs" / "architecture.md").read_text()
     rows = re.findall(r"^\|\s*(\d+)\s*\|\s*`(\w+)`", text, flags=re.MULTILINE)
     documented = {app: int(floor) for floor, app in rows}
-    built = {app: floor for app, floor in documented.items() if app in apps_on_disk()}
-    assert built == FLOORS
+    assert documented == FLOORS
