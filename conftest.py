@@ -15,6 +15,8 @@ from tellus.privacy.tests.helpers import connect_verified_force_login, signed_in
 
 connect_verified_force_login()
 
+pytest_plugins = ["tellus.testing.browser"]  # the `page` fixture and axe for every app's browser tests
+
 
 def _user_with_role(django_user_model, username: str, role: str | None):  # type: ignore[no-untyped-def]
     user = django_user_model.objects.create_user(username=username, password="correct-horse-battery")

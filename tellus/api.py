@@ -14,8 +14,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import SessionAuth
 
-from tellus.capacities.api import router as capacities_router
 from tellus.catalogue.api import router as catalogue_router
+from tellus.catalogue.dealing_with_api import router as capacities_router
 from tellus.common.api_errors import error_body, error_message, field_errors
 from tellus.linkage.api import router as people_router
 from tellus.linkage.services import LinkageError

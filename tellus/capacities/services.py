@@ -16,7 +16,7 @@ from tellus.people.models import SourceSystem
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
-from .models import PersonCapacity, RefreshRun
+from .models import PERSON_CAPACITY_OBJECT_TYPE, PersonCapacity, RefreshRun
 from .rules import DEFAULT_RULES_PATH, DerivedCapacity, RuleSet, derive_capacities, rules_parse
 from .selectors import (
     all_person_ids,
@@ -116,7 +116,7 @@ def _refresh_chunk(*, rules: RuleSet, person_ids: list[int], actor: Actor, run: 
         entries.append(
             AuditEntry(
                 AuditAction.UPDATE,
-                "capacities.personcapacity",
+                PERSON_CAPACITY_OBJECT_TYPE,
                 str(pid),
                 subject_person_id=pid,
                 changes={"capacities": [_summary_of_ids(have, gone), _summary(new)]},

@@ -267,3 +267,41 @@ class CustomerListWorksheet(models.Model):
 
     def answer(self, question: str) -> str:
         return str((self.answers or {}).get(question, ""))
+
+
+class RightsAndResponsibilities(models.Model):
+    """What a person may expect and what is expected of them when the council deals with them in a capacity,
+    generally or for one service. Staff read it as "Dealing with them as a ratepayer: they may …; they must …"."""
+
+    capacity = models.CharField(max_length=20, choices=Capacity.choices)
+    service = models.ForeignKey(
+        Service,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rights_and_responsibilities",
+        help_text=_("Empty for the text that applies to the capacity whatever the service."),
+    )
+    may = models.JSONField(default=list, blank=True, help_text=_("What they may do or expect, one item each."))
+    must = models.JSONField(default=list, blank=True, help_text=_("What they must do, one item each."))
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "capacities_rightsandresponsibilities"  # the table it has had since it was made in capacities
+        verbose_name = _("rights and responsibilities")
+        verbose_name_plural = _("rights and responsibilities")
+        ordering = ["capacity", "service__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["capacity"], condition=Q(service__isnull=True), name="rights_one_general_text_per_capacity"
+            ),
+            models.UniqueConstraint(
+                fields=["capacity", "service"],
+                condition=Q(service__isnull=False),
+                name="rights_one_text_per_capacity_and_service",
+            ),
+            models.CheckConstraint(condition=Q(capacity__in=Capacity.values), name="rights_known_capacity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.capacity} {self.service.code if self.service else '(general)'}"

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from tellus.capacities.models import PersonCapacity, RightsAndResponsibilities
-from tellus.capacities.selectors import SERVICES_USED_WINDOW_DAYS
+from tellus.capacities.models import PersonCapacity
 
-from .models import CommunityConsideration, CustomerGroup, Service, SimonsQuestion
+from .dealing_with import SERVICES_USED_WINDOW_DAYS
+from .models import CommunityConsideration, CustomerGroup, RightsAndResponsibilities, Service, SimonsQuestion
 
 
 def services_list(*, group: str = "", query: str = "") -> QuerySet[Service]:

@@ -17,7 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tellus.capacities.models import Capacity, RightsAndResponsibilities
+from tellus.capacities.models import Capacity
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_event_record, audit_events_record
 
@@ -25,6 +25,7 @@ from .models import (
     CommunityConsideration,
     CustomerGroup,
     CustomerListWorksheet,
+    RightsAndResponsibilities,
     Service,
     ServiceAttribute,
     SimonsQuestion,

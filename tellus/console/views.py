@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tellus.capacities.selectors import person_dealing_with
+from tellus.catalogue.dealing_with import person_dealing_with
 from tellus.common.numbers import query_number
 from tellus.demand.selectors import person_demand_for_staff
 from tellus.linkage.models import CandidatePair, PersonMerge
@@ -27,15 +27,16 @@ from tellus.linkage.selectors_staff import (
     review_queue,
 )
 from tellus.linkage.services import LinkageError, pair_decide, person_merge_undo, persons_merge, record_split
+from tellus.people.audit_trail import audit_events_for_person
+from tellus.people.forms import PersonSearchForm
 from tellus.people.models import Person, SourceRecord
 from tellus.people.selectors import person_search
 from tellus.privacy.models import Purpose
 from tellus.privacy.permissions import staff_permission_required
 from tellus.privacy.purposes import purpose_of, purposes_for, state_purpose, stated_in_session
-from tellus.privacy.selectors import audit_events_for_person
 from tellus.privacy.services import Actor
 
-from .forms import MergeChooseForm, MergeConfirmForm, PairDecisionForm, PersonSearchForm, PurposeForm
+from .forms import MergeChooseForm, MergeConfirmForm, PairDecisionForm, PurposeForm
 
 
 @require_GET

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from tellus.catalogue.models import CommunityConsideration, Service
 from tellus.people.models import Person
-from tellus.people.selectors import PERSON_OBJECT_TYPE
+from tellus.people.selectors import PERSON_OBJECT_TYPE, person_live
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
@@ -60,10 +60,7 @@ def _open_needs(person_id: int) -> list[Need]:
 
 def _live_person(person_id: int) -> Person:
     """A merged person's contacts and needs moved to the person they were merged into; read that one."""
-    person = Person.objects.get(pk=person_id)
-    while person.merged_into_id is not None:
-        person = Person.objects.get(pk=person.merged_into_id)
-    return person
+    return person_live(Person.objects.get(pk=person_id))
 
 
 def person_demand_for_staff(

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tellus.common.numbers import NotANumber, parse_number, query_number
-from tellus.console.forms import PersonSearchForm
 from tellus.linkage.matching import MatchCandidate, MatchDetails, MatchError, match_person
+from tellus.people.forms import PersonSearchForm
 from tellus.people.models import Person
 from tellus.people.selectors import person_search
 from tellus.privacy.permissions import staff_permission_required

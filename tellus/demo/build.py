@@ -30,14 +30,14 @@ from django.utils import timezone
 from tellus.capacities.services import capacities_refresh
 from tellus.catalogue.services import DEMO_CATALOGUE_PATH, catalogue_load
 from tellus.common.batch import fewer_garbage_collections
-from tellus.demand.demo_year import demo_year_load
+from tellus.demo.year.load import demo_year_load
 from tellus.linkage.resolution import resolve
 from tellus.open311.demo import demo_requests_create
 from tellus.people.importing import import_extract, import_properties, load_mapping
 from tellus.people.models import Person, Property, SourceRecord, SourceSystem
 from tellus.people.services import source_system_create
 from tellus.privacy import roles
-from tellus.privacy.models import AuditAction, Purpose
+from tellus.privacy.models import USER_OBJECT_TYPE, AuditAction, Purpose
 from tellus.privacy.services import Actor, audit_event_record
 
 from .models import DemoBuild
@@ -253,7 +253,7 @@ def demo_users_create(*, password: str, actor: Actor) -> list[tuple[str, str]]:
             actor=actor,
             purpose=Purpose.ADMINISTRATION,
             action=AuditAction.CREATE,
-            object_type="privacy.user",
+            object_type=USER_OBJECT_TYPE,
             object_id=user.pk,
             changes={"username": [None, username], "role": [None, role]},
         )

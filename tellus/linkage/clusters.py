@@ -12,14 +12,27 @@ from typing import NamedTuple, cast
 from django.db import transaction
 from django.utils import timezone
 
-from tellus.common.batch import insert_returning_ids
-from tellus.people.models import Occupancy, Person, SourceRecord, SourceSystem
-from tellus.people.services import RESIDENTIAL_PROPERTY_KINDS
+from tellus.people.models import (
+    PERSON_OBJECT_TYPE,
+    SOURCE_RECORD_OBJECT_TYPE,
+    Person,
+    SourceRecord,
+    SourceSystem,
+)
+from tellus.people.selectors import person_live
+from tellus.people.services import (
+    RESIDENTIAL_PROPERTY_KINDS,
+    occupancies_insert,
+    people_insert,
+    person_refresh_summary,
+    records_person_set,
+    summary_of_records,
+)
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
 from .models import PersonMerge
-from .services import person_refresh_summary, persons_merge, summary_of_records
+from .services import persons_merge
 
 # Clusters per atomic chunk. Every commit writes each page the chunk touched to SQLite's write-ahead log and
 # checkpoints it into the database; a cluster's records lie all over the records table, so small chunks rewrite the
@@ -45,7 +58,6 @@ _RECORD_FIELDS = (
     "person__date_of_birth",
     "person__date_of_death",
 )
-WRITE_BATCH = 5000
 
 
 @dataclass
@@ -155,8 +167,7 @@ def _apply_known(
         survivor_id = sorted(people, key=lambda pid: (-people[pid], pid))[0]
         survivor = next(r.person for r in members if r.person_id == survivor_id)
         assert survivor is not None
-        while survivor.merged_into_id:  # follow a chain of earlier merges to the live person
-            survivor = Person.objects.get(pk=survivor.merged_into_id)
+        survivor = person_live(survivor)  # follow a chain of earlier merges to the live person
         to_assign.extend((r, survivor) for r in members if r.person_id is None)
         for other_id in people:
             if other_id != survivor_id:
@@ -200,18 +211,18 @@ def _create_people(
         first = members[0]
         name = summary.display_name or f"({systems[first.source_system_id].name} {first.source_key})"
         people.append((name, summary.date_of_birth, summary.date_of_death))
-    person_ids = _insert_people(people, now=timezone.now())
+    person_ids = people_insert(people, now=timezone.now())
     entries: list[AuditEntry] = []
     assignments: list[tuple[int, int]] = []
     occupancies: list[tuple[int, int | None, dt.date | None, dt.date | None, int]] = []
     for person_id, members in zip(person_ids, new_people, strict=True):
-        entries.append(AuditEntry(AuditAction.CREATE, "people.person", str(person_id), subject_person_id=person_id))
+        entries.append(AuditEntry(AuditAction.CREATE, PERSON_OBJECT_TYPE, str(person_id), subject_person_id=person_id))
         for record in members:
             assignments.append((person_id, record.pk))
             entries.append(
                 AuditEntry(
                     AuditAction.UPDATE,
-                    "people.sourcerecord",
+                    SOURCE_RECORD_OBJECT_TYPE,
                     str(record.pk),
                     subject_person_id=person_id,
                     changes={"person_id": [None, person_id]},
@@ -219,29 +230,11 @@ def _create_people(
             )
             if _lives_there(systems[record.source_system_id], record.property_id, record.property_kind):
                 occupancies.append((person_id, record.property_id, record.valid_from, record.valid_to, record.pk))
-    _set_person_ids(assignments)
-    _insert_occupancies(occupancies)
+    records_person_set(assignments)
+    occupancies_insert(occupancies)
     audit_events_record(actor=actor, purpose=Purpose.DATA_IMPORT, entries=entries)
     stats.people_created += len(person_ids)
     stats.records_assigned += len(assignments)
-
-
-_PERSON_COLUMNS = ("display_name", "date_of_birth", "date_of_death", "created_at", "updated_at")
-
-
-def _insert_people(people: list[tuple[str, dt.date | None, dt.date | None]], *, now: dt.datetime) -> list[int]:
-    """Insert people with plain multi-row INSERTs that return the new ids, in the order given (as capacities are
-    stored, decision 0008): `bulk_create` spent most of its time building and compiling model instances."""
-    ops = transaction.get_connection().ops
-    stamp = ops.adapt_datetimefield_value(now)
-    return insert_returning_ids(
-        Person,
-        _PERSON_COLUMNS,
-        [
-            (name, ops.adapt_datefield_value(born), ops.adapt_datefield_value(died), stamp, stamp)
-            for name, born, died in people
-        ],
-    )
 
 
 def _assign(pairs: list[tuple[SourceRecord, Person]], *, actor: Actor, stats: ApplyStats) -> None:
@@ -254,7 +247,7 @@ def _assign(pairs: list[tuple[SourceRecord, Person]], *, actor: Actor, stats: Ap
         entries.append(
             AuditEntry(
                 AuditAction.UPDATE,
-                "people.sourcerecord",
+                SOURCE_RECORD_OBJECT_TYPE,
                 str(record.pk),
                 subject_person_id=person.pk,
                 changes={"person_id": [None, person.pk]},
@@ -263,48 +256,12 @@ def _assign(pairs: list[tuple[SourceRecord, Person]], *, actor: Actor, stats: Ap
         kind = record.property.kind if record.property is not None else None
         if _lives_there(record.source_system, record.property_id, kind):
             occupancies.append((person.pk, record.property_id, record.valid_from, record.valid_to, record.pk))
-    _set_person_ids([(person.pk, record.pk) for record, person in pairs])
-    _insert_occupancies(occupancies)
+    records_person_set([(person.pk, record.pk) for record, person in pairs])
+    occupancies_insert(occupancies)
     for person in {p.pk: p for _, p in pairs}.values():
         person_refresh_summary(person)
     audit_events_record(actor=actor, purpose=Purpose.DATA_IMPORT, entries=entries)
     stats.records_assigned += len(pairs)
-
-
-def _set_person_ids(rows: list[tuple[int, int]]) -> None:
-    """(person id, record id) rows: one prepared UPDATE run for every record (executemany), far quicker than one ORM
-    update per person, and than bulk_update's CASE expression, on SQLite and PostgreSQL alike. Runs inside the
-    caller's transaction."""
-    if not rows:
-        return
-    connection = transaction.get_connection()
-    table = connection.ops.quote_name(SourceRecord._meta.db_table)
-    person = connection.ops.quote_name(SourceRecord._meta.get_field("person").column)
-    key = connection.ops.quote_name(SourceRecord._meta.pk.column)
-    sql = f"UPDATE {table} SET {person} = %s WHERE {key} = %s"  # noqa: S608 (quoted identifiers, values bound)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), WRITE_BATCH):
-            cursor.executemany(sql, rows[start : start + WRITE_BATCH])
-
-
-def _insert_occupancies(occupancies: list[tuple[int, int | None, dt.date | None, dt.date | None, int]]) -> None:
-    """New occupancies, (person, property, from, to, source record), with one prepared INSERT (executemany);
-    nothing needs their ids back."""
-    if not occupancies:
-        return
-    connection = transaction.get_connection()
-    quote = connection.ops.quote_name
-    columns = ["person_id", "property_id", "date_from", "date_to", "source_record_id"]
-    table = quote(Occupancy._meta.db_table)
-    sql = (
-        f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 (quoted identifiers)
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
-    adapt = connection.ops.adapt_datefield_value
-    rows = [(person, prop, adapt(start), adapt(end), record) for person, prop, start, end, record in occupancies]
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), WRITE_BATCH):
-            cursor.executemany(sql, rows[start : start + WRITE_BATCH])
 
 
 def _kept_apart(first: Person, second: Person, cannot_link: set[tuple[int, int]]) -> bool:

@@ -21,15 +21,15 @@ from django.db.models import Case, IntegerField, Q, Value, When
 
 from tellus.common.text import normalise_email, normalise_name, normalise_phone, normalise_postcode
 from tellus.people.importing import split_full_name
-from tellus.people.models import SourceRecord
+from tellus.people.models import PERSON_OBJECT_TYPE, SourceRecord
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
 from . import engine
-from .engine.prepare import prepare_record
+from .engine.prepare import INPUT_COLUMNS, prepare_record
 from .evidence import evidence_lists, is_missing
 from .models import LinkageModel
-from .selectors import ENGINE_COLUMNS, address_is_evidence
+from .selectors import RECORD_FIELDS, address_is_evidence
 
 # Scoring costs about as much per candidate as the rest of a call together; a common surname with a first initial
 # brings hundreds of rows in a 20,000-person town, so the likeliest-looking are scored first and the rest dropped.
@@ -139,7 +139,7 @@ _prepared = _PreparedCache()
 
 
 def _prepare(row: tuple[Any, ...]) -> dict[str, Any]:
-    return prepare_record(dict(zip(ENGINE_COLUMNS, (*row[:9], address_is_evidence(row[5], row[9])), strict=True)))
+    return prepare_record(dict(zip(INPUT_COLUMNS, (*row[:9], address_is_evidence(row[5], row[9])), strict=True)))
 
 
 def _candidate_filter(details: MatchDetails) -> Q:
@@ -232,16 +232,7 @@ def match_person(
         raise MatchError("No linkage model yet: run `tellus resolve` once first.")
     records = list(
         candidate_records(details).values_list(
-            "pk",
-            "source_system__name",
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "address",
-            "postcode",
-            "email",
-            "phone",
-            "property__kind",
+            *RECORD_FIELDS,
             "person_id",
             "person__display_name",
             "person__date_of_birth",
@@ -295,13 +286,13 @@ def _audit(actor: Actor, purpose: Purpose | str, details: MatchDetails, found: l
     entries = [
         AuditEntry(
             AuditAction.SEARCH,
-            "people.person",
+            PERSON_OBJECT_TYPE,
             context={"match_on": details.given(), "results": len(found)},
         ),
         *(
             AuditEntry(
                 AuditAction.LISTED,
-                "people.person",
+                PERSON_OBJECT_TYPE,
                 str(candidate.person_id),
                 subject_person_id=candidate.person_id,
                 context={"match_probability": round(candidate.probability, 4)},

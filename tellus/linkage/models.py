@@ -5,6 +5,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# How audit entries name a candidate pair (AuditEvent.object_type).
+PAIR_OBJECT_TYPE = "linkage.candidatepair"
+
 
 class LinkageModel(models.Model):
     """A trained record-linkage model: which comparisons it makes and how much each outcome counts,

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from tellus.common.batch import big_sqlite_cache, fewer_garbage_collections
 from tellus.people.models import SourceRecord
+from tellus.people.services import households_rebuild
 from tellus.privacy.services import Actor
 
 from . import engine
@@ -29,7 +30,6 @@ from .engine.cluster import DOB_CLASH
 from .evidence import evidence_json
 from .models import CandidatePair, LinkageModel, ResolutionRun
 from .selectors import records_frame, staff_decisions
-from .services import households_rebuild
 
 Say = Callable[[str], None]
 PAIR_BATCH = 5000

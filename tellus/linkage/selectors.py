@@ -10,14 +10,17 @@ from django.db.models import Q
 
 from tellus.people.models import Property, SourceRecord
 
+from .engine.prepare import INPUT_COLUMNS
 from .models import CandidatePair
 
 # Phrases councils use in place of an address. They say nothing about who a person is.
 PSEUDO_ADDRESS = re.compile(r"\b(no fixed (abode|address)|nfa|homeless|c/o|care of|unknown|not known)\b", re.I)
 EVIDENCE_KINDS = {Property.Kind.DWELLING, Property.Kind.NON_RESIDENTIAL}
-ENGINE_COLUMNS = [
-    "unique_id",
-    "source_system",
+# The source record's fields the engine's input columns are made from, in their order (the property's kind gives
+# address_is_evidence).
+RECORD_FIELDS = (
+    "pk",
+    "source_system__name",
     "first_name",
     "last_name",
     "date_of_birth",
@@ -25,8 +28,8 @@ ENGINE_COLUMNS = [
     "postcode",
     "email",
     "phone",
-    "address_is_evidence",
-]
+    "property__kind",
+)
 
 
 def address_is_evidence(address: str, property_kind: str | None) -> bool:
@@ -42,23 +45,12 @@ def records_frame(*, ids: Iterable[int] | None = None, query: Q | None = None) -
         records = records.filter(pk__in=list(ids))
     if query is not None:
         records = records.filter(query)
-    rows = records.order_by("pk").values_list(
-        "pk",
-        "source_system__name",
-        "first_name",
-        "last_name",
-        "date_of_birth",
-        "address",
-        "postcode",
-        "email",
-        "phone",
-        "property__kind",
-    )
+    rows = records.order_by("pk").values_list(*RECORD_FIELDS)
     data = [
         (pk, system, first, last, dob, address, postcode, email, phone, address_is_evidence(address, kind))
         for pk, system, first, last, dob, address, postcode, email, phone, kind in rows.iterator(chunk_size=5000)
     ]
-    frame = pd.DataFrame(data, columns=ENGINE_COLUMNS)
+    frame = pd.DataFrame(data, columns=INPUT_COLUMNS)
     text_columns = ["first_name", "last_name", "address", "postcode", "email", "phone"]
     frame[text_columns] = frame[text_columns].replace("", None)
     return frame

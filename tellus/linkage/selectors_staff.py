@@ -14,18 +14,15 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tellus.people.models import Person, SourceRecord
-from tellus.people.selectors import PERSON_OBJECT_TYPE, StaffPersonView, person_get_for_staff
+from tellus.people.models import PERSON_OBJECT_TYPE, Person, SourceRecord
+from tellus.people.selectors import StaffPersonView, person_get_for_staff, person_live
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
-from .models import CandidatePair, PersonMerge
+from .models import PAIR_OBJECT_TYPE, CandidatePair, PersonMerge
 
-PAIR_OBJECT_TYPE = "linkage.candidatepair"
 QUEUE_STATUSES = (CandidatePair.Status.REVIEW, CandidatePair.Status.NOT_SURE)
 EVIDENCE_STATUSES = (CandidatePair.Status.AUTO_LINKED, CandidatePair.Status.CONFIRMED)
-# Merges are short chains; the bound only guards against a cycle that the services never make.
-MAX_MERGE_CHAIN = 50
 
 # The fields staff compare when deciding whether two records are one person: (attribute, label).
 COMPARED_FIELDS = (
@@ -366,12 +363,7 @@ def _merged_into_chain_end(person: Person) -> Person | None:
     """The live person a merged-away person's records ended up with, following later merges."""
     if person.merged_into_id is None:
         return None
-    current = person
-    for _hop in range(MAX_MERGE_CHAIN):
-        if current.merged_into_id is None:
-            return current
-        current = Person.objects.only("id", "display_name", "merged_into").get(pk=current.merged_into_id)
-    return current
+    return person_live(person, fields=("id", "display_name", "merged_into"))
 
 
 def _records_not_explained(records: list[SourceRecord], evidence: list[PairEvidence]) -> list[SourceRecord]:

@@ -6,20 +6,29 @@ the survivor, and the exact rows each merge moved are kept so that it can be und
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from itertools import product
+from typing import TYPE_CHECKING
 
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tellus.common.batch import insert_returning_ids
-from tellus.people.models import Household, Person, SourceRecord
+from tellus.people.models import (
+    OCCUPANCY_OBJECT_TYPE,
+    PERSON_OBJECT_TYPE,
+    SOURCE_RECORD_OBJECT_TYPE,
+    Household,
+    Person,
+    SourceRecord,
+)
+from tellus.people.services import person_refresh_summary
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
-from .models import CandidatePair, PersonMerge, RecordSplit
+from .models import PAIR_OBJECT_TYPE, CandidatePair, LinkageModel, PersonMerge, RecordSplit
+
+if TYPE_CHECKING:
+    from .matching import MatchCandidate
 
 
 class LinkageError(Exception):
@@ -48,51 +57,6 @@ def _live(person: Person) -> Person:
             _("Person %(id)s was merged into person %(into)s.") % {"id": person.pk, "into": person.merged_into_id}
         )
     return person
-
-
-@dataclass(frozen=True)
-class PersonSummary:
-    display_name: str | None
-    date_of_birth: dt.date | None
-    date_of_death: dt.date | None
-
-
-def summary_of_records(records: list[SourceRecord]) -> PersonSummary:
-    """The name and date of birth most of a person's records agree on. One system recording a death is enough to
-    stop treating the person as alive (the latest date wins), unless it is before their birth."""
-    # One pass with plain dicts: a full resolve summarises every new person (186,000 at 200,000 people), and two
-    # Counters and a sort per person were a tenth of writing them. max() keeps the first of equal counts, as
-    # Counter.most_common(1) does.
-    names: dict[str, int] = {}
-    births: dict[dt.date, int] = {}
-    died: dt.date | None = None
-    for record in records:
-        name = record.display_name()
-        if name:
-            names[name] = names.get(name, 0) + 1
-        if record.date_of_birth:
-            births[record.date_of_birth] = births.get(record.date_of_birth, 0) + 1
-        if record.date_of_death and (died is None or record.date_of_death > died):
-            died = record.date_of_death
-    born = max(births, key=births.__getitem__) if births else None
-    return PersonSummary(
-        display_name=max(names, key=names.__getitem__) if names else None,
-        date_of_birth=born,
-        date_of_death=died if died and (born is None or died >= born) else None,
-    )
-
-
-def person_refresh_summary(person: Person) -> None:
-    """Bring the person's name, date of birth and death up to date with their records."""
-    records = list(person.source_records.all())
-    if not records:
-        return
-    summary = summary_of_records(records)
-    person.display_name = summary.display_name or person.display_name
-    person.date_of_birth = summary.date_of_birth
-    person.date_of_death = summary.date_of_death
-    person.updated_at = timezone.now()
-    person.save(update_fields=["display_name", "date_of_birth", "date_of_death", "updated_at"])
 
 
 @transaction.atomic
@@ -134,7 +98,7 @@ def persons_merge(
     entries.append(
         AuditEntry(
             AuditAction.UPDATE,
-            "people.person",
+            PERSON_OBJECT_TYPE,
             str(absorbed.pk),
             subject_person_id=absorbed.pk,
             changes={"merged_into_id": [None, survivor.pk]},
@@ -144,7 +108,7 @@ def persons_merge(
     entries.append(
         AuditEntry(
             AuditAction.UPDATE,
-            "people.person",
+            PERSON_OBJECT_TYPE,
             str(survivor.pk),
             subject_person_id=survivor.pk,
             changes={"absorbed": [None, absorbed.pk]},
@@ -199,7 +163,7 @@ def person_merge_undo(*, merge: PersonMerge, actor: Actor, purpose: Purpose | st
     entries.append(
         AuditEntry(
             AuditAction.UPDATE,
-            "people.person",
+            PERSON_OBJECT_TYPE,
             str(absorbed.pk),
             subject_person_id=absorbed.pk,
             changes={"merged_into_id": [survivor.pk, None]},
@@ -255,10 +219,10 @@ def record_split(*, record: SourceRecord, actor: Actor, purpose: Purpose | str) 
         actor=actor,
         purpose=purpose,
         entries=[
-            AuditEntry(AuditAction.CREATE, "people.person", str(to_person.pk), subject_person_id=to_person.pk),
+            AuditEntry(AuditAction.CREATE, PERSON_OBJECT_TYPE, str(to_person.pk), subject_person_id=to_person.pk),
             AuditEntry(
                 AuditAction.UPDATE,
-                "people.sourcerecord",
+                SOURCE_RECORD_OBJECT_TYPE,
                 str(record.pk),
                 subject_person_id=to_person.pk,
                 changes={"person_id": [from_person.pk, to_person.pk]},
@@ -267,7 +231,7 @@ def record_split(*, record: SourceRecord, actor: Actor, purpose: Purpose | str) 
             *(
                 AuditEntry(
                     AuditAction.UPDATE,
-                    "people.occupancy",
+                    OCCUPANCY_OBJECT_TYPE,
                     str(pk),
                     subject_person_id=to_person.pk,
                     changes={"person_id": [from_person.pk, to_person.pk]},
@@ -300,7 +264,7 @@ def pair_decide(
         entries=[
             AuditEntry(
                 AuditAction.UPDATE,
-                "linkage.candidatepair",
+                PAIR_OBJECT_TYPE,
                 str(pair.pk),
                 subject_person_id=pair.record_l.person_id,
                 changes={"status": [before, str(decision)]},
@@ -319,33 +283,40 @@ def pair_decide(
     return pair
 
 
-@transaction.atomic
-def households_rebuild() -> int:
-    """One household per dwelling with current occupants; shelters and pseudo-addresses form none."""
-    from tellus.people.models import Occupancy, Property
-
-    today = timezone.localdate()
-    current = (
-        Occupancy.objects.filter(property__kind=Property.Kind.DWELLING, person__merged_into__isnull=True)
-        .filter(models.Q(date_to__isnull=True) | models.Q(date_to__gte=today))
-        .values_list("property_id", "person_id")
-    )
-    members: dict[int, set[int]] = {}
-    for property_id, person_id in current:
-        members.setdefault(property_id, set()).add(person_id)
-    Through = Household.members.through
-    Through.objects.all().delete()
-    Household.objects.exclude(property_id__in=members).delete()
-    existing = dict(Household.objects.values_list("property_id", "id"))
-    # Plain multi-row INSERTs (decision 0008): after a full resolve that is 80,000 households and 170,000 members,
-    # and bulk_create spent most of its time building and compiling their model instances.
-    new = [pid for pid in members if pid not in existing]
-    formed_at = transaction.get_connection().ops.adapt_datetimefield_value(timezone.now())
-    ids = insert_returning_ids(Household, ("property_id", "formed_at"), [(pid, formed_at) for pid in new])
-    existing.update(zip(new, ids, strict=True))
-    insert_returning_ids(
-        Through,
-        ("household_id", "person_id"),
-        [(existing[pid], person) for pid, people in members.items() for person in people],
-    )
-    return len(members)
+def pairs_hold_for_review(
+    *, record: SourceRecord, candidates: list[MatchCandidate], actor: Actor, purpose: Purpose | str, reason: str
+) -> None:
+    """Put a new record and each likely person's best record in the review queue, where a caseworker confirms (the
+    two people are merged) or rejects the pair. Used where only a person's own word says who they are (an Open311
+    report), so the machine never links them itself. Runs in the caller's transaction; a pair already known is kept."""
+    now = timezone.now()
+    model = LinkageModel.objects.filter(is_current=True).first()
+    entries = []
+    for candidate in candidates:
+        left, right = sorted((candidate.record_id, record.pk))
+        pair, created = CandidatePair.objects.get_or_create(
+            record_l_id=left,
+            record_r_id=right,
+            defaults={
+                "match_weight": candidate.match_weight,
+                "match_probability": candidate.probability,
+                "comparisons": candidate.reasons,
+                "model": model,
+                "status": CandidatePair.Status.REVIEW,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        if created:
+            entries.append(
+                AuditEntry(
+                    AuditAction.CREATE,
+                    PAIR_OBJECT_TYPE,
+                    str(pair.pk),
+                    subject_person_id=record.person_id,
+                    changes={"status": [None, str(CandidatePair.Status.REVIEW)]},
+                    context={"reason": reason, "other_person_id": candidate.person_id},
+                )
+            )
+    if entries:
+        audit_events_record(actor=actor, purpose=purpose, entries=entries)

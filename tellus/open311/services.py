@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import secrets
 from dataclasses import dataclass, field
 
@@ -21,9 +20,9 @@ from tellus.common.text import normalise_email, normalise_name, normalise_phone
 from tellus.demand.models import Channel, DemandType, Need, NeedEvent, NeedStatus
 from tellus.demand.services import contact_log, need_transition
 from tellus.linkage.matching import MatchCandidate, MatchDetails, MatchError, match_person
-from tellus.linkage.models import CandidatePair, LinkageModel
-from tellus.people.models import Person, SourceRecord, SourceSystem
-from tellus.people.services import source_system_create
+from tellus.linkage.services import pairs_hold_for_review
+from tellus.people.models import PERSON_OBJECT_TYPE, Person, SourceRecord, SourceSystem
+from tellus.people.services import person_from_report_create, source_system_create
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
@@ -106,11 +105,11 @@ def _exact_person(reporter: Reporter, *, actor: Actor) -> Person | None:
         entries=[
             AuditEntry(
                 AuditAction.SEARCH,
-                "people.person",
+                PERSON_OBJECT_TYPE,
                 context={"match_on": [*match_on, "first_name", "last_name"], "rule": "exact", "results": len(people)},
             ),
             *(
-                AuditEntry(AuditAction.LISTED, "people.person", str(person_id), subject_person_id=person_id)
+                AuditEntry(AuditAction.LISTED, PERSON_OBJECT_TYPE, str(person_id), subject_person_id=person_id)
                 for person_id in people
             ),
         ],
@@ -135,50 +134,9 @@ def _likely_people(reporter: Reporter, *, address: str, actor: Actor) -> list[Ma
     return [candidate for candidate in found if candidate.probability >= settings.TELLUS_LINK_LOWER]
 
 
-def _hold_for_review(record: SourceRecord, candidates: list[MatchCandidate], *, actor: Actor) -> None:
-    """Put the new record and each likely person's best record in the linkage review queue, where a caseworker
-    confirms (the two people are merged, the report with them) or rejects the pair."""
-    now = timezone.now()
-    model = LinkageModel.objects.filter(is_current=True).first()
-    entries = []
-    for candidate in candidates:
-        left, right = sorted((candidate.record_id, record.pk))
-        pair, created = CandidatePair.objects.get_or_create(
-            record_l_id=left,
-            record_r_id=right,
-            defaults={
-                "match_weight": candidate.match_weight,
-                "match_probability": candidate.probability,
-                "comparisons": candidate.reasons,
-                "model": model,
-                "status": CandidatePair.Status.REVIEW,
-                "created_at": now,
-                "updated_at": now,
-            },
-        )
-        if created:
-            entries.append(
-                AuditEntry(
-                    AuditAction.CREATE,
-                    "linkage.candidatepair",
-                    str(pair.pk),
-                    subject_person_id=record.person_id,
-                    changes={"status": [None, str(CandidatePair.Status.REVIEW)]},
-                    context={"reason": "open311 report held for review", "other_person_id": candidate.person_id},
-                )
-            )
-    if entries:
-        audit_events_record(actor=actor, purpose=PURPOSE, entries=entries)
-
-
 def _person_create(reporter: Reporter, *, request: ServiceRequest, actor: Actor) -> SourceRecord:
     """A new person known from this report alone, with the report as their source record, so that linkage
     can later find them to be someone the council already knows."""
-    name = " ".join(part for part in (reporter.first_name, reporter.last_name) if part)
-    now = timezone.now()
-    person = Person(display_name=name or reporter.email or reporter.phone, created_at=now, updated_at=now)
-    person.full_clean()
-    person.save()
     raw = {
         "service_request_id": request.service_request_id,
         "first_name": reporter.first_name,
@@ -187,39 +145,18 @@ def _person_create(reporter: Reporter, *, request: ServiceRequest, actor: Actor)
         "phone": reporter.phone,
         "address_string": request.address_string,
     }
-    record = SourceRecord(
+    return person_from_report_create(
+        first_name=reporter.first_name,
+        last_name=reporter.last_name,
+        email=reporter.email,
+        phone=reporter.phone,
+        address=request.address_string,
         source_system=_source_system(actor),
         source_key=f"request-{request.pk}",
         raw=raw,
-        row_hash=hashlib.sha256(json.dumps(raw, sort_keys=True).encode("utf-8")).hexdigest(),
-        first_name=reporter.first_name,
-        last_name=reporter.last_name,
-        name_normalised=normalise_name(name),
-        last_name_normalised=normalise_name(reporter.last_name),
-        address=request.address_string,
-        email=normalise_email(reporter.email),
-        phone=normalise_phone(reporter.phone),
-        person=person,
-        imported_at=now,
-        updated_at=now,
-    )
-    record.full_clean()
-    record.save()
-    audit_events_record(
         actor=actor,
         purpose=PURPOSE,
-        entries=[
-            AuditEntry(AuditAction.CREATE, "people.person", str(person.pk), subject_person_id=person.pk),
-            AuditEntry(
-                AuditAction.CREATE,
-                "people.sourcerecord",
-                str(record.pk),
-                subject_person_id=person.pk,
-                changes={"source_system": [None, SOURCE_SYSTEM], "person_id": [None, person.pk]},
-            ),
-        ],
     )
-    return record
 
 
 def _words(data: RequestInput) -> str:
@@ -238,7 +175,9 @@ def _reporter(reporter: Reporter, *, request: ServiceRequest, actor: Actor) -> P
         return person
     likely = _likely_people(reporter, address=request.address_string, actor=actor)
     record = _person_create(reporter, request=request, actor=actor)
-    _hold_for_review(record, likely, actor=actor)
+    pairs_hold_for_review(
+        record=record, candidates=likely, actor=actor, purpose=PURPOSE, reason="open311 report held for review"
+    )
     assert record.person is not None
     return record.person
 

@@ -5,6 +5,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# How audit entries name these rows (AuditEvent.object_type), defined once for every app that writes or reads them.
+PERSON_OBJECT_TYPE = "people.person"
+SOURCE_RECORD_OBJECT_TYPE = "people.sourcerecord"
+OCCUPANCY_OBJECT_TYPE = "people.occupancy"
+PROPERTY_OBJECT_TYPE = "people.property"
+SOURCE_SYSTEM_OBJECT_TYPE = "people.sourcesystem"
+
 
 class SourceSystem(models.Model):
     """A council system that holds records about people: the rates database, the electoral register, the

@@ -17,12 +17,38 @@ from tellus.common.text import normalise_name
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_event_record, audit_events_record
 
-from .models import Person, SourceRecord, SourceSystem
-
-PERSON_OBJECT_TYPE = "people.person"
+from .models import PERSON_OBJECT_TYPE, Person, SourceRecord, SourceSystem
 
 # Commas separate words as well as spaces: staff paste addresses as "1 Station Road, Tellham".
 _WORD_SEPARATORS = re.compile(r"[\s,]+")
+
+# Merges form short chains; the bound only guards against a cycle that the linkage services never make.
+MAX_MERGE_DEPTH = 50
+
+
+def person_live(person: Person, *, fields: tuple[str, ...] = ()) -> Person:
+    """The live person a merged-away person's records ended up with, following later merges; the person themselves
+    when they were never merged. `fields` reads only those columns of each person on the way."""
+    current = person
+    for _hop in range(MAX_MERGE_DEPTH):
+        if current.merged_into_id is None:
+            return current
+        people = Person.objects.only(*fields) if fields else Person.objects.all()
+        current = people.get(pk=current.merged_into_id)
+    return current
+
+
+def people_merged_into(person_id: int) -> list[int]:
+    """The person and everyone whose merges lead to them, directly or through a later merge."""
+    found = [person_id]
+    frontier = [person_id]
+    for _depth in range(MAX_MERGE_DEPTH):
+        frontier = list(Person.objects.filter(merged_into__in=frontier).values_list("pk", flat=True))
+        frontier = [pk for pk in frontier if pk not in found]
+        if not frontier:
+            break
+        found.extend(frontier)
+    return found
 
 
 def search_words(text: str) -> list[str]:

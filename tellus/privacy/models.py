@@ -7,6 +7,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# How audit entries name these rows (AuditEvent.object_type): reading the log is itself audited.
+AUDIT_LOG_OBJECT_TYPE = "privacy.auditevent"
+USER_OBJECT_TYPE = "privacy.user"
+
 
 class User(AbstractUser):
     """A member of council staff (or a system account) who signs in to Tellus. Roles are groups."""

@@ -68,7 +68,7 @@ CAPABILITIES: tuple[Capability, ...] = (
             "catalogue.view_customergroup",
             "catalogue.view_communityconsideration",
             "catalogue.view_customerlistworksheet",
-            "capacities.view_rightsandresponsibilities",
+            "catalogue.view_rightsandresponsibilities",
         ),
     ),
     Capability(

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "tellus.insight",
     "tellus.console",
     "tellus.demo",
+    "tellus.bench",
 ]
 
 MIDDLEWARE = [

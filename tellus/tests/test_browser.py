@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-from tellus.console.tests.test_browser import PASSWORD, page  # noqa: F401 - the fixture
+from tellus.testing.browser import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_api_docs_render_under_the_policy(page, live_server) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_the_api_docs_render_under_the_policy(page, live_server) -> None:  # type: ignore[no-untyped-def]
     page.set_default_timeout(30_000)  # Swagger UI's bundle is large
     response = page.goto(f"{live_server.url}/api/v1/docs", wait_until="domcontentloaded")
     assert response is not None and "script-src 'self'" in response.headers["content-security-policy"]
     page.get_by_text("/api/v1/services/{code}").first.wait_for()
 
 
-def test_django_admin_signs_in_and_lists_staff_under_the_policy(page, live_server, django_user_model) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_django_admin_signs_in_and_lists_staff_under_the_policy(page, live_server, django_user_model) -> None:  # type: ignore[no-untyped-def]
     django_user_model.objects.create_superuser(username="root", password=PASSWORD)
     page.goto(f"{live_server.url}/admin/")
     page.get_by_label("Username").fill("root")

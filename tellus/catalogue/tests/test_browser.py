@@ -12,15 +12,11 @@ from tellus.capacities.services import capacities_refresh
 from tellus.capacities.tests.factories import a_person, a_property, add_record
 from tellus.catalogue.models import CustomerGroup
 from tellus.catalogue.services import DEMO_CATALOGUE_PATH, catalogue_load
-from tellus.console.tests import test_browser as console_browser
 from tellus.privacy import roles
 from tellus.privacy.services import Actor
+from tellus.testing.browser import PASSWORD, assert_no_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = console_browser.PASSWORD
-assert_no_axe_violations = console_browser.assert_no_axe_violations
-page = console_browser.page  # the same Chromium fixture as the console's checks
 
 
 @pytest.fixture

@@ -9,8 +9,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
-from tellus.capacities.models import Capacity, RightsAndResponsibilities
-from tellus.catalogue.models import CommunityConsideration, CustomerGroup, Service, ServiceAttribute
+from tellus.capacities.models import Capacity
+from tellus.catalogue.models import (
+    CommunityConsideration,
+    CustomerGroup,
+    RightsAndResponsibilities,
+    Service,
+    ServiceAttribute,
+)
 from tellus.catalogue.services import DEMO_CATALOGUE_PATH, CatalogueError, catalogue_load, catalogue_parse
 from tellus.privacy.models import AuditEvent
 from tellus.privacy.services import Actor

@@ -11,8 +11,9 @@ from django.forms import BoundField
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from tellus.privacy.models import AuditEvent
-from tellus.privacy.selectors import AUDIT_LOG_OBJECT_TYPE
+from tellus.linkage.models import PAIR_OBJECT_TYPE
+from tellus.people.models import PERSON_OBJECT_TYPE, SOURCE_RECORD_OBJECT_TYPE
+from tellus.privacy.models import AUDIT_LOG_OBJECT_TYPE, AuditEvent
 
 register = template.Library()
 
@@ -61,9 +62,9 @@ def date_or_text(value: Any) -> str:
 
 
 OBJECT_LABELS = {
-    "people.person": _("Person"),
-    "people.sourcerecord": _("Source record"),
-    "linkage.candidatepair": _("Pair of records"),
+    PERSON_OBJECT_TYPE: _("Person"),
+    SOURCE_RECORD_OBJECT_TYPE: _("Source record"),
+    PAIR_OBJECT_TYPE: _("Pair of records"),
     AUDIT_LOG_OBJECT_TYPE: _("Audit log"),
 }
 

@@ -1,6 +1,6 @@
 """The contact form and the need page in a real browser, checked with axe-core for WCAG 2.2 AA, and a contact
-logged with the keyboard alone. Uses the console's browser fixtures (system Chromium, skipped when missing unless
-TELLUS_REQUIRE_BROWSER=1)."""
+logged with the keyboard alone. Uses the shared browser fixtures in tellus.testing.browser (system Chromium, skipped
+when missing unless TELLUS_REQUIRE_BROWSER=1)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,14 @@ from typing import Any
 
 import pytest
 
-from tellus.console.tests.test_browser import assert_no_axe_violations, focused, page, sign_in
 from tellus.demand.models import Contact, NeedEvent
 from tellus.demand.services import contact_log
 from tellus.people.tests.factories import PersonFactory
 from tellus.privacy.services import Actor
+from tellus.testing.browser import assert_no_axe_violations, focused, sign_in
 
 from .factories import CommunityConsiderationFactory, ServiceFactory
 
-__all__ = ["page"]  # the fixture, imported so pytest finds it here
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 

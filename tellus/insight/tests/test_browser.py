@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tellus.console.tests.test_browser import PASSWORD, assert_no_axe_violations, page  # noqa: F401 - the fixture
+from tellus.testing.browser import PASSWORD, assert_no_axe_violations
 
 from .conftest import MONDAY, need_with_contacts
 
@@ -21,7 +21,7 @@ PAGES = [
 ]
 
 
-def sign_in(page: Any, base_url: str, username: str, next_url: str) -> None:  # noqa: F811
+def sign_in(page: Any, base_url: str, username: str, next_url: str) -> None:
     page.goto(f"{base_url}/login/?next={next_url}")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
@@ -49,7 +49,7 @@ def a_quarter_of_demand(bins: Any, potholes: Any) -> None:
 
 
 def test_every_demand_page_has_no_accessibility_violations_with_figures_and_a_filter(
-    page,  # noqa: F811
+    page,
     live_server,
     analyst,
     a_quarter_of_demand,
@@ -73,7 +73,7 @@ def test_every_demand_page_has_no_accessibility_violations_with_figures_and_a_fi
     assert_no_axe_violations(page, "the overview with an error in the filters")
 
 
-def test_every_empty_demand_page_has_no_accessibility_violations(page, live_server, service_manager):  # noqa: F811
+def test_every_empty_demand_page_has_no_accessibility_violations(page, live_server, service_manager):
     sign_in(page, live_server.url, service_manager.username, PAGES[0][0])
     for path, _heading in PAGES:
         page.goto(f"{live_server.url}{path}")

@@ -17,10 +17,10 @@ from tellus.linkage.selectors_staff import (
     weight_words,
 )
 from tellus.linkage.services import person_merge_undo, persons_merge
+from tellus.people.audit_trail import audit_events_about_person
 from tellus.people.models import Person
 from tellus.people.tests.factories import PersonFactory, SourceRecordFactory
 from tellus.privacy.models import AuditAction, AuditEvent, Purpose
-from tellus.privacy.selectors import audit_events_about_person
 from tellus.privacy.services import Actor, audit_event_record
 
 ACTOR = Actor.system("tests")

@@ -22,7 +22,14 @@ from tellus.common.text import (
     normalise_phone,
     normalise_postcode,
 )
-from tellus.people.models import ImportRun, Property, SourceRecord, SourceRecordVersion, SourceSystem
+from tellus.people.models import (
+    SOURCE_RECORD_OBJECT_TYPE,
+    ImportRun,
+    Property,
+    SourceRecord,
+    SourceRecordVersion,
+    SourceSystem,
+)
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
@@ -498,7 +505,7 @@ def _write_chunk(
         entries.append(
             AuditEntry(
                 action=AuditAction.UPDATE,
-                object_type="people.sourcerecord",
+                object_type=SOURCE_RECORD_OBJECT_TYPE,
                 object_id=str(record.pk),
                 subject_person_id=record.person_id,
                 changes=changes,
@@ -512,7 +519,7 @@ def _write_chunk(
         entries.append(
             AuditEntry(
                 action=AuditAction.CREATE,
-                object_type="people.sourcerecord",
+                object_type=SOURCE_RECORD_OBJECT_TYPE,
                 object_id=str(pk),
                 changes={name: [None, value] for name, value in state.items() if value not in ("", None)},
                 context={"import_run": run.pk},

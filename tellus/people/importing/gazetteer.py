@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from tellus.common.text import collapse_spaces, normalise_postcode
-from tellus.people.models import Property
+from tellus.people.models import PROPERTY_OBJECT_TYPE, Property
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
@@ -158,9 +158,9 @@ def _write_properties(rows: list[dict[str, Any]], actor: Actor, summary: Propert
         for name in PROPERTY_FIELDS:
             setattr(current, name, values[name])
         to_update.append(current)
-        entries.append(AuditEntry(AuditAction.UPDATE, "people.property", str(current.pk), changes=changes))
+        entries.append(AuditEntry(AuditAction.UPDATE, PROPERTY_OBJECT_TYPE, str(current.pk), changes=changes))
     created = Property.objects.bulk_create(to_create)
-    entries.extend(AuditEntry(AuditAction.CREATE, "people.property", str(p.pk)) for p in created)
+    entries.extend(AuditEntry(AuditAction.CREATE, PROPERTY_OBJECT_TYPE, str(p.pk)) for p in created)
     if to_update:
         Property.objects.bulk_update(to_update, list(PROPERTY_FIELDS), batch_size=500)
     audit_events_record(actor=actor, purpose=Purpose.DATA_IMPORT, entries=entries)

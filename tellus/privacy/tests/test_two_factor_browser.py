@@ -10,7 +10,7 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tellus.console.tests.test_browser import PASSWORD, assert_no_axe_violations, page  # noqa: F401 (fixture)
+from tellus.testing.browser import PASSWORD, assert_no_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,7 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 
-def check_at_both_widths(page: Any, where: str) -> None:  # noqa: F811
+def check_at_both_widths(page: Any, where: str) -> None:
     for size in (PHONE, DESKTOP):
         page.set_viewport_size(size)
         assert_no_axe_violations(page, f"{where} at {size['width']}px")
@@ -26,7 +26,7 @@ def check_at_both_widths(page: Any, where: str) -> None:  # noqa: F811
         assert not overflow, f"{where} scrolls sideways at {size['width']}px"
 
 
-def keyboard_sign_in(page: Any, base_url: str, username: str) -> None:  # noqa: F811
+def keyboard_sign_in(page: Any, base_url: str, username: str) -> None:
     page.goto(f"{base_url}/login/")
     page.get_by_label("Username").focus()
     page.keyboard.type(username)
@@ -36,7 +36,7 @@ def keyboard_sign_in(page: Any, base_url: str, username: str) -> None:  # noqa: 
 
 
 def test_a_privacy_officer_sets_up_two_factor_and_signs_in_with_it_by_keyboard(
-    page: Any,  # noqa: F811
+    page: Any,
     live_server: Any,
     privacy_officer: Any,
 ) -> None:

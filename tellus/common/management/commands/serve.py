@@ -34,13 +34,12 @@ class Command(BaseCommand):
                 f"the database needs {len(pending)} migration(s); run `tellus migrate` first (or `tellus demo`)"
             )
         call_command("collectstatic", interactive=False, verbosity=0)
+        from django.core.wsgi import get_wsgi_application
         from waitress import serve
-
-        from tellus.wsgi import application
 
         host = options["host"]
         shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
         self.stdout.write(f"Tellus is serving {settings.DATABASES['default']['NAME']} at http://{shown}:{port}/")
         self.stdout.write("Press Ctrl+C to stop.")
         self.stdout.flush()
-        serve(application, host=host, port=port, threads=options["threads"], ident="tellus")
+        serve(get_wsgi_application(), host=host, port=port, threads=options["threads"], ident="tellus")

@@ -8,20 +8,19 @@ from collections import Counter
 
 import pytest
 
-from tellus.demand.demo_profiles import PROFILES
-from tellus.demand.demo_year import (
+from tellus.demand.models import Contact, Need, NeedEvent
+from tellus.demand.tests.factories import ServiceFactory
+from tellus.demo.year.generate import (
     DEFAULT_CONTACTS_PER_PERSON,
     DemoYear,
     ServiceInfo,
     demo_year_generate,
-    demo_year_load,
 )
-from tellus.demand.models import Contact, Need, NeedEvent
+from tellus.demo.year.load import demo_year_load
+from tellus.demo.year.profiles import PROFILES
 from tellus.people.tests.factories import PersonFactory
 from tellus.privacy.models import AuditEvent, Purpose
 from tellus.privacy.services import Actor
-
-from .factories import ServiceFactory
 
 START = dt.date(2024, 7, 1)
 SERVICES = [

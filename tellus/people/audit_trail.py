@@ -1,4 +1,4 @@
-"""Reads of the audit log. Reading it is itself a read of personal data, so it is audited too."""
+"""Reads of the audit log about one person. Reading it is itself a read of personal data, so it is audited too."""
 
 from __future__ import annotations
 
@@ -10,12 +10,11 @@ from django.db import transaction
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
-from tellus.people.models import Person, SourceRecord
+from tellus.privacy.models import AUDIT_LOG_OBJECT_TYPE, AuditAction, AuditEvent, Purpose
+from tellus.privacy.services import Actor, audit_event_record
 
-from .models import AuditAction, AuditEvent, Purpose
-from .services import Actor, audit_event_record
-
-AUDIT_LOG_OBJECT_TYPE = "privacy.auditevent"
+from .models import PERSON_OBJECT_TYPE, SOURCE_RECORD_OBJECT_TYPE, Person, SourceRecord
+from .selectors import people_merged_into
 
 
 @dataclass(frozen=True)
@@ -28,23 +27,6 @@ class PersonAuditLog:
         return self.page.paginator.count
 
 
-# Merges form short chains; the bound only guards against a cycle that the linkage services never make.
-MAX_MERGE_DEPTH = 50
-
-
-def people_merged_into(person_id: int) -> list[int]:
-    """The person and everyone whose merges lead to them, directly or through a later merge."""
-    found = [person_id]
-    frontier = [person_id]
-    for _depth in range(MAX_MERGE_DEPTH):
-        frontier = list(Person.objects.filter(merged_into__in=frontier).values_list("pk", flat=True))
-        frontier = [pk for pk in frontier if pk not in found]
-        if not frontier:
-            break
-        found.extend(frontier)
-    return found
-
-
 def audit_events_about_person(person_id: int) -> QuerySet[AuditEvent]:
     """Every entry about a person: naming them as its subject, or about them or one of their source records.
 
@@ -54,8 +36,8 @@ def audit_events_about_person(person_id: int) -> QuerySet[AuditEvent]:
     record_ids = SourceRecord.objects.filter(person_id=person_id).annotate(id_text=Cast("id", output_field=CharField()))
     return AuditEvent.objects.filter(
         Q(subject_person_id__in=people)
-        | Q(object_type="people.person", object_id__in=[str(pk) for pk in people])
-        | Q(object_type="people.sourcerecord", object_id__in=record_ids.values("id_text"))
+        | Q(object_type=PERSON_OBJECT_TYPE, object_id__in=[str(pk) for pk in people])
+        | Q(object_type=SOURCE_RECORD_OBJECT_TYPE, object_id__in=record_ids.values("id_text"))
     ).order_by("-occurred_at", "-id")
 
 

@@ -10,8 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from tellus.common.progress import ProgressPrinter
-from tellus.demand.demo_load import DEMO_ACTOR_LABEL, last_timings
-from tellus.demand.demo_year import demo_year_load
+from tellus.demo.year.load import DEMO_ACTOR_LABEL, demo_year_load, last_timings
 from tellus.privacy.services import Actor
 
 

@@ -14,11 +14,10 @@ from django.utils import timezone
 
 from tellus.catalogue.models import Publicness, Service
 from tellus.demand.models import Channel, Contact, DemandType, Need, NeedEvent, NeedStatus
+from tellus.open311.keys import api_client_create
+from tellus.open311.models import ApiClient, ServiceRequest
+from tellus.open311.services import client_actor
 from tellus.privacy.services import Actor
-
-from .keys import api_client_create
-from .models import ApiClient, ServiceRequest
-from .services import client_actor
 
 MAX_REQUESTS = 5000
 

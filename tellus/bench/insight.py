@@ -68,7 +68,7 @@ def bench_demand(*, contacts: int, say: Say) -> dict[str, Any]:
     _run_child(["migrate", "--verbosity", "0"], env, say)
     result_file = folder / "result.json"
     result_file.unlink(missing_ok=True)
-    code = f"from tellus.insight.bench import bench_child; bench_child(contacts={contacts}, out={str(result_file)!r})"
+    code = f"from tellus.bench.insight import bench_child; bench_child(contacts={contacts}, out={str(result_file)!r})"
     _run_child(["shell", "-c", code], env, say)
     result: dict[str, Any] = json.loads(result_file.read_text())
     say(f"Demand pages at {result['contacts']:,} contacts ({result['needs']:,} needs), median of {RUNS} runs:")
@@ -105,9 +105,9 @@ def dataset_build(*, contacts: int, say: Say, people_per_chunk: int = 20_000) ->
 
     from tellus.catalogue.services import catalogue_load
     from tellus.common.batch import big_sqlite_cache
-    from tellus.demand import demo_load
-    from tellus.demand.demo_year import DEFAULT_CONTACTS_PER_PERSON, demo_year_generate
     from tellus.demand.models import Contact, Need
+    from tellus.demo.year import load as demo_load
+    from tellus.demo.year.generate import DEFAULT_CONTACTS_PER_PERSON, demo_year_generate
     from tellus.people.models import Person
     from tellus.privacy.services import Actor
 
@@ -175,9 +175,8 @@ def pages_measure() -> dict[str, dict[str, float]]:
     from django.test import Client
     from django.urls import reverse
 
+    from tellus.insight import selectors
     from tellus.privacy import roles
-
-    from . import selectors
 
     roles.sync_roles()
     user, _ = get_user_model().objects.get_or_create(username="bench-analyst")

@@ -14,7 +14,7 @@ from tellus.people.models import Person
 from tellus.privacy.purposes import PURPOSE_PARAMETER, purpose_of
 from tellus.privacy.services import Actor
 
-from .selectors import person_dealing_with
+from .dealing_with import person_dealing_with
 
 router = Router(tags=["capacities"])
 

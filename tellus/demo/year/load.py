@@ -18,13 +18,14 @@ from django.utils import timezone
 
 from tellus.catalogue.models import Service
 from tellus.common.batch import big_sqlite_cache
+from tellus.demand.models import Contact, Need, NeedEvent
+from tellus.demand.services import CONTACT_OBJECT_TYPE, NEED_OBJECT_TYPE
+from tellus.demo.models import DemoBuild
 from tellus.people.models import Person
 from tellus.privacy.models import AuditAction, AuditEvent, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
-from .demo_year import DEFAULT_CONTACTS_PER_PERSON, FRONT_OFFICE, DemoYear, ServiceInfo, demo_year_generate
-from .models import Contact, Need, NeedEvent
-from .services import CONTACT_OBJECT_TYPE, NEED_OBJECT_TYPE
+from .generate import DEFAULT_CONTACTS_PER_PERSON, FRONT_OFFICE, DemoYear, ServiceInfo, demo_year_generate
 
 BATCH = 5000
 logger = logging.getLogger(__name__)
@@ -39,8 +40,6 @@ def _people() -> list[int]:
 def _town_size(people: int) -> int:
     """How many people live in the town. Before linkage runs there is one person per source record, so the demo
     build's own figure is used when there is one; otherwise everyone living in the database counts."""
-    from tellus.demo.models import DemoBuild
-
     # The build in progress counts too: the year is recorded before the build is marked complete.
     build = DemoBuild.objects.order_by("-started_at", "-id").first()
     return build.people if build is not None else people
@@ -244,7 +243,7 @@ def _since(started: float, timings: dict[str, float]) -> float:
 last_timings: dict[str, float] = {}  # seconds per stage of the last load, for `tellus demo-year` to report
 
 
-def demo_year_insert(*, seed: int, actor: Any, progress: Callable[[int, int], None] | None = None) -> int:
+def demo_year_load(*, seed: int, actor: Any, progress: Callable[[int, int], None] | None = None) -> int:
     """The year before today for everyone living in the database, in one transaction. Returns the contact count."""
     people = _people()
     started = time.perf_counter()

@@ -31,7 +31,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def _query_from(record: SourceRecord, rng: random.Random):  # type: ignore[no-untyped-def]
     """What a caller might say about the person behind a record: some fields, sometimes with a slip."""
-    from .matching import MatchDetails
+    from tellus.linkage.matching import MatchDetails
 
     first, last = record.first_name, record.last_name
     if first and len(first) > 3 and rng.random() < 0.2:
@@ -52,7 +52,7 @@ def bench_match(*, queries: int, seed: int, say: Say) -> dict[str, float]:
     """Latency of match_person over sampled queries, with its audit writes, each rolled back afterwards.
 
     Baseline: the candidate-retrieval query alone (the database's share of the work)."""
-    from .matching import CANDIDATE_LIMIT, candidate_records, match_person
+    from tellus.linkage.matching import CANDIDATE_LIMIT, candidate_records, match_person
 
     rng = random.Random(seed)  # noqa: S311 (sampling queries, not secrets)
     ids = list(

@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
+from tellus.people.audit_trail import audit_events_for_person
 from tellus.people.models import Person
 from tellus.people.tests.factories import PersonFactory, SourceRecordFactory
 from tellus.privacy.models import AuditAction, AuditEvent, Purpose
-from tellus.privacy.selectors import audit_events_for_person
 from tellus.privacy.services import Actor, audit_event_record
 
 pytestmark = pytest.mark.django_db

@@ -41,7 +41,7 @@ class Command(BaseCommand):
             each.add_argument("--json", action="store_true", help="Also print the figures as one JSON line.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from tellus.linkage import bench
+        from tellus.bench import linkage as bench
 
         def say(message: str) -> None:
             self.stdout.write(message)
@@ -64,7 +64,7 @@ class Command(BaseCommand):
                     return
                 result = bench.bench_match(queries=options["queries"], seed=options["seed"], say=say)
             elif options["benchmark"] == "demand":
-                from tellus.insight.bench import bench_demand
+                from tellus.bench.insight import bench_demand
 
                 result = bench_demand(contacts=options["contacts"], say=say)
             elif options["benchmark"] == "open311":
@@ -81,8 +81,8 @@ class Command(BaseCommand):
     def open311(self, options: dict[str, Any], say: Any) -> dict[str, Any] | None:
         from django.db import connection
 
-        from tellus.linkage import bench
-        from tellus.open311.bench import bench_open311
+        from tellus.bench import linkage as bench
+        from tellus.bench.open311 import bench_open311
 
         url = options["database_url"]
         if url:

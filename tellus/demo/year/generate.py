@@ -1,7 +1,7 @@
 """A year of contacts and needs for the demo town.
 
 `demo_year_generate` is a plain function with no ORM: give it people, services, a seed and a start date and it
-returns the same year every time. `demo_year_load` picks the people and services from the database, generates
+returns the same year every time. `load.demo_year_load` picks the people and services from the database, generates
 the year and inserts it in bulk, with one audit entry per need and per contact, as for any system import."""
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import datetime as dt
 import math
 import random
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
-from .demo_profiles import (
+from .profiles import (
     CHANNELS,
     DAYS,
     DEFAULT_PROFILE,
@@ -205,7 +205,7 @@ def demo_year_generate(
     """A year of needs and contacts: about `contacts_per_person` contacts for each person, some anonymous."""
     if not services:
         raise ValueError("The demo year needs at least one service.")
-    rng = random.Random(seed)  # noqa: S311 - a reproducible demo, not a secret
+    rng = random.Random(seed)
     tz = ZoneInfo(time_zone)
     calendar = _Calendar(start, days)
     end = dt.datetime.combine(start + dt.timedelta(days=days), dt.time(), tzinfo=tz).astimezone(UTC)
@@ -345,14 +345,3 @@ def _repeats_generate(
                 handed_off_to="",
             )
         )
-
-
-Progress = Callable[[int, int], None]
-
-
-def demo_year_load(*, seed: int, actor: object, progress: Progress | None = None) -> int:
-    """Generate the demo year for the people and services in the database and insert it; returns the number of
-    contacts. The database work lives in `demo_load`, so this module stays free of the ORM."""
-    from .demo_load import demo_year_insert
-
-    return demo_year_insert(seed=seed, actor=actor, progress=progress)

@@ -8,13 +8,12 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from tellus.capacities.selectors import person_dealing_with
 from tellus.capacities.services import capacities_refresh
+from tellus.capacities.tests.factories import a_person, a_property, add_home, add_record
+from tellus.catalogue.dealing_with import person_dealing_with
 from tellus.catalogue.services import DEMO_CATALOGUE_PATH, catalogue_load
 from tellus.privacy.models import AuditAction, AuditEvent, Purpose
 from tellus.privacy.services import Actor
-
-from .factories import a_person, a_property, add_home, add_record
 
 pytestmark = pytest.mark.django_db
 D = dt.date
