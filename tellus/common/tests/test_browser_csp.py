@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser_csp import fail_on_csp_violations, watch_for_csp_violations
+from tellus.testing.browser_csp import fail_on_csp_violations, watch_for_csp_violations
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.browser
