@@ -26,6 +26,7 @@ from tellus.privacy.services import Actor
 from . import engine
 from .clusters import apply_clusters
 from .engine.cluster import DOB_CLASH
+from .estates import estates_point_at_the_deceased
 from .evidence import evidence_json
 from .models import CandidatePair, LinkageModel, ResolutionRun
 from .selectors import records_frame, staff_decisions
@@ -174,6 +175,7 @@ def resolve(
     stats = apply_clusters(to_apply, actor=actor, cannot_link={(min(a, b), max(a, b)) for a, b in cannot})
     run.merges = stats.merges
     households = households_rebuild()
+    estates = estates_point_at_the_deceased(actor=actor)
     run.stats = {
         "people_created": stats.people_created,
         "records_assigned": stats.records_assigned,
@@ -181,6 +183,9 @@ def resolve(
         "links_skipped_for_staff_decisions": len(skipped) - held_back,
         "links_held_for_different_dates_of_birth": held_back,
         "households": households,
+        # Records taken as organisations at import (by the mapping's column or by name): never people.
+        "organisation_records": SourceRecord.objects.filter(is_organisation=True).count(),
+        "estates_pointed_at_the_deceased": estates,
         "seconds": round(time.perf_counter() - started, 2),
         "model_version": model.version,
         "backend": backend,

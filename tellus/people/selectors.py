@@ -66,6 +66,8 @@ class StaffPersonView:
 
     person: Person
     groups: list[SourceRecordGroup] = field(default_factory=list)
+    # Records of the person's estate ("Estate of the late Mary Brown"): organisations, shown apart.
+    estates: list[SourceRecord] = field(default_factory=list)
 
     @property
     def record_count(self) -> int:
@@ -180,8 +182,9 @@ def person_get_for_staff(*, actor: Actor, purpose: Purpose | str, person_id: int
             object_id=person.pk,
             subject_person_id=person.pk,
         )
+        estates = list(person.estates.select_related("source_system").order_by("source_system__name", "source_key"))
     groups = [
         SourceRecordGroup(source_system=system, records=list(group))
         for system, group in groupby(person.source_records.all(), key=lambda record: record.source_system)
     ]
-    return StaffPersonView(person=person, groups=groups)
+    return StaffPersonView(person=person, groups=groups, estates=estates)

@@ -174,3 +174,6 @@ TELLUS_SEARCH_PAGE_SIZE = 20
 # caseworker's review; below the lower they are kept apart.
 TELLUS_LINK_UPPER = float(os.environ.get("TELLUS_LINK_UPPER", "0.9"))
 TELLUS_LINK_LOWER = float(os.environ.get("TELLUS_LINK_LOWER", "0.5"))
+# The rules that tell organisations from people by name when an extract has no column saying which is which (see
+# docs/importing.md). Empty: the rules shipped in tellus/common/organisation_rules.toml.
+TELLUS_ORGANISATION_RULES = os.environ.get("TELLUS_ORGANISATION_RULES", "")

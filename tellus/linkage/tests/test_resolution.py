@@ -17,7 +17,8 @@ from tellus.linkage.models import CandidatePair, LinkageModel, ResolutionRun
 from tellus.linkage.resolution import resolve
 from tellus.linkage.selectors import address_is_evidence
 from tellus.linkage.services import pair_decide, record_split
-from tellus.people.models import Person, Property, SourceRecord
+from tellus.people.models import Person, Property, SourceRecord, SourceSystem
+from tellus.people.tests.factories import SourceRecordFactory
 from tellus.privacy.models import AuditAction, AuditEvent, Purpose, User
 from tellus.privacy.services import Actor
 
@@ -133,6 +134,9 @@ def test_the_command_reports_what_it_did(town: None) -> None:
     text = out.getvalue()
     assert "Resolved incrementally" in text
     assert "carry too little to link automatically" in text
+    organisations = SourceRecord.objects.filter(is_organisation=True).count()
+    assert organisations > 0
+    assert f"{organisations:,} records were taken as organisations at import" in text
 
 
 def test_shelters_and_no_fixed_address_are_not_evidence_of_identity() -> None:
@@ -276,3 +280,30 @@ def test_no_pair_is_left_marked_linked_between_two_people(town: None) -> None:
     ]
 
     assert split == []
+
+
+def test_an_estate_points_at_the_person_who_died_and_shows_on_her_page(town: None) -> None:
+    record = SourceRecord.objects.filter(is_organisation=False, source_system__name="electoral").first()
+    assert record is not None and record.person_id is not None
+    estate = SourceRecordFactory(
+        source_system=SourceSystem.objects.get(name="rates"),
+        first_name="",
+        last_name=f"ESTATE OF THE LATE {record.first_name.upper()} {record.last_name.upper()}",
+        is_organisation=True,
+        date_of_birth=None,
+        postcode=record.postcode,
+    )
+
+    out = io.StringIO()
+    call_command("resolve", stdout=out)
+
+    estate.refresh_from_db()
+    assert estate.estate_of_id == record.person_id and estate.person_id is None
+    assert "estates' records now point at the person who died" in out.getvalue()
+    assert AuditEvent.objects.filter(
+        object_type="people.sourcerecord", object_id=str(estate.pk), action=AuditAction.UPDATE
+    ).exists()
+    client = Client()
+    client.force_login(User.objects.get(username="caseworker"))
+    page = client.get(f"/console/people/{record.person_id}/").content.decode()
+    assert "Estate" in page and estate.last_name in page
