@@ -173,7 +173,11 @@ def person_get_for_staff(*, actor: Actor, purpose: Purpose | str, person_id: int
     """
     records = _records_for_display().select_related("source_system", "property")
     with transaction.atomic():
-        person = Person.objects.prefetch_related(Prefetch("source_records", queryset=records)).get(pk=person_id)
+        person = (
+            Person.objects.prefetch_related(Prefetch("source_records", queryset=records))
+            .annotate(has_estate=Exists(SourceRecord.objects.filter(estate_of=OuterRef("pk"))))
+            .get(pk=person_id)
+        )
         audit_event_record(
             actor=actor,
             purpose=purpose,
@@ -182,7 +186,12 @@ def person_get_for_staff(*, actor: Actor, purpose: Purpose | str, person_id: int
             object_id=person.pk,
             subject_person_id=person.pk,
         )
-        estates = list(person.estates.select_related("source_system").order_by("source_system__name", "source_key"))
+        # Most people have no estate record: the annotation above saves them the query.
+        estates = (
+            list(person.estates.select_related("source_system").order_by("source_system__name", "source_key"))
+            if person.has_estate
+            else []
+        )
     groups = [
         SourceRecordGroup(source_system=system, records=list(group))
         for system, group in groupby(person.source_records.all(), key=lambda record: record.source_system)
