@@ -17,6 +17,7 @@ from tellus.linkage.models import CandidatePair, LinkageModel, ResolutionRun
 from tellus.linkage.resolution import resolve
 from tellus.linkage.selectors import address_is_evidence
 from tellus.linkage.services import pair_decide, record_split
+from tellus.linkage.tests.test_engine_backends import POSTGRES_URL, require_postgres
 from tellus.people.models import Person, Property, SourceRecord, SourceSystem
 from tellus.people.tests.factories import SourceRecordFactory
 from tellus.privacy.models import AuditAction, AuditEvent, Purpose, User
@@ -307,3 +308,18 @@ def test_an_estate_points_at_the_person_who_died_and_shows_on_her_page(town: Non
     client.force_login(User.objects.get(username="caseworker"))
     page = client.get(f"/console/people/{record.person_id}/").content.decode()
     assert "Estate" in page and estate.last_name in page
+
+
+def test_resolve_runs_end_to_end_on_the_postgres_backend(town: None) -> None:
+    require_postgres()
+    out = io.StringIO()
+
+    call_command("resolve", "--full", "--retrain", "--backend", "postgres", "--postgres-url", POSTGRES_URL, stdout=out)
+
+    run = ResolutionRun.objects.order_by("-pk").first()
+    assert run is not None and not run.incremental and run.stats["backend"] == "postgres"
+    assert run.pairs_scored > 0 and run.auto_linked > 0
+    assert LinkageModel.objects.get(is_current=True).backend == "postgres"
+    assert not SourceRecord.objects.filter(is_organisation=False, person__isnull=True).exists()
+    assert live_people() < SourceRecord.objects.filter(is_organisation=False).count()
+    assert "Resolved in full" in out.getvalue()
