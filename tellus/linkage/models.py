@@ -80,6 +80,15 @@ class CandidatePair(models.Model):
     decided_by = models.ForeignKey("privacy.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+    held_because = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Why the machine sent this pair for review rather than linking it, when a rule held it back whatever "
+            "its score (twins, household members, a parent and child): match_probability is the score it would "
+            "have been linked at."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

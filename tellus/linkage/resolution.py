@@ -27,12 +27,15 @@ from tellus.privacy.services import Actor
 from . import engine
 from .clusters import apply_clusters
 from .engine.cluster import DOB_CLASH
+from .estates import estates_point_at_the_deceased
 from .evidence import evidence_json
 from .models import CandidatePair, LinkageModel, ResolutionRun
 from .selectors import records_frame, staff_decisions
 
 Say = Callable[[str], None]
 PAIR_BATCH = 5000
+# Why clustering held back an automatic link (see _links_held_for_review).
+DOB_CLASH_REASON = "would put two clearly different dates of birth in one person"
 # More records than this at one home (same flat, house number and street) is not a household; see
 # _without_crowded_addresses. Apart from that one address, the largest home in the synthetic towns holds a few
 # hundred records (a block of flats, some records without the flat number).
@@ -182,6 +185,7 @@ def resolve(
     stats = apply_clusters(to_apply, actor=actor, cannot_link={(min(a, b), max(a, b)) for a, b in cannot})
     run.merges = stats.merges
     households = households_rebuild()
+    estates = estates_point_at_the_deceased(actor=actor)
     run.stats = {
         "people_created": stats.people_created,
         "records_assigned": stats.records_assigned,
@@ -189,6 +193,9 @@ def resolve(
         "links_skipped_for_staff_decisions": len(skipped) - held_back,
         "links_held_for_different_dates_of_birth": held_back,
         "households": households,
+        # Records taken as organisations at import (by the mapping's column or by name): never people.
+        "organisation_records": SourceRecord.objects.filter(is_organisation=True).count(),
+        "estates_pointed_at_the_deceased": estates,
         "seconds": round(time.perf_counter() - started, 2),
         "model_version": model.version,
         "backend": backend,
@@ -242,7 +249,9 @@ def _links_held_for_review(clashes: pd.DataFrame) -> int:
         if (left, right) in wanted or (right, left) in wanted
     ]
     for start in range(0, len(found), 5000):
-        CandidatePair.objects.filter(pk__in=found[start : start + 5000]).update(status=CandidatePair.Status.REVIEW)
+        CandidatePair.objects.filter(pk__in=found[start : start + 5000]).update(
+            status=CandidatePair.Status.REVIEW, held_because=DOB_CLASH_REASON
+        )
     return len(found)
 
 
@@ -316,7 +325,8 @@ class _PairWriter:
         staff = ", ".join(f"'{status}'" for status in CandidatePair.STAFF_DECISIONS)
         self.update_sql = (
             f"UPDATE {table} SET match_weight = %s, match_probability = %s, comparisons = {evidence}, "  # noqa: S608
-            f"model_id = %s, updated_at = %s, status = CASE WHEN status IN ({staff}) THEN status ELSE %s END "
+            f"model_id = %s, updated_at = %s, held_because = %s, "
+            f"status = CASE WHEN status IN ({staff}) THEN status ELSE %s END "
             "WHERE id = %s"
         )
 
@@ -339,19 +349,37 @@ class _PairWriter:
         ]
         weights = batch["match_weight"].astype(float).tolist()
         probabilities = batch["match_probability"].astype(float).tolist()
+        # Why a pair the model scored high is waiting for review rather than linked (a guard in engine.classify).
+        held = batch["held_back"].tolist() if "held_back" in batch.columns else [False] * len(batch)
+        reasons = [
+            str(reason) if is_held and status == str(CandidatePair.Status.REVIEW) else ""
+            for reason, is_held, status in zip(batch["reason"].tolist(), held, statuses, strict=True)
+        ]
         evidence = evidence_json(batch, model)
         inserts: list[tuple[object, ...]] = []
         updates: list[tuple[object, ...]] = []
-        for left, right, status, weight, probability, comparisons in zip(
-            lefts, rights, statuses, weights, probabilities, evidence, strict=True
+        for left, right, status, weight, probability, comparisons, reason in zip(
+            lefts, rights, statuses, weights, probabilities, evidence, reasons, strict=True
         ):
             pk = known.get((left, right))
             if pk is None:
                 inserts.append(
-                    (left, right, weight, probability, comparisons, self.model_id, status, "", self.now, self.now)
+                    (
+                        left,
+                        right,
+                        weight,
+                        probability,
+                        comparisons,
+                        self.model_id,
+                        status,
+                        "",
+                        reason,
+                        self.now,
+                        self.now,
+                    )
                 )
             else:
-                updates.append((weight, probability, comparisons, self.model_id, self.now, status, pk))
+                updates.append((weight, probability, comparisons, self.model_id, self.now, reason, status, pk))
         with self.connection.cursor() as cursor:
             if inserts:
                 cursor.executemany(self.insert_sql, inserts)
@@ -368,6 +396,7 @@ _INSERT_COLUMNS = (
     "model_id",
     "status",
     "decision_note",
+    "held_because",
     "created_at",
     "updated_at",
 )

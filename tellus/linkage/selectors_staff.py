@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -205,8 +205,18 @@ def _pairs_with_records() -> QuerySet[CandidatePair]:
     )
 
 
+# The queue's order: pairs only the model's score put there, most probable first, then pairs a rule held back
+# whatever their score (household members, a parent and child), most probable first. A held pair's score is what it
+# would have been linked at, often 100%, and it is much less often one person than a pair the model was unsure of.
+QUEUE_ORDER = (
+    Case(When(held_because="", then=Value(0)), default=Value(1), output_field=IntegerField()),
+    F("match_probability").desc(nulls_last=True),
+    "id",
+)
+
+
 def _queue(status: CandidatePair.Status) -> QuerySet[CandidatePair]:
-    return CandidatePair.objects.filter(status=status).order_by("-match_probability", "id")
+    return CandidatePair.objects.filter(status=status).order_by(*QUEUE_ORDER)
 
 
 def _people_of(pair: CandidatePair) -> list[int | None]:
@@ -223,15 +233,15 @@ def review_queue(
     page: int | str | None = 1,
     page_size: int | None = None,
 ) -> ReviewQueue:
-    """A page of pairs waiting for a decision (or marked not sure), most probable first, with how many there are
-    of each. Showing a pair shows two people's names, so each pair on the page is recorded as LISTED."""
+    """A page of pairs waiting for a decision (or marked not sure), in QUEUE_ORDER, with how many there are of
+    each. Showing a pair shows two people's names, so each pair on the page is recorded as LISTED."""
     if status not in QUEUE_STATUSES:
         raise ValueError(f"{status!r} is not a review queue")
     counts: dict[str, int] = {str(value): 0 for value in QUEUE_STATUSES}
     with transaction.atomic():
         counts.update(_queue_counts())
         paginator = Paginator(
-            _pairs_with_records().filter(status=status).order_by("-match_probability", "id"),
+            _pairs_with_records().filter(status=status).order_by(*QUEUE_ORDER),
             page_size or settings.TELLUS_SEARCH_PAGE_SIZE,
         )
         shown = paginator.get_page(page)

@@ -189,6 +189,11 @@ class SourceRecord(models.Model):
     source_key = models.CharField(max_length=200, help_text=_("The record's identifier in its own system."))
     raw = models.JSONField(help_text=_("The row as the source system sent it."))
     row_hash = models.CharField(max_length=64)
+    title = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text=_("Title and honorifics as written (Mr, Dr, Jnr, OBE), kept out of the name."),
+    )
     first_name = models.CharField(max_length=150, blank=True)
     last_name = models.CharField(max_length=150, blank=True)
     name_normalised = models.CharField(max_length=300, blank=True, db_index=True)
@@ -197,6 +202,14 @@ class SourceRecord(models.Model):
     date_of_death = models.DateField(null=True, blank=True)
     is_organisation = models.BooleanField(
         default=False, help_text=_("A company, trust or charity (a rates account, say): never linked to a person.")
+    )
+    estate_of = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="estates",
+        help_text=_('For an estate\'s record ("Estate of the late Mary Brown"): the person who died, once found.'),
     )
     address = models.CharField(max_length=500, blank=True, help_text=_("The address as given, on one line."))
     postcode = models.CharField(max_length=12, blank=True, db_index=True)

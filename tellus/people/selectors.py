@@ -92,6 +92,8 @@ class StaffPersonView:
 
     person: Person
     groups: list[SourceRecordGroup] = field(default_factory=list)
+    # Records of the person's estate ("Estate of the late Mary Brown"): organisations, shown apart.
+    estates: list[SourceRecord] = field(default_factory=list)
 
     @property
     def record_count(self) -> int:
@@ -197,7 +199,11 @@ def person_get_for_staff(*, actor: Actor, purpose: Purpose | str, person_id: int
     """
     records = _records_for_display().select_related("source_system", "property")
     with transaction.atomic():
-        person = Person.objects.prefetch_related(Prefetch("source_records", queryset=records)).get(pk=person_id)
+        person = (
+            Person.objects.prefetch_related(Prefetch("source_records", queryset=records))
+            .annotate(has_estate=Exists(SourceRecord.objects.filter(estate_of=OuterRef("pk"))))
+            .get(pk=person_id)
+        )
         audit_event_record(
             actor=actor,
             purpose=purpose,
@@ -206,8 +212,14 @@ def person_get_for_staff(*, actor: Actor, purpose: Purpose | str, person_id: int
             object_id=person.pk,
             subject_person_id=person.pk,
         )
+        # Most people have no estate record: the annotation above saves them the query.
+        estates = (
+            list(person.estates.select_related("source_system").order_by("source_system__name", "source_key"))
+            if person.has_estate
+            else []
+        )
     groups = [
         SourceRecordGroup(source_system=system, records=list(group))
         for system, group in groupby(person.source_records.all(), key=lambda record: record.source_system)
     ]
-    return StaffPersonView(person=person, groups=groups)
+    return StaffPersonView(person=person, groups=groups, estates=estates)

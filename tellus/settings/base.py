@@ -233,3 +233,6 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "tellus.privacy.two_factor.TwoFactorMiddleware"
 )
 OTP_TOTP_ISSUER = os.environ.get("TELLUS_TWO_FACTOR_ISSUER", "Tellus")
+# The rules that tell organisations from people by name when an extract has no column saying which is which (see
+# docs/importing.md). Empty: the rules shipped in tellus/common/organisation_rules.toml.
+TELLUS_ORGANISATION_RULES = os.environ.get("TELLUS_ORGANISATION_RULES", "")

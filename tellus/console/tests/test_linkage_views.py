@@ -174,6 +174,19 @@ def test_the_queue_lists_pairs_waiting_for_review_most_probable_first(client, ca
     assert "Not sure (1)</a>" in html
 
 
+def test_pairs_a_rule_held_back_show_why_and_their_score_and_come_after_the_models_own(client, caseworker):
+    held = review_pair(1.0, held_because="same date of birth but different first names: treated as twins")
+    unsure = review_pair(0.6)
+
+    html = signed_in(client, caseworker).get(REVIEW).content.decode()
+
+    assert html.index(f"Review pair {unsure.pk}<") < html.index(f"Review pair {held.pk}<")
+    assert "treated as twins (would have been linked at 100.0%)" in html
+    assert "Model unsure" in html
+    page = signed_in(client, caseworker).get(reverse("console:review_pair", args=[held.pk])).content.decode()
+    assert "The model alone would have linked these records at 100.0%" in page
+
+
 def test_pairs_marked_not_sure_have_their_own_tab(client, caseworker):
     waiting = review_pair(0.9)
     not_sure = review_pair(0.8, status=CandidatePair.Status.NOT_SURE)

@@ -81,12 +81,29 @@ def _day_and_month_swapped(column: str) -> str:
     )
 
 
+def _initial(side: str) -> str:
+    """The first given name is a single letter: 'n', 'n g' (an initial, perhaps with a middle initial)."""
+    return f"length(split_part(\"first_name_{side}\", ' ', 1)) = 1"
+
+
+INITIAL_AGREES_LABEL = "Initial agrees with the first given name"
+
+
 def first_name() -> dict[str, Any]:
+    """Initials are compared only as initials: 'N' and 'N' or 'N' and 'Neil' land in the initial level (weaker than
+    the same name, its weight learned by EM like any other), and 'N' against 'D' is 'all other'."""
+    no_initial = f"NOT ({_initial('l')} OR {_initial('r')})"
     return {
         "output_column_name": "first_name",
         "comparison_description": "First name",
         "comparison_levels": [
             _null("first_name"),
+            # First, so an initial is only ever compared as one (the exact level must stay a plain equality for
+            # Splink's term-frequency adjustment).
+            _level(
+                f'({_initial("l")} OR {_initial("r")}) AND substr("first_name_l", 1, 1) = substr("first_name_r", 1, 1)',
+                INITIAL_AGREES_LABEL,
+            ),
             _level(
                 _exact("first_name"),
                 SAME_FIRST_NAME_LABELS[0],
@@ -98,16 +115,11 @@ def first_name() -> dict[str, Any]:
                 SAME_FIRST_NAME_LABELS[1],
             ),
             _level(_exact("first_name_canonical"), SAME_FIRST_NAME_LABELS[2]),
-            _level(_jw("first_name", 0.92), "Very similar first name"),
-            _level(_jw("first_name", 0.8), "Similar first name"),
+            _level(f"{_jw('first_name', 0.92)} AND {no_initial}", "Very similar first name"),
+            _level(f"{_jw('first_name', 0.8)} AND {no_initial}", "Similar first name"),
             _level(
                 '"first_name_l" = "last_name_r" OR "first_name_r" = "last_name_l"',
                 "First name is the other record's last name (swapped)",
-            ),
-            _level(
-                '(length("first_name_l") = 1 OR length("first_name_r") = 1) '
-                'AND substr("first_name_l", 1, 1) = substr("first_name_r", 1, 1)',
-                "Initial agrees",
             ),
             _else(),
         ],

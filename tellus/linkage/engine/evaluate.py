@@ -39,6 +39,13 @@ def pairwise_scores(clusters: pd.DataFrame, truth: pd.DataFrame) -> dict[str, fl
     }
 
 
+def joined_count(clusters: pd.DataFrame, truth: pd.DataFrame, entity_pairs: list[tuple[Any, Any]]) -> int:
+    """How many of the given pairs of true entities share a cluster (any record of one with any of the other)."""
+    merged = clusters.merge(truth, on="unique_id")
+    clusters_of = merged.groupby("true_entity")["cluster_id"].agg(set).to_dict()
+    return sum(1 for a, b in entity_pairs if clusters_of.get(a, set()) & clusters_of.get(b, set()))
+
+
 def evaluate_frame(
     records: pd.DataFrame,
     *,
@@ -49,8 +56,15 @@ def evaluate_frame(
     seed: int = 42,
     exclusive_sources: tuple[str, ...] = (),
     twins_guard: bool = True,
+    kept_out: pd.DataFrame | None = None,
+    look_alikes: dict[str, list[tuple[Any, Any]]] | None = None,
 ) -> dict[str, Any]:
-    """Train, predict, classify and cluster records that carry a true_entity column, and score the result."""
+    """Train, predict, classify and cluster records that carry a true_entity column, and score the result.
+
+    kept_out: records (unique_id, true_entity) that never reach linkage, such as those taken as organisations;
+    each counts as a person of its own, so a person's record kept out costs recall.
+    look_alikes: per kind ("twins", ...), pairs of true entities that must never be joined; the result says how
+    many pairs of each kind ended up in one cluster (`joined_<kind>`) out of how many (`<kind>`)."""
     started = time.perf_counter()
     prepared = prepare(records)
     model = train(prepared, backend=backend, seed=seed, link_type=link_type)
@@ -69,7 +83,15 @@ def evaluate_frame(
         dates_of_birth=dict(zip(prepared["unique_id"], prepared["dob"], strict=True)) if twins_guard else None,
     )
     seconds = time.perf_counter() - started
-    result: dict[str, Any] = pairwise_scores(clusters, records[["unique_id", "true_entity"]])
+    truth = records[["unique_id", "true_entity"]]
+    if kept_out is not None and len(kept_out):
+        alone = kept_out[["unique_id"]].assign(cluster_id=-kept_out["unique_id"].astype("int64"))
+        clusters = pd.concat([clusters, alone], ignore_index=True)
+        truth = pd.concat([truth, kept_out[["unique_id", "true_entity"]]], ignore_index=True)
+    result: dict[str, Any] = pairwise_scores(clusters, truth)
+    for kind, pairs_of_kind in (look_alikes or {}).items():
+        result[kind] = len(pairs_of_kind)
+        result[f"joined_{kind}"] = joined_count(clusters, truth, pairs_of_kind)
     result.update(
         {
             "seconds": round(seconds, 3),

@@ -182,6 +182,13 @@ def same_name_and_one_more_identifier(pairs: pd.DataFrame) -> pd.Series:
     return names & identifier
 
 
+def surnames_clearly_differ(pairs: pd.DataFrame) -> pd.Series:
+    """Both last names present and in the 'all other' level: not equal, not similar, not swapped."""
+    if "gamma_last_name" not in pairs.columns:
+        return pd.Series(False, index=pairs.index)
+    return pairs["gamma_last_name"] == 0
+
+
 def classify(
     pairs: pd.DataFrame,
     *,
@@ -191,7 +198,8 @@ def classify(
     review_only_ids: set[int] | frozenset[int] = frozenset(),
     twins_guard: bool = True,
 ) -> pd.DataFrame:
-    """Add decision ('link', 'review' or 'apart'), auto_link_allowed and reason.
+    """Add decision ('link', 'review' or 'apart'), auto_link_allowed, reason and held_back (a rule overrode a
+    score that would have linked).
 
     Above upper links, between the thresholds goes to review, below stays apart; overrides apply:
     - the same first and last name and one more identifier exactly the same (date of birth, email, phone, house
@@ -209,7 +217,10 @@ def classify(
       the same address alone lifts two lodgers with different names into it);
     - clearly different dates of birth (more than two characters apart, not day and month swapped) are at best
       reviewed too: a parent's email or phone on a child's record, or a parent and child of the same name, must not
-      be linked on contact details.
+      be linked on contact details;
+    - clearly different surnames with nothing personal in common (no date of birth, email or phone the same or
+      nearly the same) are at best reviewed: a first name (or an initial) and an address are all that two spouses
+      who kept their own names share ("Mrs J Greco" and "Mr J Rossi"), or two neighbours called David.
     twins_guard=False turns the household overrides off, for data (such as FEBRL) where first names are replaced at
     random and there are no households.
     """
@@ -243,6 +254,9 @@ def classify(
         reason[household & ~personal] = (
             "different first names and nothing personal in common: two people in one household"
         )
+        strangers = surnames_clearly_differ(out) & ~personal & (decision == "link")
+        decision[strangers] = "review"
+        reason[strangers] = "different surnames and nothing personal in common: may be two people at one address"
         generations = dob_differs & (decision == "link")
         decision[generations] = "review"
         reason[generations] = "dates of birth clearly differ: may be a parent and child sharing details"
@@ -252,6 +266,8 @@ def classify(
     out["decision"] = decision
     out["auto_link_allowed"] = decision == "link"
     out["reason"] = reason
+    # A rule kept apart or sent to review a pair whose score alone would have linked it.
+    out["held_back"] = (decision != "link") & (probability >= upper)
     return out
 
 

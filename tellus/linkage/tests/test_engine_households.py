@@ -150,3 +150,33 @@ def test_a_neighbour_on_the_same_street_gets_nothing_more_for_the_shared_postcod
     assert result["label_street_address"] == "Same street, different house number"
     assert result["label_postcode"].startswith("Same postcode, counted with the street")
     assert result["weight_postcode"] == 0.0
+
+
+def test_spouses_who_kept_their_own_surnames_sharing_an_initial_and_a_home_are_not_linked_automatically():
+    # "Mrs J Greco" and "Mr J Rossi": an initial and an address in common, nothing personal.
+    greco = record(1, first_name="J", last_name="Greco", date_of_birth=None, address=HOME, postcode="2032")
+    query = {"first_name": "J", "last_name": "Rossi", "address": HOME, "postcode": "2032"}
+    result = _score(query, greco)
+    assert result["label_first_name"] == "Initial agrees with the first given name"
+    assert result["decision"] != "link"
+
+
+def test_a_shared_first_name_and_street_never_links_different_surnames():
+    # David Prescombe (a contact-centre record) and David Wolcombe, neighbours: scored to link, held for review.
+    pair = pd.DataFrame(
+        {
+            "unique_id_l": [1],
+            "unique_id_r": [2],
+            "match_probability": [0.97],
+            "gamma_first_name": [7],
+            "gamma_last_name": [0],
+            "gamma_dob": [-1],
+            "gamma_email": [-1],
+            "gamma_phone": [-1],
+        }
+    )
+    result = classify(pair).iloc[0]
+    assert result["decision"] == "review"
+    assert result["held_back"]
+    assert result["reason"].startswith("different surnames and nothing personal in common")
+    assert classify(pair, twins_guard=False).iloc[0]["decision"] == "link"

@@ -17,7 +17,9 @@ from tellus.linkage.models import CandidatePair, LinkageModel, ResolutionRun
 from tellus.linkage.resolution import resolve
 from tellus.linkage.selectors import address_is_evidence
 from tellus.linkage.services import pair_decide, record_split
-from tellus.people.models import Person, Property, SourceRecord
+from tellus.linkage.tests.test_engine_backends import POSTGRES_URL, require_postgres
+from tellus.people.models import Person, Property, SourceRecord, SourceSystem
+from tellus.people.tests.factories import SourceRecordFactory
 from tellus.privacy.models import AuditAction, AuditEvent, Purpose, User
 from tellus.privacy.services import Actor
 from tellus.privacy.tests.helpers import signed_in, state_purpose
@@ -134,6 +136,9 @@ def test_the_command_reports_what_it_did(town: None) -> None:
     text = out.getvalue()
     assert "Resolved incrementally" in text
     assert "carry too little to link automatically" in text
+    organisations = SourceRecord.objects.filter(is_organisation=True).count()
+    assert organisations > 0
+    assert f"{organisations:,} records were taken as organisations at import" in text
 
 
 def test_shelters_and_no_fixed_address_are_not_evidence_of_identity() -> None:
@@ -282,3 +287,45 @@ def test_no_pair_is_left_marked_linked_between_two_people(town: None) -> None:
     ]
 
     assert split == []
+
+
+def test_an_estate_points_at_the_person_who_died_and_shows_on_her_page(town: None) -> None:
+    record = SourceRecord.objects.filter(is_organisation=False, source_system__name="electoral").first()
+    assert record is not None and record.person_id is not None
+    estate = SourceRecordFactory(
+        source_system=SourceSystem.objects.get(name="rates"),
+        first_name="",
+        last_name=f"ESTATE OF THE LATE {record.first_name.upper()} {record.last_name.upper()}",
+        is_organisation=True,
+        date_of_birth=None,
+        postcode=record.postcode,
+    )
+
+    out = io.StringIO()
+    call_command("resolve", stdout=out)
+
+    estate.refresh_from_db()
+    assert estate.estate_of_id == record.person_id and estate.person_id is None
+    assert "estates' records now point at the person who died" in out.getvalue()
+    assert AuditEvent.objects.filter(
+        object_type="people.sourcerecord", object_id=str(estate.pk), action=AuditAction.UPDATE
+    ).exists()
+    client = Client()
+    client.force_login(User.objects.get(username="caseworker"))
+    page = client.get(f"/console/people/{record.person_id}/").content.decode()
+    assert "Estate" in page and estate.last_name in page
+
+
+def test_resolve_runs_end_to_end_on_the_postgres_backend(town: None) -> None:
+    require_postgres()
+    out = io.StringIO()
+
+    call_command("resolve", "--full", "--retrain", "--backend", "postgres", "--postgres-url", POSTGRES_URL, stdout=out)
+
+    run = ResolutionRun.objects.order_by("-pk").first()
+    assert run is not None and not run.incremental and run.stats["backend"] == "postgres"
+    assert run.pairs_scored > 0 and run.auto_linked > 0
+    assert LinkageModel.objects.get(is_current=True).backend == "postgres"
+    assert not SourceRecord.objects.filter(is_organisation=False, person__isnull=True).exists()
+    assert live_people() < SourceRecord.objects.filter(is_organisation=False).count()
+    assert "Resolved in full" in out.getvalue()

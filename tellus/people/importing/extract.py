@@ -6,15 +6,17 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tellus.common.names import PersonName, parse_given, parse_name
+from tellus.common.organisations import OrganisationRules, OrganisationRulesError, load_rules
 from tellus.common.text import (
     collapse_spaces,
     normalise_email,
@@ -49,16 +51,13 @@ from .csvfiles import (
 from .mapping import TARGET_FIELDS, ColumnMapping
 
 DATE_FIELDS = ("date_of_birth", "valid_from", "valid_to", "date_of_death")
-# Names that are plainly not a person's, for extracts with no column saying so.
-ORGANISATION_NAME = re.compile(
-    r"\b(ltd|limited|plc|llp|inc|trust|charity|council|association|society|partnership|"
-    r"holdings|estates|lettings|properties|homes|housing association|& co|and co)\b\.?",
-    re.IGNORECASE,
-)
+# A joint name's second and later people are records of their own, keyed by the row's key and their place.
+JOINT_KEY = "{key}#{place}"
 
 
 # The normalised fields a source record carries; compared to decide whether a row changed, and versioned.
 RECORD_FIELDS = (
+    "title",
     "first_name",
     "last_name",
     "name_normalised",
@@ -89,6 +88,12 @@ class ImportSummary:
     rejects_path: Path | None = None
     run_id: int | None = None
     reasons: dict[str, int] = field(default_factory=dict)
+    # Rows taken as organisations, by kind: "column" when the mapping's organisation column said so, else the
+    # kind of the rule that matched the name ("company", "trust", "estate", ...).
+    organisations: dict[str, int] = field(default_factory=dict)
+    # Rows whose name held more than one person ("N & D Wilkinson"), and the extra records that made.
+    joint_rows: int = 0
+    joint_extra_records: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,9 @@ class ParsedRow:
     row_hash: str
     fields: dict[str, Any]
     property_reference: str
+    organisation_kind: str | None = None
+    # 1 for a row's first (or only) person, 2, 3 ... for the others of a joint name.
+    place: int = 1
 
 
 _HUMAN_FORMAT = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY", "%b": "Mon", "%B": "Month"}
@@ -129,6 +137,10 @@ class RowParser:
             for target in TARGET_FIELDS
         }
         self.dates: dict[str, dt.date] = {}  # text -> date: an extract repeats its dates many times over
+        try:
+            self.rules: OrganisationRules = load_rules(getattr(settings, "TELLUS_ORGANISATION_RULES", "") or None)
+        except OrganisationRulesError as exc:
+            raise ExtractError(str(exc)) from exc
 
     def value(self, row: Sequence[str], target: str) -> str:
         for columns in self.positions[target]:
@@ -138,7 +150,8 @@ class RowParser:
                 return text
         return ""
 
-    def parse(self, row_number: int, row: Sequence[str]) -> ParsedRow:
+    def parse(self, row_number: int, row: Sequence[str]) -> list[ParsedRow]:
+        """The records one row makes: one, or one per person of a joint name ("N & D Wilkinson")."""
         if len(row) != len(self.header):
             raise RowError("wrong number of fields", f"row has {len(row)} fields but the header has {len(self.header)}")
         for name, value in zip(self.header, row, strict=True):
@@ -153,49 +166,86 @@ class RowParser:
             raise RowError(
                 "missing source key", f"missing source key (column {self.mapping.columns['source_key'][0]!r})"
             )
-        first, last = self.names(row)
-        fields: dict[str, Any] = {
-            "first_name": first,
-            "last_name": last,
-            "name_normalised": normalise_name(f"{first} {last}"),
-            "last_name_normalised": normalise_name(last),
+        kind = self.organisation_kind(row)
+        if kind:
+            # "Tellham Bakery Ltd" is one name, not a given name and a family name.
+            whole = self.whole_name(row)
+            people = [PersonName(family=whole)] if "full_name" in self.mapping.columns else []
+            if not people:
+                given, family = tidy_case(self.value(row, "first_name")), tidy_case(self.value(row, "last_name"))
+                people = [PersonName(given=given, family=family)]
+        else:
+            people = self.people(row) or [PersonName()]
+        shared: dict[str, Any] = {
             "address": self.value(row, "address"),
             "postcode": normalise_postcode(self.value(row, "postcode")),
             "email": normalise_email(self.value(row, "email")),
             "phone": normalise_phone(self.value(row, "phone")),
+            "is_organisation": bool(kind),
         }
         for target in DATE_FIELDS:
-            fields[target] = self.date(row, target)
-        fields["is_organisation"] = self.is_organisation(row, first, last)
-        if fields["is_organisation"] and "full_name" in self.mapping.columns:
-            # "Tellham Bakery Ltd" is one name, not a given name and a family name.
-            fields["first_name"], fields["last_name"] = "", self.value(row, "full_name")
-            fields["name_normalised"] = fields["last_name_normalised"] = normalise_name(fields["last_name"])
-        self.check(fields, source_key)
+            shared[target] = self.date(row, target)
         raw = dict(zip(self.header, row, strict=True))
         digest = hashlib.sha256(
             (json.dumps(raw, sort_keys=True, ensure_ascii=False) + self.salt).encode("utf-8")
         ).hexdigest()
-        return ParsedRow(
-            row_number=row_number,
-            source_key=source_key,
-            raw=raw,
-            row_hash=digest,
-            fields=fields,
-            property_reference=self.value(row, "property_reference"),
-        )
+        parsed = []
+        for place, person in enumerate(people, start=1):
+            first, last = (person.given, person.family) if kind else (tidy_case(person.given), tidy_case(person.family))
+            # Initials stay capitals: "N G", not "N g".
+            fields = {
+                "title": person.title,
+                "first_name": first,
+                "last_name": last,
+                "name_normalised": normalise_name(f"{first} {last}"),
+                "last_name_normalised": normalise_name(last),
+                **shared,
+            }
+            key = source_key if place == 1 else JOINT_KEY.format(key=source_key, place=place)
+            self.check(fields, key)
+            parsed.append(
+                ParsedRow(
+                    row_number=row_number,
+                    source_key=key,
+                    raw=raw,
+                    row_hash=digest,
+                    fields=fields,
+                    property_reference=self.value(row, "property_reference"),
+                    organisation_kind=kind,
+                    place=place,
+                )
+            )
+        return parsed
 
-    def names(self, row: Sequence[str]) -> tuple[str, str]:
+    def whole_name(self, row: Sequence[str]) -> str:
+        if "full_name" in self.mapping.columns:
+            return self.value(row, "full_name")
+        return " ".join(part for part in (self.value(row, "first_name"), self.value(row, "last_name")) if part)
+
+    def people(self, row: Sequence[str]) -> list[PersonName]:
+        """The people the row names: titles parsed out, initials kept, a joint name split into its people."""
         first, last = self.value(row, "first_name"), self.value(row, "last_name")
         if not (first or last) and "full_name" in self.mapping.columns:
-            first, last = split_full_name(self.value(row, "full_name"))
-        return tidy_case(first), tidy_case(last)
+            return parse_name(self.value(row, "full_name"))
+        if not first and last and "full_name" not in self.mapping.columns and " " in last:
+            # A whole name in the family-name column ("MR N G WILKINSON").
+            return parse_name(last)
+        return parse_given(first, last)
 
-    def is_organisation(self, row: Sequence[str], first: str, last: str) -> bool:
+    def names(self, row: Sequence[str]) -> tuple[str, str]:
+        """The first person's given and family names, tidied."""
+        people = self.people(row)
+        if not people:
+            return "", ""
+        return tidy_case(people[0].given), tidy_case(people[0].family)
+
+    def organisation_kind(self, row: Sequence[str]) -> str | None:
+        """The row's kind of organisation, or None for people: "column" when the mapping's organisation column marks
+        it; without such a column, the kind of the rule its name matched (see organisation_rules.toml). The column,
+        when mapped, decides alone: a council's own flag beats a guess from the name."""
         if "organisation" in self.mapping.columns:
-            return self.value(row, "organisation").casefold() in self.mapping.organisation_values
-        full = self.value(row, "full_name") if "full_name" in self.mapping.columns else f"{first} {last}"
-        return bool(ORGANISATION_NAME.search(full))
+            return "column" if self.value(row, "organisation").casefold() in self.mapping.organisation_values else None
+        return self.rules.kind(self.whole_name(row))
 
     def date(self, row: Sequence[str], target: str) -> dt.date | None:
         text = self.value(row, target)
@@ -220,7 +270,7 @@ class RowParser:
     def check(self, fields: dict[str, Any], source_key: str) -> None:
         if len(source_key) > _max_length("source_key"):
             raise RowError("value too long", f"source key is longer than {_max_length('source_key')} characters")
-        for name in ("first_name", "last_name", "name_normalised", "address", "postcode", "email", "phone"):
+        for name in ("title", "first_name", "last_name", "name_normalised", "address", "postcode", "email", "phone"):
             if len(fields[name]) > _max_length(name):
                 raise RowError(
                     "value too long", f"{name.replace('_', ' ')} is longer than {_max_length(name)} characters"
@@ -240,21 +290,16 @@ class RowParser:
 
 
 def split_full_name(text: str) -> tuple[str, str]:
-    """'SMITH, John' and 'John Smith' both give ('John', 'Smith'); a single word is a family name."""
-    text = collapse_spaces(text)
-    if "," in text:
-        last, _, first = text.partition(",")
-        return first.strip(), last.strip()
-    if " " in text:
-        first, _, last = text.rpartition(" ")
-        return first, last
-    return "", text
+    """'SMITH, John' and 'John Smith' both give ('John', 'SMITH') / ('John', 'Smith'); a single word is a family
+    name; a title is dropped ('Mr N Wilkinson' gives ('N', 'Wilkinson')); of a joint name, the first person."""
+    people = parse_name(collapse_spaces(text))
+    return (people[0].given, people[0].family) if people else ("", "")
 
 
 def tidy_case(text: str) -> str:
     """Names sent in capitals ('SMITH') read better as 'Smith'; mixed case is left as the person wrote it."""
     if text.isupper() and len(text) > 1:
-        return "-".join(part.capitalize() for part in text.title().split("-"))
+        return " ".join("-".join(part.capitalize() for part in word.split("-")) for word in text.split(" "))
     return text
 
 
@@ -317,13 +362,13 @@ def import_extract(
     handle = open_text(path, mapping.encoding)
     with handle:
         reading = _read(handle, path, mapping)
+        parser = RowParser(mapping, reading.header)
         if rejects_path.exists():
             rejects_path.unlink()  # a rejects file from an earlier run would mislead
         run = ImportRun.objects.create(
             source_system=source_system, file_name=str(path), file_sha256=file_sha256(path), actor_label=actor.label
         )
         summary = ImportSummary(run_id=run.pk)
-        parser = RowParser(mapping, reading.header)
         rejects = RejectsWriter(rejects_path, reading.header, mapping.encoding)
         try:
             _import_rows(reading, parser, rejects, source_system, run, actor, summary, progress)
@@ -373,20 +418,28 @@ def _import_rows(
             reject(row_number, "malformed CSV", f"malformed CSV: {row[1]}", [])
             continue
         try:
-            parsed = parser.parse(row_number, row)
+            people = parser.parse(row_number, row)
         except RowError as exc:
             reject(row_number, exc.category, str(exc), row)
             continue
-        if parsed.source_key in first_seen:
+        repeated = next((parsed for parsed in people if parsed.source_key in first_seen), None)
+        if repeated is not None:
             reject(
                 row_number,
                 "duplicate source key",
-                f"duplicate source key {parsed.source_key!r} (first on row {first_seen[parsed.source_key]})",
+                f"duplicate source key {repeated.source_key!r} (first on row {first_seen[repeated.source_key]})",
                 row,
             )
             continue
-        first_seen[parsed.source_key] = row_number
-        chunk.append(parsed)
+        for parsed in people:
+            first_seen[parsed.source_key] = row_number
+        chunk.extend(people)
+        kind = people[0].organisation_kind
+        if kind:
+            summary.organisations[kind] = summary.organisations.get(kind, 0) + 1
+        if len(people) > 1:
+            summary.joint_rows += 1
+            summary.joint_extra_records += len(people) - 1
         if len(chunk) >= CHUNK_SIZE:
             _write_chunk(chunk, source_system, run, actor, summary)
             chunk = []

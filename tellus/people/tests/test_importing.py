@@ -325,3 +325,85 @@ def test_a_field_can_take_the_first_of_several_columns_that_is_not_empty(tmp_pat
     landlord, owner = SourceRecord.objects.get(source_key="R1"), SourceRecord.objects.get(source_key="R2")
     assert (landlord.address, landlord.postcode) == ("9 Far Road, Elsewhere", "EL9 9ZZ")
     assert (owner.address, owner.postcode) == ("2 High St", "TL1 1AB")
+
+
+RATES_MAPPING = {"columns": {"source_key": "account", "full_name": "name", "address": "address"}}
+
+
+def test_organisations_are_recognised_by_name_and_counted_by_kind(tmp_path: Path) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_text(
+        "account,name,address\nR1,Director of Housing (Vic),1 High St\nR2,XYZ PTY LTD,2 High St\n"
+        "R3,ESTATE OF THE LATE MARY BROWN,3 High St\nR4,Mary Trust,4 High St\nR5,John Church,5 High St\n"
+        "R6,Ann Council,6 High St\n"
+    )
+
+    summary = load(path, mapping=mapping_from_dict(RATES_MAPPING))
+
+    organisations = dict(SourceRecord.objects.values_list("source_key", "is_organisation"))
+    assert organisations == {"R1": True, "R2": True, "R3": True, "R4": False, "R5": False, "R6": False}
+    assert summary.organisations == {"public body": 1, "company": 1, "estate": 1}
+    assert SourceRecord.objects.get(source_key="R4").last_name == "Trust"
+
+
+def test_the_mappings_organisation_column_wins_over_the_name(tmp_path: Path) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_text("account,name,type\nR1,Smith Holdings,Individual\nR2,Jane Holmes,Organisation\n")
+    mapping = mapping_from_dict(
+        {
+            "columns": {"source_key": "account", "full_name": "name", "organisation": "type"},
+            "values": {"organisation": ["organisation"]},
+        }
+    )
+
+    summary = load(path, mapping=mapping)
+
+    assert not SourceRecord.objects.get(source_key="R1").is_organisation
+    assert SourceRecord.objects.get(source_key="R2").is_organisation
+    assert summary.organisations == {"column": 1}
+
+
+def test_a_council_rules_file_is_used_and_a_broken_one_refused(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[[rule]]\nkind = 'housing'\npatterns = ['homes$']\n")
+    settings.TELLUS_ORGANISATION_RULES = str(rules)
+    path = tmp_path / "rates.csv"
+    path.write_text("account,name\nR1,Riverside Homes\nR2,Riverside Ltd\n")
+
+    load(path, mapping=mapping_from_dict({"columns": {"source_key": "account", "full_name": "name"}}))
+
+    assert dict(SourceRecord.objects.values_list("source_key", "is_organisation")) == {"R1": True, "R2": False}
+    rules.write_text("[[rule]]\nkind = 'x'\npatterns = ['(']\n")
+    settings.TELLUS_ORGANISATION_RULES = str(tmp_path / "missing.toml")
+    with pytest.raises(ExtractError, match="not found"):
+        load(path, mapping=mapping_from_dict({"columns": {"source_key": "account", "full_name": "name"}}))
+
+
+def test_titles_go_to_their_own_field_and_initials_stay_initials(tmp_path: Path) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_text('account,name,address\nR1,MR N G WILKINSON,1 High St\nR2,"WILKINSON, N.G.",1 High St\n')
+
+    load(path, mapping=mapping_from_dict(RATES_MAPPING))
+
+    first = SourceRecord.objects.get(source_key="R1")
+    assert (first.title, first.first_name, first.last_name) == ("Mr", "N G", "Wilkinson")
+    second = SourceRecord.objects.get(source_key="R2")
+    assert (second.title, second.first_name, second.last_name) == ("", "N G", "Wilkinson")
+
+
+def test_a_joint_name_becomes_one_record_per_person(tmp_path: Path) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_text("account,name,address\nR1,N & D WILKINSON,1 High St\nR2,John and Mary Smith,2 High St\n")
+
+    summary = load(path, mapping=mapping_from_dict(RATES_MAPPING))
+
+    names = {r.source_key: (r.first_name, r.last_name, r.address) for r in SourceRecord.objects.all()}
+    assert names == {
+        "R1": ("N", "Wilkinson", "1 High St"),
+        "R1#2": ("D", "Wilkinson", "1 High St"),
+        "R2": ("John", "Smith", "2 High St"),
+        "R2#2": ("Mary", "Smith", "2 High St"),
+    }
+    assert (summary.rows_read, summary.created, summary.joint_rows, summary.joint_extra_records) == (2, 4, 2, 2)
+    again = load(path, mapping=mapping_from_dict(RATES_MAPPING), system=SourceRecord.objects.first().source_system)
+    assert (again.created, again.unchanged) == (0, 4)

@@ -62,6 +62,15 @@ class Command(BaseCommand):
             f"{run.sparse_records:,} records carry too little to link automatically (only a name, say); "
             "they can be linked only by a caseworker."
         )
+        if stats.get("organisation_records"):
+            self.stdout.write(
+                f"{stats['organisation_records']:,} records were taken as organisations at import (companies, "
+                "agencies, trusts, estates…): they are never linked to people."
+            )
+        if stats.get("estates_pointed_at_the_deceased"):
+            self.stdout.write(
+                f"{stats['estates_pointed_at_the_deceased']:,} estates' records now point at the person who died."
+            )
         if stats.get("links_held_for_different_dates_of_birth"):
             self.stdout.write(
                 f"{stats['links_held_for_different_dates_of_birth']:,} automatic links were sent for review instead, "

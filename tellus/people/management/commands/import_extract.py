@@ -54,6 +54,18 @@ class Command(BaseCommand):
             f"{system.name}: {summary.rows_read:,} rows read, {summary.created:,} created, "
             f"{summary.updated:,} updated, {summary.unchanged:,} unchanged, {summary.rejected:,} rejected."
         )
+        if summary.organisations:
+            kinds = ", ".join(f"{count:,} {kind}" for kind, count in sorted(summary.organisations.items()))
+            source = "by the mapping's organisation column" if set(summary.organisations) == {"column"} else "by name"
+            self.stdout.write(
+                f"  {sum(summary.organisations.values()):,} rows taken as organisations ({kinds}; {source}); "
+                "they are kept but never become people."
+            )
+        if summary.joint_rows:
+            self.stdout.write(
+                f'  {summary.joint_rows:,} rows name more than one person ("N & D Wilkinson"): '
+                f"{summary.joint_extra_records:,} extra records, one per person, keyed <key>#2, #3 ..."
+            )
         if summary.unknown_property_references:
             self.stdout.write(
                 f"  {summary.unknown_property_references:,} rows name a property reference that is not in the "
