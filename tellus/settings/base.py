@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tellus.common.middleware.NoStoreForStaffMiddleware",
+    "tellus.common.middleware.StrictNumbersInAdminMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tellus.console.middleware.PurposeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
