@@ -75,7 +75,7 @@ class NoStoreForStaffMiddleware:
 
 
 def _reads_as_a_number(value: str) -> bool:
-    if any(ch.isnumeric() and not ch.isascii() for ch in value):  # ٣, ², ０, ½: digits Python or a reader may take
+    if any(ch.isnumeric() and not ch.isascii() for ch in value):  # ٣, ², ½, fullwidth: digits Python or a reader may take
         return True
     try:
         int(value)
