@@ -75,7 +75,8 @@ class NoStoreForStaffMiddleware:
 
 
 def _reads_as_a_number(value: str) -> bool:
-    if any(ch.isnumeric() and not ch.isascii() for ch in value):  # ٣, ², ½, fullwidth: digits Python or a reader may take
+    # ٣, ², ½, fullwidth digits: numbers to Python or to a reader, but not written with the digits 0 to 9
+    if any(ch.isnumeric() and not ch.isascii() for ch in value):
         return True
     try:
         int(value)
