@@ -48,6 +48,10 @@ CLIENT_FIELDS = (
 )
 
 
+def has_control_characters(value: str) -> bool:
+    return bool(_CONTROL.search(value))
+
+
 def text(data: QueryDict, name: str, *, max_length: int, required: bool = False) -> str:
     """One text field, stripped. Control characters (other than tab and newlines) are refused: they are not
     plain text, and PostgreSQL cannot store a NUL."""

@@ -137,7 +137,8 @@ def services(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @endpoint("GET")
 def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    service = selectors.service_open311(code)
+    # A code with control characters (a NUL, which PostgreSQL cannot even compare) is no service's.
+    service = None if forms.has_control_characters(code) else selectors.service_open311(code)
     if service is None:
         raise Open311Error(404, _("No service with service_code “%(c)s”.") % {"c": code})
     return render(serialisers.definition_dict(service), fmt, root="service_definition")
@@ -189,7 +190,7 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
 
 @endpoint("GET")
 def token(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
-    found = selectors.request_by_token(token)
+    found = None if forms.has_control_characters(token) else selectors.request_by_token(token)
     if found is None:
         raise Open311Error(404, _("No request has token %(t)s.") % {"t": token})
     return render([serialisers.token_dict(found)], fmt, root="service_requests", item="request")

@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tellus.common.middleware.NoStoreForStaffMiddleware",
+    "tellus.common.middleware.StrictNumbersInAdminMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tellus.console.middleware.PurposeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -225,8 +226,9 @@ LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # type: ignore[index]
 # Staff two-factor sign-in (django-otp: authenticator app plus recovery codes; issue 13, criterion 8). Required for
 # privacy officers, administrators and superusers (tellus.privacy.two_factor), available to everyone.
 INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+# After no-store, so a signed-in member of staff sent to two-factor still gets an answer no cache keeps.
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    MIDDLEWARE.index("tellus.common.middleware.NoStoreForStaffMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",
 )
 MIDDLEWARE.insert(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tellus.privacy.tests.helpers import with_two_factor
 from tellus.testing.browser import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,11 +19,18 @@ def test_the_api_docs_render_under_the_policy(page, live_server) -> None:  # typ
 
 
 def test_django_admin_signs_in_and_lists_staff_under_the_policy(page, live_server, django_user_model) -> None:  # type: ignore[no-untyped-def]
-    django_user_model.objects.create_superuser(username="root", password=PASSWORD)
+    from django_otp.oath import totp
+
+    root = with_two_factor(django_user_model.objects.create_superuser(username="root", password=PASSWORD))
     page.goto(f"{live_server.url}/admin/")
     page.get_by_label("Username").fill("root")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/two-factor/verify/**")  # a superuser signs in with two factors, in admin too
+    device = root.otp_device
+    page.get_by_label("Code").fill(f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
+    page.get_by_role("button", name="Continue").click()
+    page.goto(f"{live_server.url}/admin/")
     page.get_by_role("heading", name="Site administration").wait_for()
     page.goto(f"{live_server.url}/admin/privacy/user/")
     page.locator("#result_list").wait_for()

@@ -110,7 +110,7 @@ def test_a_note_is_made_public_only_by_choosing_so_and_the_need_page_says_which_
     alice, bins = setting
     earlier = contact_log(actor=Actor.system("t"), purpose="enquiry", channel="app", words="Missed bin on Tuesday",
                           person=alice, service=bins, demand_type="value")  # fmt: skip
-    sign_in(page, live_server.url, officer.username)
+    sign_in(page, live_server.url, officer.username, purpose="Handling an enquiry")
     page.goto(f"{live_server.url}/demand/needs/{earlier.need_id}/")
     status_form = page.locator("form", has=page.get_by_role("heading", name="Change the status"))
     who = status_form.get_by_role("group", name="Who can read this note?")

@@ -54,11 +54,34 @@ $$ LANGUAGE plpgsql IMMUTABLE;
 
 
 def _postgres_api_class() -> Any:
+    from splink.internals.input_column import InputColumn
     from splink.internals.postgres.database_api import PostgresAPI
+    from splink.internals.postgres.dataframe import PostgresDataFrame
+
+    class RunPostgresDataFrame(PostgresDataFrame):
+        """Splink reads a table's columns from every schema with that table name, so a table of the same name left
+        by another run (concurrent, or stopped before it could drop its schema) doubled every column; read this
+        run's schema only, in the table's own order."""
+
+        @property
+        def columns(self) -> list[Any]:
+            from sqlalchemy import text
+
+            sql = text(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = :schema "
+                "AND table_name = :name ORDER BY ordinal_position"
+            )
+            with self.db_api._engine.connect() as connection:
+                rows = connection.execute(sql, {"schema": self._db_schema, "name": self.physical_name}).all()
+            return [InputColumn(row[0], sqlglot_dialect_str="postgres") for row in rows]
 
     class OfflinePostgresAPI(PostgresAPI):
         """Splink's PostgresAPI loads tables through DuckDB's postgres extension, which it downloads on first use;
-        servers without internet access fail there, so tables are written with pandas instead."""
+        servers without internet access fail there, so tables are written with pandas instead. Every table it reads
+        or finds is this run's own schema's."""
+
+        def table_to_splink_dataframe(self, templated_name: str, physical_name: str) -> Any:
+            return RunPostgresDataFrame(templated_name, physical_name, self)
 
         def _table_registration(self, input: Any, table_name: str) -> None:
             import pandas as pd

@@ -48,3 +48,32 @@ def test_duckdb_and_postgres_backends_give_the_same_pairs_and_clusters():
     duck_clusters, _ = cluster(duck, ids, upper=0.9)
     pg_clusters, _ = cluster(pg, ids, upper=0.9)
     assert duck_clusters.equals(pg_clusters)
+
+
+def test_a_postgres_run_reads_only_its_own_schemas_tables_when_another_has_one_of_the_same_name():
+    reason = _postgres_reachable()
+    if reason:
+        pytest.skip(reason)
+    import pandas as pd
+    from sqlalchemy import create_engine, text
+
+    from tellus.linkage.engine.backends import make_db_api, release_db_api
+
+    stale = create_engine(POSTGRES_URL)
+    with stale.begin() as connection:  # what a run stopped before it could drop its schema leaves behind
+        connection.execute(text("CREATE SCHEMA IF NOT EXISTS splink_stale_test"))
+        connection.execute(text("DROP TABLE IF EXISTS splink_stale_test.records_all"))
+        connection.execute(text("CREATE TABLE splink_stale_test.records_all (unique_id int, first_name text)"))
+    db_api = make_db_api("postgres", postgres_url=POSTGRES_URL)
+    try:
+        db_api._table_registration(
+            pd.DataFrame({"unique_id": [1], "first_name": ["Ann"], "dob": ["1980"]}), "records_all"
+        )
+
+        columns = db_api.table_to_splink_dataframe("records_all", "records_all").columns
+
+        assert [column.unquote().name for column in columns] == ["unique_id", "first_name", "dob"]
+    finally:
+        release_db_api(db_api)
+        with stale.begin() as connection:
+            connection.execute(text("DROP SCHEMA splink_stale_test CASCADE"))

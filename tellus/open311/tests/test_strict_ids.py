@@ -153,3 +153,11 @@ def test_generated_ids_in_every_open311_path_never_give_a_500(
     _spec_shaped(response, fmt)
     if template.startswith("request") and response.status_code == 200:
         assert is_digits(value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["services/bins\x00.json", "tokens/ab\x00cd.json", "services/\x1f.xml"])
+def test_a_code_or_token_with_control_characters_is_simply_not_found(client, path) -> None:
+    response = client.get(f"/open311/v2/{path}")
+
+    assert response.status_code == 404

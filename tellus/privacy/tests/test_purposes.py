@@ -168,7 +168,8 @@ def test_the_api_answers_a_person_endpoint_without_a_purpose_with_a_json_400(sig
     assert response.status_code == 400
     assert response.json() == {
         "detail": "State the purpose of this request in the X-Tellus-Purpose header (one your role allows: "
-        "enquiry), or state it in the console first."
+        "enquiry), or state it in the console first.",
+        "errors": [],
     }
     assert not AuditEvent.objects.exists()
 
