@@ -9,7 +9,7 @@ from django.db import transaction
 
 from tellus.common.organisations import estate_of
 from tellus.common.text import normalise_name
-from tellus.people.models import Person, SourceRecord
+from tellus.people.models import SOURCE_RECORD_OBJECT_TYPE, Person, SourceRecord
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
@@ -64,7 +64,7 @@ def estates_point_at_the_deceased(*, actor: Actor) -> int:
         entries.append(
             AuditEntry(
                 action=AuditAction.UPDATE,
-                object_type="people.sourcerecord",
+                object_type=SOURCE_RECORD_OBJECT_TYPE,
                 object_id=str(record.pk),
                 subject_person_id=person_id,
                 changes={"estate_of": [None, person_id]},

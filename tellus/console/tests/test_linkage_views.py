@@ -178,12 +178,16 @@ def test_pairs_a_rule_held_back_show_why_and_their_score_and_come_after_the_mode
     held = review_pair(1.0, held_because="same date of birth but different first names: treated as twins")
     unsure = review_pair(0.6)
 
-    html = signed_in(client, caseworker).get(REVIEW).content.decode()
+    html = signed_in(client, caseworker, purpose=Purpose.CASEWORK).get(REVIEW).content.decode()
 
     assert html.index(f"Review pair {unsure.pk}<") < html.index(f"Review pair {held.pk}<")
     assert "treated as twins (would have been linked at 100.0%)" in html
     assert "Model unsure" in html
-    page = signed_in(client, caseworker).get(reverse("console:review_pair", args=[held.pk])).content.decode()
+    page = (
+        signed_in(client, caseworker, purpose=Purpose.CASEWORK)
+        .get(reverse("console:review_pair", args=[held.pk]))
+        .content.decode()
+    )
     assert "The model alone would have linked these records at 100.0%" in page
 
 

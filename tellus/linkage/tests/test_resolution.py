@@ -310,8 +310,7 @@ def test_an_estate_points_at_the_person_who_died_and_shows_on_her_page(town: Non
     assert AuditEvent.objects.filter(
         object_type="people.sourcerecord", object_id=str(estate.pk), action=AuditAction.UPDATE
     ).exists()
-    client = Client()
-    client.force_login(User.objects.get(username="caseworker"))
+    client = signed_in(Client(), User.objects.get(username="caseworker"), purpose=Purpose.CASEWORK)
     page = client.get(f"/console/people/{record.person_id}/").content.decode()
     assert "Estate" in page and estate.last_name in page
 
