@@ -17,6 +17,7 @@ urlpatterns = [
     path("catalogue/", include("tellus.catalogue.urls")),
     path("demand/", include("tellus.demand.urls")),
     path("insight/", include("tellus.insight.urls")),
+    path("my/", include("tellus.portal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("tellus.open311.urls")),
