@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import requests
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
@@ -55,9 +56,12 @@ class ResidentOIDCCallbackView(OIDCAuthenticationCallbackView):
         if request.GET.get("code") and state in states:
             entry = states.pop(state)
             request.session["oidc_states"] = states  # the state is spent whatever happens next: no replay
-            account = ResidentOIDCBackend().authenticate(
-                request, nonce=entry.get("nonce"), code_verifier=entry.get("code_verifier")
-            )
+            try:
+                account = ResidentOIDCBackend().authenticate(
+                    request, nonce=entry.get("nonce"), code_verifier=entry.get("code_verifier")
+                )
+            except (SuspiciousOperation, requests.RequestException):
+                account = None  # a forged or unreadable token, or the provider failing: the same refusal
             if isinstance(account, ResidentAccount):
                 resident_sign_in(request, account)
                 return redirect("portal:home")
