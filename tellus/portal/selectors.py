@@ -43,6 +43,7 @@ OBJECT_WORDS: dict[str, str | Promise] = {
     "linkage.candidatepair": _("whether two records are both you"),
     "portal.residentaccount": _("your account on this site"),
     "portal.invitation": _("an invitation code for this site"),
+    "rights.subjectaccessrequest": _("a copy of all your data (subject access)"),
 }
 
 
@@ -222,3 +223,18 @@ def who_looked(*, account: ResidentAccount, page: int | str | None = 1, page_siz
         )
     withheld = [Withheld(exemption=exemptions[p], count=n) for p, n in sorted(withheld_counts.items())]
     return WhoLooked(page=Page(entries, current.number, paginator), withheld=withheld)  # type: ignore[arg-type]
+
+
+def account_rows(person_id: int) -> list[dict[str, object]]:
+    """The person's own accounts, for their subject access copy (never the password hash)."""
+    return [
+        {
+            "reference": a.reference,
+            "email": a.email,
+            "has_password": bool(a.password),
+            "opened_by": a.tied_by,
+            "created_at": a.created_at,
+            "last_signed_in_at": a.last_signed_in_at,
+        }
+        for a in ResidentAccount.objects.filter(person_id=person_id)
+    ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("password/", views.password, name="password"),
     path("record/", views.record, name="record"),
     path("looked/", views.looked, name="looked"),
+    path("copy/", views.copy, name="copy"),
     path("oidc/start/", oidc.oidc_start, name="oidc_start"),
     path("oidc/callback/", oidc.oidc_callback, name="oidc_callback"),
 ]

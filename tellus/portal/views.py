@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import selectors, services
+from . import rights, selectors, services
 from .forms import EmailForm, InvitationForm, PasswordForm, PasswordSignInForm
 from .oidc import oidc_enabled
 from .session import resident_required, resident_sign_in, resident_sign_out, signed_in_account
@@ -162,3 +162,16 @@ def record(request: HttpRequest) -> HttpResponse:
 def looked(request: HttpRequest) -> HttpResponse:
     result = selectors.who_looked(account=request.resident, page=request.GET.get("page"))  # type: ignore[attr-defined]
     return render(request, "portal/looked.html", {"looked": result, "page_obj": result.page})
+
+
+@resident_required
+@require_http_methods(["GET", "POST"])
+def copy(request: HttpRequest) -> HttpResponse:
+    """A copy of everything held about the resident (subject access), produced at once and audited."""
+    account = request.resident  # type: ignore[attr-defined]
+    if request.method == "POST":
+        produced = rights.subject_access_for_resident(account=account)
+        response = HttpResponse(produced.content, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{produced.filename}"'
+        return response
+    return render(request, "portal/copy.html", {"account": account})

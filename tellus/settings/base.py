@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "tellus.open311",
     "tellus.insight",
     "tellus.console",
+    "tellus.rights",
     "tellus.portal",
     "tellus.demo",
 ]
