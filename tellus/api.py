@@ -14,6 +14,7 @@ from tellus.capacities.api import router as capacities_router
 from tellus.catalogue.api import router as catalogue_router
 from tellus.linkage.api import router as people_router
 from tellus.linkage.services import LinkageError
+from tellus.rights.api import router as rights_router
 
 api = NinjaAPI(
     title="Tellus API",
@@ -28,6 +29,7 @@ api = NinjaAPI(
 api.add_router("/services", catalogue_router)
 api.add_router("/people", capacities_router)
 api.add_router("/people", people_router)
+api.add_router("/people", rights_router)
 
 
 def _error(request: HttpRequest, status: int, detail: object) -> HttpResponse:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("demand/", include("tellus.demand.urls")),
     path("insight/", include("tellus.insight.urls")),
     path("my/", include("tellus.portal.urls")),
+    path("rights/", include("tellus.rights.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("tellus.open311.urls")),

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from tellus.people.models import SourceRecord
+from tellus.rights.models import CorrectionRequest
 
 
 class EmailForm(forms.Form):
@@ -57,3 +62,33 @@ class PasswordForm(forms.Form):
         help_text=_("At least 12 characters. Three random words work well."),
         error_messages={"required": _("Enter a password")},
     )
+
+
+class CorrectionForm(forms.Form):
+    record = forms.TypedChoiceField(
+        label=_("Which record"), coerce=int, error_messages={"required": _("Choose which record is wrong")}
+    )
+    field = forms.ChoiceField(
+        label=_("Which detail"),
+        choices=[("", _("Choose a detail")), *CorrectionRequest.Field.choices],
+        error_messages={
+            "required": _("Choose which detail is wrong"),
+            "invalid_choice": _("Choose which detail is wrong"),
+        },
+    )
+    words = forms.CharField(
+        label=_("What is wrong, and what should it say?"),
+        help_text=_("In your own words. The team that keeps this record reads it."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Tell us what is wrong and what it should say")},
+    )
+
+    def __init__(self, *args: Any, records: list[SourceRecord], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        record_field = self.fields["record"]
+        assert isinstance(record_field, forms.TypedChoiceField)
+        record_field.choices = [("", _("Choose a record"))] + [
+            (r.pk, f"{r.source_system.title} ({r.source_key})") for r in records
+        ]
+        record_field.error_messages["invalid_choice"] = _("Choose which record is wrong")

@@ -15,6 +15,8 @@ urlpatterns = [
     path("record/", views.record, name="record"),
     path("looked/", views.looked, name="looked"),
     path("copy/", views.copy, name="copy"),
+    path("consents/", views.consents, name="consents"),
+    path("corrections/", views.corrections, name="corrections"),
     path("oidc/start/", oidc.oidc_start, name="oidc_start"),
     path("oidc/callback/", oidc.oidc_callback, name="oidc_callback"),
 ]

@@ -5,15 +5,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tellus.rights.consents import ConsentError
+from tellus.rights.corrections import CorrectionError
+
 from . import rights, selectors, services
-from .forms import EmailForm, InvitationForm, PasswordForm, PasswordSignInForm
+from .forms import CorrectionForm, EmailForm, InvitationForm, PasswordForm, PasswordSignInForm
 from .oidc import oidc_enabled
 from .session import resident_required, resident_sign_in, resident_sign_out, signed_in_account
 from .throttle import client_address, sign_in_allowed, sign_in_failed
@@ -175,3 +178,57 @@ def copy(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{produced.filename}"'
         return response
     return render(request, "portal/copy.html", {"account": account})
+
+
+@resident_required
+@require_http_methods(["GET", "POST"])
+def consents(request: HttpRequest) -> HttpResponse:
+    """What the resident has consented to; giving and withdrawing are one button each, and work without JavaScript."""
+    account = request.resident  # type: ignore[attr-defined]
+    if request.method == "POST":
+        give = request.POST.get("action") == "give"
+        if request.POST.get("action") not in {"give", "withdraw"}:
+            return HttpResponseBadRequest(_("Choose to give or to withdraw your consent."))
+        try:
+            rights.consent_change_for_resident(account=account, purpose_code=request.POST.get("purpose", ""), give=give)
+        except ConsentError as exc:
+            messages.error(request, str(exc))
+        else:
+            done = _("You have given your consent.") if give else _("You have withdrawn your consent.")
+            messages.success(request, done)
+        return redirect("portal:consents")
+    return render(
+        request,
+        "portal/consents.html",
+        {
+            "choices": rights.consents_for_resident(account=account),
+            "history": rights.consent_history_for_resident(account=account),
+        },
+    )
+
+
+@resident_required
+@require_http_methods(["GET", "POST"])
+def corrections(request: HttpRequest) -> HttpResponse:
+    """Tell the council a detail of one of their records is wrong; see each request's status and the team's reply."""
+    account = request.resident  # type: ignore[attr-defined]
+    records = rights.records_for_resident(account=account)
+    form = CorrectionForm(request.POST or None, records=records)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rights.correction_ask_for_resident(
+                account=account,
+                record_id=form.cleaned_data["record"],
+                field=form.cleaned_data["field"],
+                words=form.cleaned_data["words"],
+            )
+        except CorrectionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Thank you. The team that keeps that record will look at it."))
+            return redirect("portal:corrections")
+    return render(
+        request,
+        "portal/corrections.html",
+        {"form": form, "requests": rights.corrections_for_resident(account=account), "records": records},
+    )

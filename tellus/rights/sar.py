@@ -23,6 +23,9 @@ from tellus.people.models import Occupancy, Person, SourceRecord, SourceRecordVe
 from tellus.privacy.models import AuditEvent
 from tellus.privacy.selectors import audit_events_about_person
 
+from .consents import consent_rows
+from .corrections import correction_rows
+
 SECTIONS = (
     "source_records",
     "earlier_versions",
@@ -31,6 +34,8 @@ SECTIONS = (
     "contacts",
     "needs",
     "need_events",
+    "consents",
+    "corrections",
     "audit_entries",
 )
 
@@ -155,6 +160,8 @@ def subject_data(person_id: int) -> SubjectData:
             }
             for e in NeedEvent.objects.filter(need__person=person).select_related("need").order_by("occurred_at")
         ],
+        "consents": consent_rows(person.pk),
+        "corrections": correction_rows(person.pk),
         "audit_entries": audit,
     }
     for name, rows_for in EXTRA_SECTIONS.items():

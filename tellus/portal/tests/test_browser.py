@@ -155,3 +155,33 @@ def test_a_resident_signs_in_with_a_password_using_the_keyboard_alone(browser, l
     assert focused(page)["text"] in {"Sign out", "What we hold"}
     assert mail.outbox == []
     page.context.close()
+
+
+def sign_in_with_password(page: Any, live_server: Any) -> None:
+    from tellus.portal.tests.factories import RESIDENT_PASSWORD
+
+    page.goto(f"{live_server.url}/my/sign-in/password/")
+    page.get_by_label("Email address or account reference").fill("alice@example.org")
+    page.get_by_label("Password").fill(RESIDENT_PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url(f"{live_server.url}/my/")
+
+
+@pytest.mark.parametrize("width", ["desktop", "mobile"])
+def test_a_resident_gives_and_withdraws_a_consent_with_one_button_each(browser, live_server, width, resident):
+    from tellus.rights.tests.conftest import seed_consent_purposes
+
+    seed_consent_purposes()
+    page = new_page(browser, width)
+    sign_in_with_password(page, live_server)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Your consents").click()
+    assert_no_axe_violations(page, f"the consents page ({width})")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Give my consent: Tell other council services").click()
+    assert "You have given your consent." in page.content()
+    assert_no_axe_violations(page, f"the consents page after giving one ({width})")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Withdraw my consent: Tell other council services").click()
+    assert "You have withdrawn your consent." in page.content()
+    page.context.close()
