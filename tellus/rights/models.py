@@ -145,3 +145,46 @@ class CorrectionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"correction {self.pk} of {self.field} on record {self.record_id}"
+
+
+class LegalHold(models.Model):
+    """Nothing about this person is erased while the hold stands (litigation, an investigation, an inquiry)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=500)
+    set_at = models.DateTimeField(default=timezone.now)
+    set_by_label = models.CharField(max_length=150)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by_label = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(lifted_at__isnull=True), name="legal_hold_one_standing_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"legal hold {self.pk} on person {self.person_id}"
+
+
+class ErasureReceipt(models.Model):
+    """What a retention run erased or anonymised, when and under which rule: the kind of row, its id and the fields
+    emptied, never their values nor whose they were (the audit entry of the same run names the person)."""
+
+    rule = models.CharField(max_length=100)
+    kind = models.CharField(max_length=30)
+    source_system = models.CharField(max_length=50, blank=True)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+    fields = models.JSONField(default=list)
+    due_since = models.DateField(help_text=_("The day the rule made it due for erasure."))
+    erased_at = models.DateTimeField(default=timezone.now)
+    run_by_label = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["erased_at", "id"]
+
+    def __str__(self) -> str:
+        return f"erased {self.object_type} {self.object_id} under {self.rule}"

@@ -225,3 +225,6 @@ OIDC_RP_SCOPES = "openid email"
 OIDC_USE_PKCE = True
 OIDC_AUTHENTICATION_CALLBACK_URL = "portal:oidc_callback"
 TELLUS_OIDC_PROVIDER_NAME = os.environ.get("TELLUS_OIDC_PROVIDER_NAME", "your council account")
+
+# Retention rules per source system and kind of record (docs/rights.md), read by `tellus retention apply`.
+TELLUS_RETENTION_FILE = Path(os.environ.get("TELLUS_RETENTION_FILE", BASE_DIR / "retention.toml"))

@@ -185,3 +185,24 @@ def test_a_resident_gives_and_withdraws_a_consent_with_one_button_each(browser, 
         page.get_by_role("button", name="Withdraw my consent: Tell other council services").click()
     assert "You have withdrawn your consent." in page.content()
     page.context.close()
+
+
+@pytest.mark.parametrize("width", ["desktop", "mobile"])
+def test_a_resident_says_a_detail_is_wrong_and_sees_it_waiting_for_the_team(browser, live_server, width, resident):
+    page = new_page(browser, width)
+    sign_in_with_password(page, live_server)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Tell us something is wrong").click()
+    assert_no_axe_violations(page, f"the corrections page ({width})")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send").click()
+    assert "There is a problem" in page.content()
+    assert_no_axe_violations(page, f"the corrections page with errors ({width})")
+    page.get_by_label("Which record").select_option(label="Tellham Libraries (LIB-1)")
+    page.get_by_label("Which detail").select_option(label="Email address")
+    page.get_by_label("What is wrong, and what should it say?").fill("My email is alice@example.com now.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send").click()
+    assert "Waiting for the team" in page.content()
+    assert_no_axe_violations(page, f"the corrections page with a request ({width})")
+    page.context.close()
