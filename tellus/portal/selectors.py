@@ -44,6 +44,9 @@ OBJECT_WORDS: dict[str, str | Promise] = {
     "portal.residentaccount": _("your account on this site"),
     "portal.invitation": _("an invitation code for this site"),
     "rights.subjectaccessrequest": _("a copy of all your data (subject access)"),
+    "rights.consentrecord": _("your consents"),
+    "rights.correctionrequest": _("a correction you asked for"),
+    "rights.legalhold": _("a legal hold that stops your data being erased"),
 }
 
 

@@ -147,3 +147,12 @@ def test_consents_are_in_the_subject_access_copy():
     assert document["consents"][0]["lawful_basis"] == "dpv:Consent"
     assert document["consents"][0]["notice_version"] == "2026-01"
     assert "dpv:DataSubject" in archive.read("csv/consents.csv").decode()
+
+
+def test_the_resident_sees_a_staff_read_of_their_consents_in_who_has_looked(officer):
+    account = ResidentAccountFactory()
+    client = Client()
+    client.force_login(officer)
+    client.get(f"/api/v1/people/{account.person_id}/consents", HTTP_X_TELLUS_PURPOSE="casework")
+    page = signed_in_client(account).get("/my/looked/").content.decode()
+    assert "your consents" in page and "Casework" in page
