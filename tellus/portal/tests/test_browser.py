@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from tellus.console.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, assert_no_axe_violations, focused
 from tellus.people.selectors import person_get_for_staff
 from tellus.people.tests.factories import PersonFactory
 from tellus.portal.services import invitation_issue
 from tellus.portal.tests.conftest import link_from_last_email
 from tellus.privacy.services import Actor
+from tellus.testing.browser import CHROMIUM, CHROMIUM_ARGS, assert_no_axe_violations, focused
+from tellus.testing.browser_csp import fail_on_csp_violations, watch_for_csp_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,16 +38,19 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        launched.csp_violations = []  # every page's, filled by new_page's watch
         try:
             yield launched
         finally:
             launched.close()
             connections.close_all()
+    fail_on_csp_violations([v for watched in launched.csp_violations for v in watched])
 
 
 def new_page(browser: Any, width: str, *, javascript: bool = False) -> Any:
     # axe-core is injected by Playwright's own evaluate, which works with the page's JavaScript switched off.
     context = browser.new_context(locale="en-GB", viewport=WIDTHS[width], java_script_enabled=javascript)
+    browser.csp_violations.append(watch_for_csp_violations(context))
     page = context.new_page()
     page.set_default_timeout(60_000)
     return page

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from tellus.console.tests.test_browser import assert_no_axe_violations, page, sign_in  # noqa: F401
 from tellus.people.tests.factories import PersonFactory, SourceRecordFactory, SourceSystemFactory
 from tellus.privacy.services import Actor
 from tellus.rights.corrections import correction_ask
 from tellus.rights.models import CorrectionRequest
+from tellus.testing.browser import assert_no_axe_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_caseworker_corrects_a_record_a_resident_flagged(page, live_server, caseworker):  # noqa: F811
+def test_a_caseworker_corrects_a_record_a_resident_flagged(page, live_server, caseworker):
     person = PersonFactory(display_name="Dora Wrong")
     tax = SourceSystemFactory(name="ctax", title="Council Tax", owning_team="Revenues")
     record = SourceRecordFactory(person=person, source_system=tax, source_key="CT-9", last_name="Wrnog")
     correction_ask(actor=Actor.system("r"), person_id=person.pk, record_id=record.pk, field="last_name", words="Wrong")
     page.set_default_timeout(60_000)
-    sign_in(page, live_server.url, "caseworker")
+    sign_in(page, live_server.url, "caseworker", purpose="Casework")
     page.goto(f"{live_server.url}/rights/corrections/")
     assert_no_axe_violations(page, "the correction requests list")
     with page.expect_navigation():
