@@ -14,9 +14,8 @@ from tellus.people.audit_trail import audit_events_about_person
 from tellus.people.models import Person
 from tellus.privacy.models import AuditEvent
 from tellus.privacy.services import Actor
-
-from .models import SubjectAccessRequest
-from .services import subject_access_produce, subject_access_register
+from tellus.rights.models import SubjectAccessRequest
+from tellus.rights.services import subject_access_produce, subject_access_register
 
 TARGET_SECONDS = 60.0
 

@@ -114,14 +114,14 @@ def test_staff_list_a_persons_consents_through_the_api_and_the_read_is_audited(o
     consent_give(actor=Actor.system("b"), person_id=person.pk, purpose_code=TELL_US_ONCE, by=ConsentBy.STAFF)
     client = Client()
     client.force_login(officer)
-    response = client.get(f"/api/v1/people/{person.pk}/consents", HTTP_X_TELLUS_PURPOSE="casework")
+    response = client.get(f"/api/v1/people/{person.pk}/consents", HTTP_X_TELLUS_PURPOSE="enquiry")
     assert response.status_code == 200
     body = response.json()
     assert [c["state"] for c in body["consents"]] == ["given", "withdrawn"]
     assert body["consents"][0]["given_by"] == "dpv:DataController"
     assert body["consents"][1]["dpv_purpose"] == "dpv:ServiceProvision"
     read = AuditEvent.objects.get(object_type="rights.consentrecord", action=AuditAction.VIEW)
-    assert (read.actor, read.subject_person_id, read.purpose) == (officer, person.pk, "casework")
+    assert (read.actor, read.subject_person_id, read.purpose) == (officer, person.pk, "enquiry")
 
 
 def test_the_api_refuses_roles_without_it_unknown_people_and_bad_purposes(analyst, officer):
@@ -131,7 +131,7 @@ def test_the_api_refuses_roles_without_it_unknown_people_and_bad_purposes(analys
     client.force_login(analyst)
     assert client.get(f"/api/v1/people/{person.pk}/consents").status_code == 403
     client.force_login(officer)
-    assert client.get("/api/v1/people/999999/consents").status_code == 404
+    assert client.get("/api/v1/people/999999/consents", HTTP_X_TELLUS_PURPOSE="enquiry").status_code == 404
     bad = client.get(f"/api/v1/people/{person.pk}/consents", HTTP_X_TELLUS_PURPOSE="curiosity")
     assert bad.status_code == 400
     assert not AuditEvent.objects.filter(object_type="rights.consentrecord").exists()
@@ -153,6 +153,6 @@ def test_the_resident_sees_a_staff_read_of_their_consents_in_who_has_looked(offi
     account = ResidentAccountFactory()
     client = Client()
     client.force_login(officer)
-    client.get(f"/api/v1/people/{account.person_id}/consents", HTTP_X_TELLUS_PURPOSE="casework")
+    client.get(f"/api/v1/people/{account.person_id}/consents", HTTP_X_TELLUS_PURPOSE="enquiry")
     page = signed_in_client(account).get("/my/looked/").content.decode()
-    assert "your consents" in page and "Casework" in page
+    assert "your consents" in page and "Handling an enquiry" in page

@@ -12,8 +12,9 @@ from django.test import Client
 from tellus.people.tests.factories import PersonFactory, SourceRecordFactory, SourceSystemFactory
 from tellus.portal.tests.conftest import signed_in_client
 from tellus.portal.tests.factories import ResidentAccountFactory
-from tellus.privacy.models import AuditAction, AuditEvent
+from tellus.privacy.models import AuditAction, AuditEvent, Purpose
 from tellus.privacy.services import Actor
+from tellus.privacy.tests.helpers import signed_in
 from tellus.rights.corrections import CorrectionError, correction_ask, correction_decide
 from tellus.rights.models import CorrectionRequest
 
@@ -71,7 +72,7 @@ def test_staff_see_open_requests_for_a_team_and_each_listing_is_audited(dora, ca
     other = SourceRecordFactory(person=account.person, source_system=library, source_key="L-1")
     correction_ask(actor=Actor.system("r"), person_id=account.person_id, record_id=other.pk, field="email", words="y")
     client = Client()
-    client.force_login(caseworker)
+    signed_in(client, caseworker, purpose=Purpose.CASEWORK)
     page = client.get("/rights/corrections/?team=Revenues").content.decode()
     assert "1 open request" in page and "CT-9" in page and "L-1" not in page
     listed = AuditEvent.objects.filter(action=AuditAction.LISTED, object_type="rights.correctionrequest")
@@ -84,7 +85,7 @@ def test_correcting_changes_the_record_and_audits_the_change_against_the_request
         actor=Actor.system("r"), person_id=account.person_id, record_id=record.pk, field="last_name", words="Wrong"
     )
     client = Client()
-    client.force_login(caseworker)
+    signed_in(client, caseworker, purpose=Purpose.CASEWORK)
     assert "Wrnog" in client.get(f"/rights/corrections/{request.pk}/").content.decode()
     client.post(
         f"/rights/corrections/{request.pk}/",
@@ -128,7 +129,7 @@ def test_a_bad_corrected_value_is_refused_and_nothing_changes(dora, caseworker):
         actor=Actor.system("r"), person_id=account.person_id, record_id=record.pk, field="date_of_birth", words="2 Feb"
     )
     client = Client()
-    client.force_login(caseworker)
+    signed_in(client, caseworker, purpose=Purpose.CASEWORK)
     page = client.post(
         f"/rights/corrections/{request.pk}/", {"outcome": "corrected", "new_value": "2nd Feb", "reply": "ok"}
     )
