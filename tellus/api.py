@@ -20,6 +20,7 @@ from tellus.common.api_errors import error_body, error_message, field_errors
 from tellus.linkage.api import router as people_router
 from tellus.linkage.services import LinkageError
 from tellus.privacy.purposes import PURPOSE_HEADER, PurposeError, stated_in_header
+from tellus.rights.api import router as rights_router
 
 
 class StaffSession(SessionAuth):
@@ -48,6 +49,7 @@ api = NinjaAPI(
 api.add_router("/services", catalogue_router)
 api.add_router("/people", capacities_router)
 api.add_router("/people", people_router)
+api.add_router("/people", rights_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: list[dict[str, Any]] | None = None) -> HttpResponse:

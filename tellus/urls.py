@@ -27,6 +27,8 @@ urlpatterns = [
     path("catalogue/", include("tellus.catalogue.urls")),
     path("demand/", include("tellus.demand.urls")),
     path("insight/", include("tellus.insight.urls")),
+    path("my/", include("tellus.portal.urls")),
+    path("rights/", include("tellus.rights.urls")),
     path("admin/password_change/", admin.site.admin_view(admin_password_change)),  # audited; before admin's own
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -36,6 +36,7 @@ from tellus.open311.demo import demo_requests_create
 from tellus.people.importing import import_extract, import_properties, load_mapping
 from tellus.people.models import Person, Property, SourceRecord, SourceSystem
 from tellus.people.services import source_system_create
+from tellus.portal.demo import demo_residents_create
 from tellus.privacy import roles
 from tellus.privacy.models import USER_OBJECT_TYPE, AuditAction, Purpose
 from tellus.privacy.services import Actor, audit_event_record
@@ -261,11 +262,12 @@ def demo_users_create(*, password: str, actor: Actor) -> list[tuple[str, str]]:
     return made
 
 
-def credentials_write(password: str) -> None:
+def credentials_write(password: str, residents: list[str] | None = None) -> None:
     """Kept so that `tellus demo` can show the logins again when it serves an existing demo."""
     path = credentials_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = [f"password={password}", *(f"user={username}" for username, _ in DEMO_USERS)]
+    lines += [f"resident={resident}" for resident in residents or []]
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
@@ -280,6 +282,15 @@ def credentials_read() -> str | None:
     except OSError:
         return None
     return None
+
+
+def credentials_residents() -> list[str]:
+    """The demo residents' sign-in names and who they are, as `credentials_write` kept them."""
+    try:
+        lines = credentials_path().read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    return [line.removeprefix("resident=") for line in lines if line.startswith("resident=")]
 
 
 def demo_link_and_describe(*, reporter: Reporter, actor: Actor, seed: int) -> None:
@@ -325,9 +336,10 @@ def _demo_build(*, people: int, seed: int, reporter: Reporter | None, link: bool
         demo_link_and_describe(reporter=reporter, actor=actor, seed=seed)
     password = demo_password()
 
-    with reporter.stage("Creating demo staff logins"):
+    with reporter.stage("Creating demo staff logins and residents' accounts"):
         demo_users_create(password=password, actor=actor)
-        credentials_write(password)
+        residents = demo_residents_create(password=password) if link else []
+        credentials_write(password, residents=[f"{r.sign_in_as} ({r.description})" for r in residents])
     build.source_records = records
     build.completed_at = timezone.now()
     build.save(update_fields=["source_records", "completed_at"])

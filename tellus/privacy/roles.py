@@ -95,6 +95,16 @@ CAPABILITIES: tuple[Capability, ...] = (
         ("insight.view_demand_analysis",),
     ),
     Capability(
+        "see_consents",
+        "See what a person has consented to, and when they withdrew (audited)",
+        ("rights.view_consentrecord",),
+    ),
+    Capability(
+        "handle_corrections",
+        "Work residents' correction requests: correct the record or refuse, with a reply (audited)",
+        ("rights.view_correctionrequest", "rights.change_correctionrequest"),
+    ),
+    Capability(
         "manage_staff",
         "Add staff accounts and assign roles in admin",
         ("privacy.view_user", "privacy.add_user", "privacy.change_user", "auth.view_group"),
@@ -115,8 +125,17 @@ ADMINISTRATOR = "Administrator"
 
 # Role -> capability keys. Analysts work on aggregates and never open an individual's record.
 ROLES: dict[str, tuple[str, ...]] = {
-    FRONT_LINE_OFFICER: ("find_people", "see_capacities", "read_catalogue", "log_contacts"),
-    CASEWORKER: ("find_people", "review_links", "merge_people", "see_capacities", "read_catalogue", "log_contacts"),
+    FRONT_LINE_OFFICER: ("find_people", "see_capacities", "read_catalogue", "log_contacts", "see_consents"),
+    CASEWORKER: (
+        "find_people",
+        "review_links",
+        "merge_people",
+        "see_capacities",
+        "read_catalogue",
+        "log_contacts",
+        "see_consents",
+        "handle_corrections",
+    ),
     SERVICE_MANAGER: (
         "find_people",
         "view_imports",
@@ -127,7 +146,16 @@ ROLES: dict[str, tuple[str, ...]] = {
         "analyse_demand",
     ),
     ANALYST: ("view_imports", "read_catalogue", "analyse_demand"),
-    PRIVACY_OFFICER: ("find_people", "view_audit", "view_imports", "see_capacities", "read_catalogue", "approve_roles"),
+    PRIVACY_OFFICER: (
+        "find_people",
+        "view_audit",
+        "view_imports",
+        "see_capacities",
+        "read_catalogue",
+        "see_consents",
+        "handle_corrections",
+        "approve_roles",
+    ),
     ADMINISTRATOR: ("manage_sources", "view_imports", "manage_staff", "approve_roles"),
 }
 

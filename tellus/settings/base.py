@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "tellus.open311",
     "tellus.insight",
     "tellus.console",
+    "tellus.rights",
+    "tellus.portal",
     "tellus.demo",
     "tellus.bench",
 ]
@@ -235,6 +237,49 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "tellus.privacy.two_factor.TwoFactorMiddleware"
 )
 OTP_TOTP_ISSUER = os.environ.get("TELLUS_TWO_FACTOR_ISSUER", "Tellus")
+
 # The rules that tell organisations from people by name when an extract has no column saying which is which (see
 # docs/importing.md). Empty: the rules shipped in tellus/common/organisation_rules.toml.
 TELLUS_ORGANISATION_RULES = os.environ.get("TELLUS_ORGANISATION_RULES", "")
+
+# Email: Django's backend. SMTP by default in production; the demo writes messages to files (settings/local.py).
+EMAIL_BACKEND = os.environ.get("TELLUS_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("TELLUS_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("TELLUS_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("TELLUS_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TELLUS_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TELLUS_EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("TELLUS_EMAIL_USE_SSL", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("TELLUS_EMAIL_FROM", "Tellus <no-reply@localhost>")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# Resident portal at /my/ (docs/portal.md).
+TELLUS_PORTAL_LINK_MINUTES = 15
+TELLUS_PORTAL_LINKS_PER_EMAIL = 3  # within the link's lifetime
+TELLUS_PORTAL_LINKS_PER_NETWORK_ADDRESS_PER_HOUR = int(os.environ.get("TELLUS_PORTAL_LINKS_PER_NETWORK_ADDRESS", "30"))
+TELLUS_PORTAL_INVITATION_DAYS = 30
+# Whether residents see the names of staff who looked at their record, or only their role.
+TELLUS_PORTAL_SHOW_OFFICER_NAMES = env_bool("TELLUS_PORTAL_SHOW_OFFICER_NAMES", default=False)
+# Purposes whose views are withheld from a resident (and counted), each with the exemption that allows it. A council
+# edits this mapping to match its purposes and its lawyers' advice; a purpose not listed here is always shown.
+TELLUS_PORTAL_EXEMPT_PURPOSES: dict[str, str] = {
+    "fraud_investigation": "the crime and taxation exemption (Data Protection Act 2018, Schedule 2, paragraph 2)",
+    "crime_prevention": "the crime and taxation exemption (Data Protection Act 2018, Schedule 2, paragraph 2)",
+}
+
+# Optional: residents sign in with the council's own OpenID Connect provider (docs/portal.md). Off unless a client
+# id is set. These are mozilla-django-oidc's settings; the portal uses them for residents only, never for staff.
+OIDC_RP_CLIENT_ID = os.environ.get("TELLUS_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("TELLUS_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("TELLUS_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("TELLUS_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("TELLUS_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("TELLUS_OIDC_JWKS_ENDPOINT", "") or None
+OIDC_RP_SIGN_ALGO = os.environ.get("TELLUS_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "portal:oidc_callback"
+TELLUS_OIDC_PROVIDER_NAME = os.environ.get("TELLUS_OIDC_PROVIDER_NAME", "your council account")
+
+# Retention rules per source system and kind of record (docs/rights.md), read by `tellus retention apply`.
+TELLUS_RETENTION_FILE = Path(os.environ.get("TELLUS_RETENTION_FILE", BASE_DIR / "retention.toml"))

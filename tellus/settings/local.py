@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from .base import *  # noqa: F403
 from .base import SECRET_KEY, local_secret_key
 
@@ -10,3 +12,6 @@ if not SECRET_KEY:
 
 # WhiteNoise looks for collected static files here; make sure the folder exists before `tellus serve` collects them.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# The demo sends no real email: each message (a resident's sign-in link, say) is a file under var/mail/.
+EMAIL_BACKEND = os.environ.get("TELLUS_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

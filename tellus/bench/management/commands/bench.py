@@ -1,4 +1,4 @@
-"""`tellus bench match|resolve`: measured performance, each figure beside a baseline from the same run."""
+"""`tellus bench match|resolve|open311|demand|sar`: measured performance, each beside a baseline from the same run."""
 
 from __future__ import annotations
 
@@ -37,7 +37,8 @@ class Command(BaseCommand):
         )
         demand = sub.add_parser("demand", help="Each demand page's server time beside its raw aggregate query.")
         demand.add_argument("--contacts", type=int, default=1_000_000)
-        for each in (match, resolve, open311, demand):
+        sar = sub.add_parser("sar", help="A subject access copy for the person with the most data, beside reading it.")
+        for each in (match, resolve, open311, demand, sar):
             each.add_argument("--json", action="store_true", help="Also print the figures as one JSON line.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -67,6 +68,10 @@ class Command(BaseCommand):
                 from tellus.bench.insight import bench_demand
 
                 result = bench_demand(contacts=options["contacts"], say=say)
+            elif options["benchmark"] == "sar":
+                from tellus.bench.sar import bench_sar
+
+                result = bench_sar(say=say)
             elif options["benchmark"] == "open311":
                 result = self.open311(options, say)
                 if not result:

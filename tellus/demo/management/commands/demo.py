@@ -18,6 +18,7 @@ from tellus.demo.build import (
     council_data_present,
     credentials_path,
     credentials_read,
+    credentials_residents,
     demo_build,
     demo_data_delete,
 )
@@ -110,4 +111,10 @@ class Command(BaseCommand):
         for username, role in DEMO_USERS:
             self.stdout.write(f"  {username:<11} {role}")
         self.stdout.write("privacy and admin set up two-factor sign-in (an authenticator app) when they first sign in.")
+        residents = credentials_residents()
+        if residents:
+            self.stdout.write(f"Residents sign in at http://127.0.0.1:{port}/my/ with the same password, as:")
+            for resident in residents:
+                self.stdout.write(f"  {resident}")
+            self.stdout.write(f"(Sign-in links are emailed to files in {settings.EMAIL_FILE_PATH}.)")
         self.stdout.write(f"(The logins are also in {credentials_path()}, readable only by you.)")

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import oidc, views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-in/check-your-email/", views.check_email, name="check_email"),
+    path("sign-in/link/<str:token>/", views.link, name="link"),
+    path("sign-in/password/", views.password_sign_in, name="password_sign_in"),
+    path("invitation/", views.invitation, name="invitation"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("password/", views.password, name="password"),
+    path("record/", views.record, name="record"),
+    path("looked/", views.looked, name="looked"),
+    path("copy/", views.copy, name="copy"),
+    path("consents/", views.consents, name="consents"),
+    path("corrections/", views.corrections, name="corrections"),
+    path("oidc/start/", oidc.oidc_start, name="oidc_start"),
+    path("oidc/callback/", oidc.oidc_callback, name="oidc_callback"),
+]
