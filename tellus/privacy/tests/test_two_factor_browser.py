@@ -56,7 +56,8 @@ def test_a_privacy_officer_sets_up_two_factor_and_signs_in_with_it_by_keyboard(
     check_at_both_widths(page, "the set-up page showing an error")
 
     device = TOTPDevice.objects.get(user=privacy_officer, confirmed=False)
-    page.wait_for_timeout(2_500)  # django-otp refuses any code for 1 s after a wrong one (its throttle doubles each time)
+    # django-otp refuses any code for 1 s after a wrong one (its throttle doubles each time), so wait it out.
+    page.wait_for_timeout(2_500)
     page.get_by_label("Code", exact=True).focus()
     page.keyboard.press("Control+A")
     page.keyboard.type(f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
