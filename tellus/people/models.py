@@ -11,6 +11,7 @@ SOURCE_RECORD_OBJECT_TYPE = "people.sourcerecord"
 OCCUPANCY_OBJECT_TYPE = "people.occupancy"
 PROPERTY_OBJECT_TYPE = "people.property"
 SOURCE_SYSTEM_OBJECT_TYPE = "people.sourcesystem"
+REPRESENTATIVE_OBJECT_TYPE = "people.representative"
 
 
 class SourceSystem(models.Model):
@@ -108,6 +109,16 @@ class Person(models.Model):
         related_name="+",
         help_text=_("Set when this person was found to be another; kept so the merge can be undone."),
     )
+    no_fixed_address = models.BooleanField(
+        default=False,
+        help_text=_("The person has no settled address (sleeping rough, sofa-surfing, in a shelter)."),
+    )
+    correspondence_stopped_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When the council stopped writing to this person (for example on being told of a death)."),
+    )
+    correspondence_stopped_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -275,3 +286,71 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return f"Household at {self.property}"
+
+
+class Representative(models.Model):
+    """Someone who acts for a person: an advocate, an appointee, an attorney, a nominated contact, next of kin, or an
+    executor after a death. The scope says what they may do; the dates say when. The representative may be someone
+    the council knows as a person (``representative_person``) or only by name and contact details."""
+
+    class Relationship(models.TextChoices):
+        ADVOCATE = "advocate", _("Advocate")
+        CARE_ACT_ADVOCATE = "care_act_advocate", _("Care Act advocate (statutory)")
+        APPOINTEE = "appointee", _("Appointee")
+        POWER_OF_ATTORNEY = "power_of_attorney", _("Power of attorney")
+        NOMINATED_CONTACT = "nominated_contact", _("Nominated contact")
+        NEXT_OF_KIN = "next_of_kin", _("Next of kin")
+        EXECUTOR = "executor", _("Executor or administrator of the estate")
+        PARENT_OR_GUARDIAN = "parent_or_guardian", _("Parent or guardian")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="representatives")
+    representative_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="represents"
+    )
+    name = models.CharField(max_length=300, help_text=_("The representative's name as they gave it."))
+    email = models.CharField(max_length=254, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.CharField(max_length=500, blank=True)
+    relationship = models.CharField(max_length=30, choices=Relationship.choices)
+    can_view = models.BooleanField(default=False, help_text=_("May be told about the person's dealings."))
+    can_act = models.BooleanField(default=False, help_text=_("May make requests and decisions for the person."))
+    receives_correspondence = models.BooleanField(default=False, help_text=_("Letters go to them, not the person."))
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    evidence = models.CharField(
+        max_length=300, blank=True, help_text=_("What shows the authority: an LPA reference, a DWP letter, …")
+    )
+    recorded_by_label = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    ended_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["person_id", "-starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="representative_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(representative_person=F("person")),
+                name="representative_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relationship_display()})"
+
+    def scope_words(self) -> str:
+        parts = [
+            word
+            for word, allowed in (
+                ("view", self.can_view),
+                ("act", self.can_act),
+                ("receive correspondence", self.receives_correspondence),
+            )
+            if allowed
+        ]
+        return ", ".join(parts) or "none"
+
+    def is_active_on(self, day: object) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)  # type: ignore[operator]

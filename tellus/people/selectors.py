@@ -17,7 +17,7 @@ from tellus.common.text import normalise_name
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_event_record, audit_events_record
 
-from .models import PERSON_OBJECT_TYPE, Person, SourceRecord, SourceSystem
+from .models import PERSON_OBJECT_TYPE, REPRESENTATIVE_OBJECT_TYPE, Person, Representative, SourceRecord, SourceSystem
 
 # Commas separate words as well as spaces: staff paste addresses as "1 Station Road, Tellham".
 _WORD_SEPARATORS = re.compile(r"[\s,]+")
@@ -223,3 +223,32 @@ def person_get_for_staff(*, actor: Actor, purpose: Purpose | str, person_id: int
         for system, group in groupby(person.source_records.all(), key=lambda record: record.source_system)
     ]
     return StaffPersonView(person=person, groups=groups, estates=estates)
+
+
+def representatives_active(*, person_id: int, on: dt.date | None = None) -> list[Representative]:
+    """The people acting for a person on a day (today by default). For the system's own routing (where a letter
+    goes, who may report for someone); staff pages use `representatives_for_staff`, which is audited."""
+    day = on or dt.date.today()
+    return list(
+        Representative.objects.filter(person_id=person_id, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .select_related("representative_person")
+    )
+
+
+def representatives_for_staff(*, actor: Actor, purpose: Purpose | str, person_id: int) -> list[Representative]:
+    """Every representative a person has had, current and ended, for a member of staff. Writes one VIEW entry."""
+    with transaction.atomic():
+        representatives = list(
+            Representative.objects.filter(person_id=person_id).select_related("representative_person")
+        )
+        audit_event_record(
+            actor=actor,
+            purpose=purpose,
+            action=AuditAction.VIEW,
+            object_type=REPRESENTATIVE_OBJECT_TYPE,
+            object_id="",
+            subject_person_id=person_id,
+            context={"representatives": len(representatives)},
+        )
+    return representatives

@@ -18,12 +18,14 @@ from tellus.privacy.services import Actor, AuditEntry, audit_event_record, audit
 
 from .models import (
     PERSON_OBJECT_TYPE,
+    REPRESENTATIVE_OBJECT_TYPE,
     SOURCE_RECORD_OBJECT_TYPE,
     SOURCE_SYSTEM_OBJECT_TYPE,
     Household,
     Occupancy,
     Person,
     Property,
+    Representative,
     SourceRecord,
     SourceSystem,
 )
@@ -247,3 +249,125 @@ def households_rebuild() -> int:
         [(existing[pid], person) for pid, people in members.items() for person in people],
     )
     return len(members)
+
+
+@transaction.atomic
+def representative_create(
+    *,
+    person: Person,
+    name: str,
+    relationship: Representative.Relationship | str,
+    starts_on: dt.date,
+    actor: Actor,
+    purpose: Purpose | str,
+    representative_person: Person | None = None,
+    email: str = "",
+    phone: str = "",
+    address: str = "",
+    can_view: bool = False,
+    can_act: bool = False,
+    receives_correspondence: bool = False,
+    ends_on: dt.date | None = None,
+    evidence: str = "",
+) -> Representative:
+    """Record that someone acts for a person, with what they may do and from when. Validated before it is saved
+    (an end before the start, or a person representing themself, is refused with a ValidationError)."""
+    representative = Representative(
+        person=person,
+        representative_person=representative_person,
+        name=name.strip(),
+        email=normalise_email(email) if email else "",
+        phone=normalise_phone(phone) if phone else "",
+        address=address.strip(),
+        relationship=relationship,
+        can_view=can_view,
+        can_act=can_act,
+        receives_correspondence=receives_correspondence,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        evidence=evidence.strip(),
+        recorded_by_label=actor.label,
+    )
+    representative.full_clean()
+    representative.save()
+    audit_event_record(
+        actor=actor,
+        purpose=purpose,
+        action=AuditAction.CREATE,
+        object_type=REPRESENTATIVE_OBJECT_TYPE,
+        object_id=representative.pk,
+        subject_person_id=person.pk,
+        changes={
+            "relationship": [None, str(relationship)],
+            "scope": [None, representative.scope_words()],
+            "starts_on": [None, starts_on.isoformat()],
+            "ends_on": [None, ends_on.isoformat() if ends_on else None],
+        },
+    )
+    return representative
+
+
+@transaction.atomic
+def representative_end(
+    *, representative: Representative, ends_on: dt.date, reason: str, actor: Actor, purpose: Purpose | str
+) -> Representative:
+    """End a representative's authority on a date (kept, not deleted, so the history stays true)."""
+    before = representative.ends_on
+    representative.ends_on = ends_on
+    representative.ended_reason = reason.strip()
+    representative.full_clean()
+    representative.save(update_fields=["ends_on", "ended_reason"])
+    audit_event_record(
+        actor=actor,
+        purpose=purpose,
+        action=AuditAction.UPDATE,
+        object_type=REPRESENTATIVE_OBJECT_TYPE,
+        object_id=representative.pk,
+        subject_person_id=representative.person_id,
+        changes={"ends_on": [before.isoformat() if before else None, ends_on.isoformat()], "reason": [None, reason]},
+    )
+    return representative
+
+
+@transaction.atomic
+def person_correspondence_stop(*, person: Person, reason: str, actor: Actor, purpose: Purpose | str) -> Person:
+    """Stop all outbound correspondence to a person at once (for example when the council is told of a death).
+    Idempotent: a second call keeps the first time and reason."""
+    if person.correspondence_stopped_at is not None:
+        return person
+    person.correspondence_stopped_at = timezone.now()
+    person.correspondence_stopped_reason = reason.strip()
+    person.updated_at = person.correspondence_stopped_at
+    person.save(update_fields=["correspondence_stopped_at", "correspondence_stopped_reason", "updated_at"])
+    audit_event_record(
+        actor=actor,
+        purpose=purpose,
+        action=AuditAction.UPDATE,
+        object_type=PERSON_OBJECT_TYPE,
+        object_id=person.pk,
+        subject_person_id=person.pk,
+        changes={"correspondence_stopped": [False, True], "reason": [None, reason]},
+    )
+    return person
+
+
+@transaction.atomic
+def person_no_fixed_address_set(
+    *, person: Person, no_fixed_address: bool, actor: Actor, purpose: Purpose | str
+) -> Person:
+    """Record that a person has (or no longer has) no settled address."""
+    if person.no_fixed_address == no_fixed_address:
+        return person
+    person.no_fixed_address = no_fixed_address
+    person.updated_at = timezone.now()
+    person.save(update_fields=["no_fixed_address", "updated_at"])
+    audit_event_record(
+        actor=actor,
+        purpose=purpose,
+        action=AuditAction.UPDATE,
+        object_type=PERSON_OBJECT_TYPE,
+        object_id=person.pk,
+        subject_person_id=person.pk,
+        changes={"no_fixed_address": [not no_fixed_address, no_fixed_address]},
+    )
+    return person
