@@ -8,8 +8,8 @@ unless TELLUS_REQUIRE_BROWSER=1 (as in CI), when a missing browser is a failure.
 
 Nothing here waits for ever: every Playwright action and navigation has a timeout, axe refuses at once a page whose
 JavaScript is off (axe-core runs in the page, and would wait for ever for timers that never fire), and a watchdog
-ends the test run with every thread's traceback if one browser test takes longer than
-TELLUS_BROWSER_TEST_TIMEOUT seconds (default 300).
+fails a browser test that takes longer than TELLUS_BROWSER_TEST_TIMEOUT seconds (default 300), or, if even that
+cannot free it, ends the run a minute later with every thread's traceback.
 """
 
 from __future__ import annotations
@@ -17,9 +17,12 @@ from __future__ import annotations
 import faulthandler
 import os
 import re
+import signal
 import sys
+import threading
 import weakref
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +57,40 @@ def _watchdog_seconds() -> int:
     return int(os.environ.get("TELLUS_BROWSER_TEST_TIMEOUT", "300"))
 
 
+class BrowserTestTimedOut(Exception):
+    """A browser test ran past TELLUS_BROWSER_TEST_TIMEOUT seconds."""
+
+
+@contextmanager
+def _watchdog(config: pytest.Config, seconds: int) -> Iterator[None]:
+    """Fails the test after `seconds` (SIGALRM interrupts even a wait Playwright put no timeout on), and if that
+    cannot free it, ends the run a minute later with every thread's traceback on the terminal."""
+    in_main_thread = threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGALRM")
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise BrowserTestTimedOut(f"The browser test took longer than {seconds} s (TELLUS_BROWSER_TEST_TIMEOUT)")
+
+    try:
+        from _pytest.faulthandler import fault_handler_stderr_fd_key  # the terminal, not pytest's captured stderr
+
+        terminal: Any = config.stash.get(fault_handler_stderr_fd_key, sys.stderr)
+    except ImportError:  # pragma: no cover - a pytest without it
+        terminal = sys.stderr
+    faulthandler.dump_traceback_later(seconds + 60, exit=True, file=terminal)
+    earlier = signal.signal(signal.SIGALRM, on_alarm) if in_main_thread else None
+    if in_main_thread:
+        signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        if in_main_thread:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, earlier)
+        faulthandler.cancel_dump_traceback_later()
+
+
 @pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def browser(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[Any]:
     """Debian's Chromium, headless; contexts made from it with `new_page` are closed and checked for CSP violations
     when the test ends."""
     if not CHROMIUM.exists():
@@ -67,25 +102,20 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    # The last resort against a hang Playwright's timeouts cannot see: print every thread's stack and stop the run.
-    faulthandler.dump_traceback_later(_watchdog_seconds(), exit=True, file=sys.stderr)
-    try:
-        with sync_playwright() as playwright:
-            launched = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=NAVIGATION_TIMEOUT_MS
-            )
-            launched.tellus_csp_violations = []  # one live list per context, filled by new_page
-            try:
-                yield launched
-            finally:
-                for context in list(launched.contexts):
-                    context.close()
-                launched.close()
-                # ORM calls made while Playwright's loop ran got connections of their own (Django's connections are
-                # per async context); close them here, or PostgreSQL refuses to drop the test database at the end.
-                connections.close_all()
-    finally:
-        faulthandler.cancel_dump_traceback_later()
+    with _watchdog(request.config, _watchdog_seconds()), sync_playwright() as playwright:
+        launched: Any = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=NAVIGATION_TIMEOUT_MS
+        )
+        launched.tellus_csp_violations = []  # one live list per context, filled by new_page
+        try:
+            yield launched
+        finally:
+            for context in list(launched.contexts):
+                context.close()
+            launched.close()
+            # ORM calls made while Playwright's loop ran got connections of their own (Django's connections are
+            # per async context); close them here, or PostgreSQL refuses to drop the test database at the end.
+            connections.close_all()
     fail_on_csp_violations([v for watched in launched.tellus_csp_violations for v in watched])
 
 
