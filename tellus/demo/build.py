@@ -126,6 +126,15 @@ DEMO_USERS = (
     ("privacy", roles.PRIVACY_OFFICER),
     ("admin", roles.ADMINISTRATOR),
 )
+# Username -> the team the demo login works in (residents see it beside each look at their record).
+DEMO_TEAMS = {
+    "officer": "Customer services",
+    "caseworker": "Housing and adult social care",
+    "manager": "Customer services",
+    "analyst": "Performance and insight",
+    "privacy": "Information governance",
+    "admin": "Digital services",
+}
 
 
 def demo_dir() -> Path:
@@ -246,7 +255,12 @@ def demo_users_create(*, password: str, actor: Actor) -> list[tuple[str, str]]:
     made = []
     hashed = make_password(password)  # hashing is slow on purpose; the logins share one password, so hash it once
     for username, role in DEMO_USERS:
-        user = user_model(username=username, password=hashed, is_staff=role in roles.ROLE_STAFF_ADMIN)
+        user = user_model(
+            username=username,
+            password=hashed,
+            is_staff=role in roles.ROLE_STAFF_ADMIN,
+            team=DEMO_TEAMS.get(username, ""),
+        )
         user.full_clean()
         user.save()
         user.groups.add(Group.objects.get(name=role))
@@ -256,7 +270,7 @@ def demo_users_create(*, password: str, actor: Actor) -> list[tuple[str, str]]:
             action=AuditAction.CREATE,
             object_type=USER_OBJECT_TYPE,
             object_id=user.pk,
-            changes={"username": [None, username], "role": [None, role]},
+            changes={"username": [None, username], "role": [None, role], "team": [None, user.team]},
         )
         made.append((username, role))
     return made

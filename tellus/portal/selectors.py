@@ -152,6 +152,7 @@ class LookedEntry:
     action: str
     what: str
     who: str
+    team: str
     role: str
     purpose: str
 
@@ -179,24 +180,37 @@ def _purpose_words(value: str) -> str:
         return value.replace("_", " ").capitalize()
 
 
-def _roles(user_ids: set[int]) -> dict[int, tuple[str, str]]:
+@dataclass(frozen=True)
+class _Staff:
+    name: str
+    team: str
+    role: str
+
+
+def _staff(user_ids: set[int]) -> dict[int, _Staff]:
+    """Each member of staff's name, team and roles, as they are now (the team and roles they looked in)."""
     users = User.objects.filter(pk__in=user_ids).prefetch_related("groups")
     return {
-        u.pk: (", ".join(sorted(g.name for g in u.groups.all())) or str(_("Staff")), u.get_full_name() or u.username)
+        u.pk: _Staff(
+            name=u.get_full_name() or u.username,
+            team=u.team,
+            role=", ".join(sorted(g.name for g in u.groups.all())) or str(_("Staff")),
+        )
         for u in users
     }
 
 
-def _who(event: AuditEvent, account: ResidentAccount, roles: dict[int, tuple[str, str]]) -> tuple[str, str]:
+def _who(event: AuditEvent, account: ResidentAccount, staff: dict[int, _Staff]) -> tuple[str, str, str]:
+    """Who made the entry, their team and their role, in a resident's words."""
     if event.actor_id is None:
         if event.actor_label == f"resident:{account.reference}":
-            return str(_("You")), ""
+            return str(_("You")), "", ""
         if event.actor_label.startswith("resident:"):
-            return str(_("Another resident's account")), ""
-        return str(_("A council system")), event.actor_label
-    role, name = roles.get(event.actor_id, (str(_("Staff")), ""))
-    officer = name if settings.TELLUS_PORTAL_SHOW_OFFICER_NAMES else str(_("A member of staff"))
-    return officer, role
+            return str(_("Another resident's account")), "", ""
+        return str(_("A council system")), "", event.actor_label
+    member = staff.get(event.actor_id, _Staff(name="", team="", role=str(_("Staff"))))
+    officer = member.name if settings.TELLUS_PORTAL_SHOW_OFFICER_NAMES else str(_("A member of staff"))
+    return officer, member.team, member.role
 
 
 def who_looked(*, account: ResidentAccount, page: int | str | None = 1, page_size: int = 25) -> WhoLooked:
@@ -210,16 +224,17 @@ def who_looked(*, account: ResidentAccount, page: int | str | None = 1, page_siz
     paginator = Paginator(shown, page_size)
     current = paginator.get_page(page)
     rows = list(current.object_list)
-    roles = _roles({e.actor_id for e in rows if e.actor_id is not None})
+    staff = _staff({e.actor_id for e in rows if e.actor_id is not None})
     entries = []
     for event in rows:
-        who, role = _who(event, account, roles)
+        who, team, role = _who(event, account, staff)
         entries.append(
             LookedEntry(
                 occurred_at=event.occurred_at,
                 action=str(AuditAction(event.action).label) if event.action in AuditAction.values else event.action,
                 what=str(OBJECT_WORDS.get(event.object_type, _("your data"))),
                 who=who,
+                team=team,
                 role=role,
                 purpose=_purpose_words(event.purpose),
             )

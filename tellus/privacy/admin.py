@@ -26,11 +26,11 @@ from .models import User
 
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
-    list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
-    list_filter = ("is_active", "is_staff", "groups")
+    list_display = ("username", "first_name", "last_name", "email", "team", "is_active", "is_staff")
+    list_filter = ("is_active", "is_staff", "groups", "team")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "team")}),
         (
             _("Roles and access"),
             {

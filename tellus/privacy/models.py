@@ -15,6 +15,13 @@ USER_OBJECT_TYPE = "privacy.user"
 class User(AbstractUser):
     """A member of council staff (or a system account) who signs in to Tellus. Roles are groups."""
 
+    team = models.CharField(
+        _("team"),
+        max_length=200,
+        blank=True,
+        help_text=_("The team they work in, such as Customer services: residents see it beside each look."),
+    )
+
     class Meta:
         verbose_name = _("staff user")
 

@@ -40,7 +40,7 @@ ROLES_NEEDING_APPROVAL = frozenset({roles.PRIVACY_OFFICER, roles.ADMINISTRATOR})
 APPROVER_ROLES = frozenset({roles.PRIVACY_OFFICER, roles.ADMINISTRATOR})
 
 # Account fields whose changes are written to the audit log, as they are named there.
-AUDITED_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "is_staff", "is_superuser")
+AUDITED_FIELDS = ("username", "first_name", "last_name", "email", "team", "is_active", "is_staff", "is_superuser")
 
 
 class StaffAccountRefused(Exception):

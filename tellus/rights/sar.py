@@ -73,6 +73,7 @@ def _audit_row(event: AuditEvent) -> dict[str, Any]:
     return {
         "occurred_at": event.occurred_at,
         "by": (event.actor_label if show_name else "member of staff") if staff else event.actor_label,
+        "team": event.actor.team if event.actor is not None else "",
         "action": event.action,
         "object_type": event.object_type,
         "object_id": event.object_id,

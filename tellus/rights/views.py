@@ -55,7 +55,8 @@ class DecisionForm(forms.Form):
 @staff_permission_required(*NEEDED)
 def correction_list(request: HttpRequest) -> HttpResponse:
     teams = correction_teams()
-    team = request.GET.get("team", "")
+    # A member of staff sees their own team's requests first; "All teams" (team=) shows every one.
+    team = request.GET.get("team", getattr(request.user, "team", ""))
     if team and team not in teams:
         team = ""
     found = corrections_open_for_staff(actor=Actor.for_user(request.user), purpose=purpose_of(request), team=team)

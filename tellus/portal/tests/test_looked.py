@@ -3,6 +3,8 @@ for an exempt purpose are withheld and counted."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import transaction
 from django.test import override_settings
@@ -20,10 +22,10 @@ def looked_page(client) -> str:  # type: ignore[no-untyped-def]
     return response.content.decode()
 
 
-def test_a_staff_view_shows_at_once_with_the_role_and_purpose_but_not_the_officers_name(
+def test_a_staff_view_shows_at_once_with_the_team_role_and_purpose_but_not_the_officers_name(
     resident_client, alice, officer
 ):
-    officer.first_name, officer.last_name = "Olive", "Officer"
+    officer.first_name, officer.last_name, officer.team = "Olive", "Officer", "Customer services"
     officer.save()
     assert "Nobody has looked at your record yet." in looked_page(resident_client)
 
@@ -31,6 +33,7 @@ def test_a_staff_view_shows_at_once_with_the_role_and_purpose_but_not_the_office
     page = looked_page(resident_client)
 
     assert "A member of staff" in page
+    assert "<td>Customer services</td>" in page
     assert "Front-line officer" in page
     assert "Viewed: your record" in page
     assert "Casework" in page
@@ -116,3 +119,14 @@ def test_another_persons_views_are_not_shown(resident_client, other_resident, of
     person_get_for_staff(actor=Actor.for_user(officer), purpose="casework", person_id=other_resident.person_id)
 
     assert "Nobody has looked at your record yet." in looked_page(resident_client)
+
+
+def test_a_look_by_staff_in_no_team_says_so_with_a_dash_rather_than_leaving_the_team_out(
+    resident_client, alice, caseworker
+):
+    person_get_for_staff(actor=Actor.for_user(caseworker), purpose="casework", person_id=alice.pk)
+
+    page = looked_page(resident_client)
+
+    cells = re.findall(r"<td>(.*?)</td>", page)
+    assert cells[1:4] == ["A member of staff", "\N{EN DASH}", "Caseworker"]

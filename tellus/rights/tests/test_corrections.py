@@ -79,6 +79,25 @@ def test_staff_see_open_requests_for_a_team_and_each_listing_is_audited(dora, ca
     assert [(e.actor, e.subject_person_id) for e in listed] == [(caseworker, account.person_id)]
 
 
+def test_staff_in_a_team_see_their_own_teams_requests_first_and_can_choose_all_teams(dora, caseworker):
+    account, record = dora
+    correction_ask(
+        actor=Actor.system("r"), person_id=account.person_id, record_id=record.pk, field="last_name", words="x"
+    )
+    library = SourceSystemFactory(name="lib", title="Libraries", owning_team="Libraries")
+    other = SourceRecordFactory(person=account.person, source_system=library, source_key="L-1")
+    correction_ask(actor=Actor.system("r"), person_id=account.person_id, record_id=other.pk, field="email", words="y")
+    caseworker.team = "Libraries"
+    caseworker.save()
+    client = signed_in(Client(), caseworker, purpose=Purpose.CASEWORK)
+
+    own = client.get("/rights/corrections/").content.decode()
+    every = client.get("/rights/corrections/?team=").content.decode()
+
+    assert "L-1" in own and "CT-9" not in own
+    assert "L-1" in every and "CT-9" in every
+
+
 def test_correcting_changes_the_record_and_audits_the_change_against_the_request(dora, caseworker):
     account, record = dora
     request = correction_ask(

@@ -111,6 +111,20 @@ def test_every_export_is_audited_with_the_digest_of_what_was_handed_over(carol, 
     assert export.context["rows"]["source_records"] == 2
 
 
+def test_the_copy_gives_the_team_of_the_staff_behind_each_audit_entry_but_not_their_name(carol, officer):
+    officer.first_name, officer.team = "Olive", "Customer services"
+    officer.save()
+    actor = Actor.for_user(officer)
+    request = subject_access_register(actor=actor, person_id=carol.pk, channel="paper")
+
+    data = json.loads(
+        open_zip(subject_access_produce(actor=actor, request_id=request.pk).content).read("your-data.json")
+    )
+
+    registration = next(e for e in data["audit_entries"] if e["object_type"] == "rights.subjectaccessrequest")
+    assert (registration["by"], registration["team"]) == ("member of staff", "Customer services")
+
+
 def test_exempt_audit_entries_are_withheld_from_the_copy_and_counted(carol, officer):
     AuditEvent.objects.create(
         actor=officer,
