@@ -233,7 +233,7 @@ def record_split(
                 str(record.pk),
                 subject_person_id=to_person.pk,
                 changes={"person_id": [from_person.pk, to_person.pk]},
-                context={"split": split.pk, **({"reason": reason} if reason else {})},
+                context={"split": split.pk, "reason": reason} if reason else {"split": split.pk},
             ),
             *(
                 AuditEntry(
