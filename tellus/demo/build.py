@@ -43,6 +43,7 @@ from tellus.privacy.services import Actor, audit_event_record
 
 from .models import DemoBuild
 from .town import TRUTH_COLUMNS, csv_text, extracts_render, town_generate
+from .town.council import LOOK_ALIKE_COLUMNS, look_alike_rows
 
 # Bump when the generator's output changes, so `tellus demo` rebuilds an older demo instead of reusing it.
 GENERATOR_VERSION = 4  # 2: verified callers' dates of birth, surnames spread, new homes (decisions 0010-0012); 3: 0013
@@ -200,6 +201,9 @@ def write_files(*, people: int, seed: int, reporter: Reporter) -> dict[str, Path
             paths[name].write_bytes(csv_text(extract.columns, extract.rows).encode("utf-8"))
         truth = demo_dir() / "ground_truth.csv"
         truth.write_bytes(csv_text(TRUTH_COLUMNS, (row.as_dict() for row in rendered.truth)).encode("utf-8"))
+        # Twins, and sons named after their fathers: pairs `tellus linkage-eval --dataset demo` checks are never joined.
+        alike = csv_text(LOOK_ALIKE_COLUMNS, look_alike_rows(town))
+        (demo_dir() / "look_alikes.csv").write_bytes(alike.encode("utf-8"))
         results.append(
             f"{sum(len(e.rows) for e in rendered.extracts.values()):,} rows in {len(rendered.extracts)} files"
         )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -106,6 +107,13 @@ class CandidatePair(models.Model):
     @property
     def is_staff_decision(self) -> bool:
         return self.status in self.STAFF_DECISIONS
+
+    @property
+    def held_from_a_link(self) -> bool:
+        """A rule held back a pair the model alone would have linked (unlike a pair a changed record sent to review,
+        which may score lower)."""
+        probability = self.match_probability
+        return bool(self.held_because) and probability is not None and probability >= settings.TELLUS_LINK_UPPER
 
 
 class PersonMerge(models.Model):

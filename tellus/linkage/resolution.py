@@ -25,6 +25,14 @@ from tellus.people.services import households_rebuild
 from tellus.privacy.services import Actor
 
 from . import engine
+from .changed import (
+    ChangedRecords,
+    changed_linked_records,
+    decide_changed,
+    rescore_changed,
+    split_changed,
+    withdraw_changed_links,
+)
 from .clusters import apply_clusters
 from .engine.cluster import DOB_CLASH
 from .estates import estates_point_at_the_deceased
@@ -120,6 +128,8 @@ def resolve(
 
     incremental = bool(previous and not full and previous.model_id == model_row.pk)
     run.incremental = incremental
+    # Records that changed after they were linked are scored again against the rest of their person (changed.py).
+    moved_on = changed_linked_records(previous.started_at) if previous else ChangedRecords(person_of={})
     if incremental:
         assert previous is not None
         changed = set(
@@ -144,6 +154,14 @@ def resolve(
             prepared, model, threshold_probability=thresholds.lower, backend=backend, postgres_url=postgres_url
         )
         evaluated = set(prepared["unique_id"].astype(int).tolist())
+    if moved_on.person_of:
+        say(f"Scoring {moved_on.rescored:,} changed records again against the other records of their person…")
+        again = rescore_changed(moved_on, prepared, model)
+        pairs = (
+            pd.concat([pairs, again], ignore_index=True).drop_duplicates(["unique_id_l", "unique_id_r"])
+            if len(pairs)
+            else again
+        )
     run.records_evaluated = len(evaluated)
     run.pairs_scored = len(pairs)
 
@@ -153,9 +171,17 @@ def resolve(
         )
     else:
         decided = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "decision", "match_probability"])
+    decided = decide_changed(moved_on, decided)
     say(f"Keeping the evidence for {int((decided['decision'] != 'apart').sum()):,} pairs…")
     linked, review = _store_pairs(decided, model, model_row, evaluated=evaluated, incremental=incremental)
     run.auto_linked, run.sent_to_review = linked, review
+    if moved_on.person_of:
+        withdraw_changed_links(moved_on, before=run.started_at)
+        split_changed(moved_on, actor=actor)
+        say(
+            f"{moved_on.rescored:,} changed records scored again: {len(moved_on.split):,} split off, "
+            f"{len(moved_on.review):,} sent for review, {len(moved_on.kept):,} still linked."
+        )
 
     say("Clustering records into people (staff decisions always respected)…")
     must, cannot = staff_decisions()
@@ -196,6 +222,9 @@ def resolve(
         # Records taken as organisations at import (by the mapping's column or by name): never people.
         "organisation_records": SourceRecord.objects.filter(is_organisation=True).count(),
         "estates_pointed_at_the_deceased": estates,
+        "changed_records_rescored": moved_on.rescored,
+        "changed_records_split_off": len(moved_on.split),
+        "changed_records_sent_for_review": len(moved_on.review),
         "seconds": round(time.perf_counter() - started, 2),
         "model_version": model.version,
         "backend": backend,

@@ -195,8 +195,14 @@ def _keep_apart(first: Person, second: Person, *, actor: Actor, note: str) -> No
 
 
 @transaction.atomic
-def record_split(*, record: SourceRecord, actor: Actor, purpose: Purpose | str) -> RecordSplit:
-    """Take a record off the person it was linked to and give it a person of its own, for good."""
+def record_split(
+    *, record: SourceRecord, actor: Actor, purpose: Purpose | str, reason: str = "", keep_apart: bool = True
+) -> RecordSplit:
+    """Take a record off the person it was linked to and give it a person of its own, for good.
+
+    `reason` is kept in the audit entry. `keep_apart=False` (a split `tellus resolve` makes when a changed record no
+    longer matches its person) records no rejected pairs: the machine's split is not a staff decision, and later
+    runs may link the record wherever its scores say."""
     record = SourceRecord.objects.select_for_update().get(pk=record.pk)
     if record.person_id is None:
         raise LinkageError(_("This record is not linked to anyone."))
@@ -211,7 +217,8 @@ def record_split(*, record: SourceRecord, actor: Actor, purpose: Purpose | str) 
     moved_occupancies = list(from_person.occupancies.filter(source_record=record).values_list("pk", flat=True))
     from_person.occupancies.filter(pk__in=moved_occupancies).update(person=to_person)
     person_refresh_summary(from_person)
-    _keep_apart(from_person, to_person, actor=actor, note=_("Record split off by staff."))
+    if keep_apart:
+        _keep_apart(from_person, to_person, actor=actor, note=_("Record split off by staff."))
     split = RecordSplit.objects.create(
         record=record, from_person=from_person, to_person=to_person, actor_label=actor.label
     )
@@ -226,7 +233,7 @@ def record_split(*, record: SourceRecord, actor: Actor, purpose: Purpose | str) 
                 str(record.pk),
                 subject_person_id=to_person.pk,
                 changes={"person_id": [from_person.pk, to_person.pk]},
-                context={"split": split.pk},
+                context={"split": split.pk, "reason": reason} if reason else {"split": split.pk},
             ),
             *(
                 AuditEntry(

@@ -191,6 +191,23 @@ def test_pairs_a_rule_held_back_show_why_and_their_score_and_come_after_the_mode
     assert "The model alone would have linked these records at 100.0%" in page
 
 
+def test_a_pair_a_changed_record_sent_to_review_shows_why_without_claiming_it_would_have_been_linked(
+    client, caseworker
+):
+    reason = "record changed since it was linked and now only possibly matches its person"
+    changed = review_pair(0.62, held_because=reason)
+
+    html = signed_in(client, caseworker, purpose=Purpose.CASEWORK).get(REVIEW).content.decode()
+    page = (
+        signed_in(client, caseworker, purpose=Purpose.CASEWORK)
+        .get(reverse("console:review_pair", args=[changed.pk]))
+        .content.decode()
+    )
+
+    assert reason in html and "would have been linked" not in html
+    assert f"{reason}." in page and "would have linked" not in page
+
+
 def test_pairs_marked_not_sure_have_their_own_tab(client, caseworker):
     waiting = review_pair(0.9)
     not_sure = review_pair(0.8, status=CandidatePair.Status.NOT_SURE)

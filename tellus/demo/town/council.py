@@ -198,3 +198,13 @@ def look_alikes(town: Town) -> dict[str, list[tuple[str, str]]]:
                 fathers = [m for m in members if m is not son and m.first_name == son.first_name and m.sex == "M"]
                 namesakes.extend((min(father.id, son.id), max(father.id, son.id)) for father in fathers)
     return {"twins": [(a, b) for a, b in twins], "father_and_son": sorted(set(namesakes))}
+
+
+LOOK_ALIKE_COLUMNS = ("kind", "true_id_a", "true_id_b")
+
+
+def look_alike_rows(town: Town) -> list[dict[str, str]]:
+    """look_alikes(town) as rows of LOOK_ALIKE_COLUMNS, for a file beside the ground truth."""
+    return [
+        {"kind": kind, "true_id_a": a, "true_id_b": b} for kind, pairs in look_alikes(town).items() for a, b in pairs
+    ]

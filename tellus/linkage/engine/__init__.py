@@ -20,7 +20,7 @@ from .predict import (
     predict_pairs,
 )
 from .prepare import PREPARED_COLUMNS, evidence_count, prepare, too_thin_to_link
-from .realtime import score_query
+from .realtime import score_pairs, score_query
 
 __all__ = [
     "DEFAULT_LOWER",
@@ -41,6 +41,7 @@ __all__ = [
     "predict_pairs",
     "prepare",
     "run_febrl_eval",
+    "score_pairs",
     "score_query",
     "too_thin_to_link",
     "train",

@@ -93,13 +93,53 @@ def score_query(query: dict[str, Any], candidates: pd.DataFrame, model: TrainedM
 
     Returns one row per candidate, best first: unique_id, match_weight, match_probability, and per comparison
     gamma_, label_, weight_ and bf_ columns (the same evidence columns predict_pairs gives)."""
-    compiled = _compile(model)
     prepared_query = prepare_record({"unique_id": 0, "source_system": "query", **query})
     prepared = candidates if "first_name_canonical" in candidates.columns else prepare(candidates)
     # One row per candidate carrying both sides, so the level conditions see col_l and col_r side by side.
     columns: dict[str, Any] = {f"{c}_r": prepared[c].to_numpy(dtype=object) for c in PREPARED_COLUMNS}
     size = len(prepared)
     columns.update({f"{c}_l": np.full(size, prepared_query[c], dtype=object) for c in PREPARED_COLUMNS})
+    ids = prepared["unique_id"].to_numpy(dtype="int64")
+    scored = _score_sides(columns, size, model, query=prepared_query)
+    out = pd.DataFrame({"unique_id": ids, **scored})
+    return out.sort_values(["match_probability", "unique_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def score_pairs(left: pd.DataFrame, right: pd.DataFrame, model: TrainedModel) -> pd.DataFrame:
+    """Score given pairs of prepared records, no blocking: row i of left against row i of right.
+
+    For re-scoring a changed record against the other records of its person, which no blocking rule need bring
+    together any more. Returns the columns predict_pairs gives (unique_id_l < unique_id_r, match_weight,
+    match_probability, and gamma_, label_, weight_, bf_ per comparison), in the order given; the levels and weights
+    are the ones a batch run gives the same pair."""
+    if len(left) != len(right):
+        raise ValueError("score_pairs needs as many left records as right ones")
+    size = len(left)
+    # The lower id on the left, as Splink lays out a deduplication pair.
+    swap = left["unique_id"].to_numpy(dtype="int64") > right["unique_id"].to_numpy(dtype="int64")
+    columns: dict[str, Any] = {}
+    for c in PREPARED_COLUMNS:
+        values_l, values_r = left[c].to_numpy(dtype=object), right[c].to_numpy(dtype=object)
+        columns[f"{c}_l"] = np.where(swap, values_r, values_l)
+        columns[f"{c}_r"] = np.where(swap, values_l, values_r)
+    scored = _score_sides(columns, size, model, query=None)
+    return pd.DataFrame(
+        {
+            "unique_id_l": columns["unique_id_l"].astype("int64"),
+            "unique_id_r": columns["unique_id_r"].astype("int64"),
+            **scored,
+        }
+    )
+
+
+def _score_sides(
+    columns: dict[str, Any], size: int, model: TrainedModel, *, query: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Levels, weights and probability for pairs laid out as `{column}_l` / `{column}_r` arrays of one length.
+
+    With `query` (the prepared left record, the same on every row) the left side's term frequencies are looked up
+    once; otherwise per row."""
+    compiled = _compile(model)
     # Arrow string columns reach DuckDB without the per-value conversion that object columns need.
     pairs = pa.table(
         {
@@ -117,8 +157,7 @@ def score_query(query: dict[str, Any], candidates: pd.DataFrame, model: TrainedM
     finally:
         con.unregister("pairs")
 
-    ids = prepared["unique_id"].to_numpy(dtype="int64")
-    result: dict[str, Any] = {"unique_id": ids}
+    result: dict[str, Any] = {}
     total = np.full(size, compiled.prior)
     for name, table, tf_info in zip(compiled.names, compiled.weights, compiled.tf, strict=True):
         gamma = np.asarray(gammas[f"gamma_{name}"], dtype="int64")
@@ -126,9 +165,12 @@ def score_query(query: dict[str, Any], candidates: pd.DataFrame, model: TrainedM
         if tf_info is not None:
             tf_gamma, column, tf_weight, log2_u, tf_min = tf_info
             lookup = model.term_frequencies.get(column, {})
-            query_value = prepared_query[column]
-            tf_l = np.full(size, lookup.get(query_value, np.nan) if query_value is not None else np.nan)
-            tf_r = np.array([lookup.get(v, np.nan) if v is not None else np.nan for v in columns[f"{column}_r"]])
+            if query is not None:
+                query_value = query[column]
+                tf_l = np.full(size, lookup.get(query_value, np.nan) if query_value is not None else np.nan)
+            else:
+                tf_l = _frequencies(lookup, columns[f"{column}_l"])
+            tf_r = _frequencies(lookup, columns[f"{column}_r"])
             have = ~(np.isnan(tf_l) & np.isnan(tf_r))
             tf_u = np.fmax(np.fmax(tf_l, tf_r), tf_min)
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -142,5 +184,8 @@ def score_query(query: dict[str, Any], candidates: pd.DataFrame, model: TrainedM
         result[f"bf_{name}"] = np.power(2.0, weight)
     with np.errstate(over="ignore"):
         probability = 1.0 / (1.0 + np.power(2.0, -total))
-    out = pd.DataFrame({"unique_id": ids, "match_weight": total, "match_probability": probability, **result})
-    return out.sort_values(["match_probability", "unique_id"], ascending=[False, True]).reset_index(drop=True)
+    return {"match_weight": total, "match_probability": probability, **result}
+
+
+def _frequencies(lookup: dict[Any, float], values: Any) -> np.ndarray:
+    return np.array([lookup.get(v, np.nan) if v is not None else np.nan for v in values], dtype=float)

@@ -6,7 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tellus.linkage.engine import TrainedModel, explain, predict_new, predict_pairs, score_query, train
+from tellus.linkage.engine import (
+    TrainedModel,
+    explain,
+    predict_new,
+    predict_pairs,
+    score_pairs,
+    score_query,
+    train,
+)
 
 from .engine_fixtures import febrl1_model, febrl1_prepared, febrl1_records
 
@@ -55,6 +63,44 @@ def test_score_query_agrees_with_splink_predict_on_the_same_pairs():
         if checked > 300:
             break
     assert checked > 300
+
+
+def test_scoring_given_pairs_without_blocking_agrees_with_splink_predict_whichever_side_each_record_is_on():
+    model = febrl1_model()
+    prepared = febrl1_prepared()
+    pairs = predict_pairs(prepared, model, threshold_probability=0.0).head(400)
+    by_id = prepared.set_index("unique_id", drop=False)
+    # Half the pairs given the other way round: the result names the lower id first, as Splink does.
+    flip = np.arange(len(pairs)) % 2 == 1
+    left_ids = np.where(flip, pairs["unique_id_r"], pairs["unique_id_l"])
+    right_ids = np.where(flip, pairs["unique_id_l"], pairs["unique_id_r"])
+
+    scored = score_pairs(by_id.loc[left_ids].reset_index(drop=True), by_id.loc[right_ids].reset_index(drop=True), model)
+
+    assert list(scored["unique_id_l"]) == list(pairs["unique_id_l"])
+    assert list(scored["unique_id_r"]) == list(pairs["unique_id_r"])
+    np.testing.assert_allclose(scored["match_weight"].to_numpy(), pairs["match_weight"].to_numpy(), atol=1e-9)
+    for name in model.comparison_names:
+        assert list(scored[f"gamma_{name}"]) == list(pairs[f"gamma_{name}"])
+        assert list(scored[f"label_{name}"]) == list(pairs[f"label_{name}"])
+        np.testing.assert_allclose(scored[f"weight_{name}"].to_numpy(), pairs[f"weight_{name}"].to_numpy(), atol=1e-9)
+
+
+def test_scoring_pairs_scores_records_no_blocking_rule_brings_together():
+    model = febrl1_model()
+    prepared = febrl1_prepared()
+    blocked = predict_pairs(prepared, model, threshold_probability=0.0)
+    seen = set(zip(blocked["unique_id_l"], blocked["unique_id_r"], strict=True))
+    first = prepared.iloc[[0]]
+    stranger = next(
+        prepared.iloc[[i]]
+        for i in range(1, len(prepared))
+        if (first["unique_id"].iloc[0], prepared["unique_id"].iloc[i]) not in seen
+    )
+
+    scored = score_pairs(first.reset_index(drop=True), stranger.reset_index(drop=True), model)
+
+    assert len(scored) == 1 and scored["match_probability"].iloc[0] < 0.01
 
 
 def test_an_incremental_run_scores_new_records_against_each_other_and_the_rest_only():

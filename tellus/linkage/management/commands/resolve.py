@@ -67,6 +67,13 @@ class Command(BaseCommand):
                 f"{stats['organisation_records']:,} records were taken as organisations at import (companies, "
                 "agencies, trusts, estates…): they are never linked to people."
             )
+        if stats.get("changed_records_rescored"):
+            self.stdout.write(
+                "Changed records scored again against the rest of their person: "
+                f"{stats['changed_records_rescored']:,}; split off (nothing links them any more): "
+                f"{stats['changed_records_split_off']:,}; "
+                f"sent for review: {stats['changed_records_sent_for_review']:,}."
+            )
         if stats.get("estates_pointed_at_the_deceased"):
             self.stdout.write(
                 f"{stats['estates_pointed_at_the_deceased']:,} estates' records now point at the person who died."
