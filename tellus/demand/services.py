@@ -44,7 +44,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 # Called, in the same transaction, each time a need is met: an app above demand (feedback offers its survey)
 # connects a function here when it starts, since demand may not import it.
-NeedMetReceiver = Callable[..., None]
+NeedMetReceiver = Callable[..., object]
 _need_met_receivers: list[NeedMetReceiver] = []
 
 

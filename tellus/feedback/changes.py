@@ -3,6 +3,7 @@ a notice to everyone whose words fed that theme and who agreed to be told."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -95,7 +96,7 @@ def change_publish(
         reach = person_reach(person_id)
         notices.append(ChangeNotice(change=change, person_id=person_id, route=reach.route))
         if reach.address and reach.route == "email":
-            transaction.on_commit(lambda address=reach.address: _notify(address, change))
+            transaction.on_commit(functools.partial(_notify, reach.address, change))
         entries.append(
             AuditEntry(
                 action=AuditAction.CREATE, object_type=CHANGE_OBJECT_TYPE, object_id=str(change.pk),

@@ -107,15 +107,16 @@ def survey_offer_for_need(*, need: Need, actor: Actor, at: dt.datetime | None = 
     when the need has no one to ask or was offered before. Called in the transaction that meets the need."""
     if need.person_id is None or SurveyInvitation.objects.filter(need=need).exists():
         return None
-    first = need.contacts.filter(is_first_contact_for_need=True).values("channel", "capacity").first() or {}
+    first_contact = need.contacts.filter(is_first_contact_for_need=True).values_list("channel", "capacity").first()
+    channel, capacity = first_contact or ("", "")
     reach = person_reach(need.person_id)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     invitation = SurveyInvitation.objects.create(
         need=need,
         person_id=need.person_id,
         service_id=need.service_id,
-        channel=first.get("channel", ""),
-        capacity=first.get("capacity", ""),
+        channel=channel,
+        capacity=capacity,
         ward=reach.ward,
         route=reach.route,
         token_digest=token_digest(token),

@@ -232,12 +232,12 @@ def theme_action(request: HttpRequest, theme_id: int, action: str) -> HttpRespon
         if action == "rename":
             form: Form = RenameForm(request.POST)
             if not form.is_valid():
-                return _themes(request, {"problem": " ".join(form.errors.get("label", []))})
+                return _themes(request, {"problem": " ".join(str(e) for e in form.errors.get("label", []))})
             theme_rename(theme=theme, label=form.cleaned_data["label"], actor=actor)
         elif action == "merge":
             form = MergeForm(request.POST)
             if not form.is_valid():
-                return _themes(request, {"problem": " ".join(form.errors.get("into", []))})
+                return _themes(request, {"problem": " ".join(str(e) for e in form.errors.get("into", []))})
             theme_merge(theme=theme, into=form.cleaned_data["into"], actor=actor)
         elif action == "split":
             theme_split(theme=theme, actor=actor)
