@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 
 from tellus.capacities.models import PersonCapacity
+from tellus.common.batch import insert_returning_ids
 from tellus.demand.models import Contact, DemandType, Need, NeedStatus
 from tellus.feedback.clock import add_working_days
 from tellus.feedback.models import (
@@ -49,7 +50,7 @@ from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 KNOWN_THEMES_FILE = "known_themes.csv"
 BASE_RESPONSE = 0.34
 ROUTE_FACTOR = {Route.EMAIL: 1.0, Route.SMS: 0.75, Route.LETTER: 0.4}
-COMMENT_SHARE = 0.4
+COMMENT_SHARE = {True: 0.25, False: 0.6}  # people let down write more often than people pleased
 COMPLAINTS_PER_NEED = 0.012
 COMPLIMENTS_PER_NEED = 0.004
 
@@ -58,74 +59,82 @@ COMPLIMENTS_PER_NEED = 0.004
 THEMES: dict[str, dict[str, Any]] = {
     "website": {
         "lines": [
-            "The online form kept crashing when I pressed submit.",
-            "Your new website would not let me log in to the form.",
+            "The online form on the website kept crashing when I pressed submit.",
+            "Your new website would not let me log in to the online form.",
             "The website form timed out and I lost everything I typed.",
-            "I could not find the page on the website, the search is useless.",
-            "The online form error message made no sense on my phone.",
+            "I could not find the right page on the website, and the online form is hard to use on a phone.",
+            "The website showed an error on the online form.",
         ],
         "months": {4: 3.5, 5: 4.0, 6: 2.5, 7: 1.5},
     },
     "missed_bins": {
         "lines": [
-            "The bin men missed our street again this week.",
-            "My bin was not emptied and it is overflowing.",
-            "Missed bin collection for the third time, the bins are left on the pavement.",
-            "The recycling bin was missed and nobody came back for it.",
+            "The bin collection missed our street again this week.",
+            "My bin was missed and not emptied, it is overflowing.",
+            "Missed bin collection for the third time, bins left on the pavement.",
+            "The recycling bin was missed on collection day and nobody came back.",
         ],
         "months": {12: 3.0, 1: 3.5, 2: 2.0},
     },
     "phone_waits": {
         "lines": [
-            "I waited forty minutes on the phone queue before anyone answered.",
+            "I waited forty minutes on hold on the phone before anyone answered.",
             "The phone line rang and rang, the wait on hold was far too long.",
-            "I was on hold for ages and the call dropped.",
-            "Nobody answers the phone, I queued for an hour.",
+            "I was on hold on the phone for ages and the call dropped.",
+            "Nobody answers the phone, I waited on hold for an hour.",
         ],
         "months": {3: 4.0, 4: 2.0},
     },
     "passed_around": {
         "lines": [
             "I was passed from one department to another and had to explain everything again.",
-            "Every team told me it was another department's job.",
-            "I had to repeat my story to four different people in different teams.",
+            "Every department passed me on, saying it was another department's job.",
+            "I was passed around four departments and had to explain my story again each time.",
         ],
         "months": {},
     },
     "letters_unclear": {
         "lines": [
-            "The letter you sent was confusing and full of jargon.",
+            "The letter you sent was confusing and the wording full of jargon.",
             "I did not understand the letter about my bill, the wording is unclear.",
-            "Your letter did not explain what I had to do or by when.",
+            "Your letter was unclear and did not explain what I had to do or by when.",
         ],
         "months": {3: 2.0, 9: 1.5},
     },
     "kind_staff": {
         "lines": [
-            "The officer was kind, patient and really helpful.",
-            "Lovely helpful staff member who listened and sorted it.",
-            "The woman on the phone was friendly and explained everything clearly.",
-            "Brilliant staff, polite and helpful from start to finish.",
+            "The staff were kind, patient and really helpful.",
+            "Lovely helpful staff member who was kind and listened.",
+            "The staff on the phone were kind and helpful and explained everything.",
+            "Brilliant staff, polite, kind and helpful from start to finish.",
         ],
         "months": {},
     },
     "quick_fix": {
         "lines": [
             "Fixed quickly, the pothole was filled within a couple of days.",
-            "Very quick response, sorted the same week.",
-            "Fast and efficient, it was done sooner than I expected.",
+            "Very quick, fixed the same week.",
+            "Quick and efficient, it was fixed sooner than I expected.",
         ],
         "months": {},
     },
     "repairs_delay": {
         "lines": [
-            "The repair to my flat still has not been done after weeks of waiting.",
+            "The repair to my flat still has not been done after weeks of waiting for the contractor.",
             "Damp and mould repair keeps being put off, the contractor never turns up.",
-            "I am still waiting for the repair appointment, the contractor cancelled again.",
+            "Still waiting for the repair appointment, the contractor cancelled again.",
         ],
         "months": {10: 2.5, 11: 3.0, 12: 2.0},
     },
 }
+INVITATION_COLUMNS = (
+    "need_id", "person_id", "service_id", "channel", "capacity", "ward", "route", "token_digest", "offered_at",
+    "opened_at", "responded_at",
+)  # fmt: skip
+RESPONSE_COLUMNS = (
+    "invitation_id", *QUESTION_KEYS, "comment", "wants_updates", "responded_at", "service_id", "channel", "ward",
+    "capacity",
+)  # fmt: skip
 POSITIVE = ("kind_staff", "quick_fix")
 NEGATIVE = tuple(name for name in THEMES if name not in POSITIVE)
 OPENERS = ("", "", "Honestly, ", "To be fair, ", "Well, ", "As a resident, ")
@@ -249,7 +258,8 @@ def demo_feedback_load(*, seed: int, actor: Actor, known_themes_dir: Path) -> De
     routes, wards = _reach()
     clients = _vulnerable({n.person_id for n in needs})
     service_offsets: dict[int | None, float] = {}
-    invitations: list[SurveyInvitation] = []
+    adapt = connection.ops.adapt_datetimefield_value
+    invitations: list[tuple[Any, ...]] = []
     answered: list[tuple[int, MetNeed, dt.datetime]] = []
     unanswered_token = ""
     for index, need in enumerate(needs):
@@ -267,11 +277,9 @@ def demo_feedback_load(*, seed: int, actor: Actor, known_themes_dir: Path) -> De
         opened = responded or rng.random() < rate * 0.6
         respond_at = offered + dt.timedelta(hours=rng.uniform(1, 96))
         invitations.append(
-            SurveyInvitation(
-                need_id=need.id, person_id=need.person_id, service_id=need.service_id, channel=need.channel,
-                capacity=need.capacity, ward=ward, route=route, token_digest=token_digest(token), offered_at=offered,
-                opened_at=respond_at if opened else None, responded_at=respond_at if responded else None,
-            )
+            (need.id, need.person_id, need.service_id, need.channel, need.capacity, ward, str(route),
+             token_digest(token), adapt(offered), adapt(respond_at) if opened else None,
+             adapt(respond_at) if responded else None)
         )  # fmt: skip
         if responded:
             answered.append((index, need, respond_at))
@@ -279,29 +287,26 @@ def demo_feedback_load(*, seed: int, actor: Actor, known_themes_dir: Path) -> De
             unanswered_token = token
         if need.service_id not in service_offsets:
             service_offsets[need.service_id] = rng.uniform(-0.35, 0.25)
-    created = SurveyInvitation.objects.bulk_create(invitations, batch_size=2000)
+    created = insert_returning_ids(SurveyInvitation, INVITATION_COLUMNS, invitations)
     known: list[tuple[str, int, str]] = []
-    responses: list[SurveyResponse] = []
+    responses: list[tuple[Any, ...]] = []
     themes_of_response: list[str | None] = []
     for index, need, at in answered:
-        invitation = created[index]
         answers = _answers(rng, need, service_offsets[need.service_id])
         comment, theme = "", None
-        if rng.random() < COMMENT_SHARE:
-            scored = [v for v in answers.values() if v is not None]
-            positive = bool(scored) and sum(scored) / len(scored) >= 3.6
+        scored = [v for v in answers.values() if v is not None]
+        positive = bool(scored) and sum(scored) / len(scored) >= 3.6
+        if rng.random() < COMMENT_SHARE[positive]:
             theme = _pick_theme(rng, at.date(), positive)
             comment = _words(rng, theme)
         responses.append(
-            SurveyResponse(
-                invitation_id=invitation.pk, comment=comment, wants_updates=bool(comment) and rng.random() < 0.45,
-                responded_at=at, service_id=need.service_id, channel=need.channel, ward=invitation.ward,
-                capacity=need.capacity, **answers,
-            )
+            (created[index], *(answers[key] for key in QUESTION_KEYS), comment,
+             bool(comment) and rng.random() < 0.45, adapt(at), need.service_id, need.channel,
+             invitations[index][5], need.capacity)
         )  # fmt: skip
         themes_of_response.append(theme)
-    saved = SurveyResponse.objects.bulk_create(responses, batch_size=2000)
-    known += [(TextSource.SURVEY, r.pk, t) for r, t in zip(saved, themes_of_response, strict=True) if t]
+    saved = insert_returning_ids(SurveyResponse, RESPONSE_COLUMNS, responses)
+    known += [(TextSource.SURVEY, pk, t) for pk, t in zip(saved, themes_of_response, strict=True) if t]
     feedback, feedback_themes = _feedback(rng, needs)
     saved_feedback = Feedback.objects.bulk_create(feedback, batch_size=2000)
     known += [(TextSource.FEEDBACK, f.pk, t) for f, t in zip(saved_feedback, feedback_themes, strict=True)]
@@ -311,7 +316,7 @@ def demo_feedback_load(*, seed: int, actor: Actor, known_themes_dir: Path) -> De
     ]
     ComplaintEvent.objects.bulk_create(events, batch_size=2000)
     entries = [
-        AuditEntry(action=AuditAction.CREATE, object_type=RESPONSE_OBJECT_TYPE, object_id=str(r.pk)) for r in saved
+        AuditEntry(action=AuditAction.CREATE, object_type=RESPONSE_OBJECT_TYPE, object_id=str(pk)) for pk in saved
     ] + [
         AuditEntry(
             action=AuditAction.CREATE, object_type=FEEDBACK_OBJECT_TYPE, object_id=str(f.pk),
