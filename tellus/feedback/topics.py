@@ -28,10 +28,13 @@ class Topics:
 
 
 def _vectoriser(texts: list[str]) -> TfidfVectorizer:
-    min_df = 2 if len(texts) >= 20 else 1
+    # A word in most texts tells none apart, and one in a single text makes no theme; a handful of texts
+    # cannot afford either rule.
+    large = len(texts) >= 20
     return TfidfVectorizer(
-        stop_words=STOP_WORDS, ngram_range=(1, 2), min_df=min_df, max_df=0.5, max_features=20000, sublinear_tf=True
-    )
+        stop_words=STOP_WORDS, ngram_range=(1, 2), min_df=2 if large else 1, max_df=0.5 if large else 1.0,
+        max_features=20000, sublinear_tf=True,
+    )  # fmt: skip
 
 
 def find_topics(texts: list[str], *, count: int, seed: int = 0) -> Topics:
