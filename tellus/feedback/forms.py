@@ -117,6 +117,12 @@ class ExtendForm(forms.Form):
         error_messages={"required": _("Say why the response needs more time.")},
     )  # fmt: skip
 
+    def clean_days(self) -> int:
+        raw = str(self.data.get(self.add_prefix("days"), "")).strip()
+        if not (raw.isascii() and raw.isdigit()):  # int() would read "٣" as 3
+            raise forms.ValidationError(_("Write a whole number of days with the digits 0 to 9."))
+        return int(self.cleaned_data["days"])
+
 
 class EscalateForm(forms.Form):
     reason = forms.CharField(

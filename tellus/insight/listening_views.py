@@ -88,7 +88,7 @@ def scores_figure(group: str, table: pd.DataFrame, labels: Mapping[Any, str]) ->
     hidden = int(table["suppressed"].sum())
     notes = [
         _(
-            "Each score is the share who agreed or strongly agreed, of those who answered the question, with its 95% "
+            "Each score is the share who agreed or strongly agreed, of those who answered the question, with its 95%% "
             "confidence interval. Groups with fewer than %(n)s responses are suppressed, and so is the next smallest "
             "when only one would be, so no group can be worked out from the others."
         )
