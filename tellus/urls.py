@@ -27,6 +27,7 @@ urlpatterns = [
     path("catalogue/", include("tellus.catalogue.urls")),
     path("demand/", include("tellus.demand.urls")),
     path("insight/", include("tellus.insight.urls")),
+    path("feedback/", include("tellus.feedback.urls")),
     path("my/", include("tellus.portal.urls")),
     path("rights/", include("tellus.rights.urls")),
     path("admin/password_change/", admin.site.admin_view(admin_password_change)),  # audited; before admin's own

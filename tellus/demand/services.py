@@ -4,6 +4,7 @@ transaction; a failure leaves nothing behind."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -39,6 +40,23 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     NeedStatus.MET: frozenset({NeedStatus.OPEN}),
     NeedStatus.CLOSED_OTHER: frozenset({NeedStatus.OPEN}),
 }
+
+
+# Called, in the same transaction, each time a need is met: an app above demand (feedback offers its survey)
+# connects a function here when it starts, since demand may not import it.
+NeedMetReceiver = Callable[..., object]
+_need_met_receivers: list[NeedMetReceiver] = []
+
+
+def need_met_connect(receiver: NeedMetReceiver) -> None:
+    """Call `receiver(need=…, actor=…, at=…)` whenever a need is met through these services."""
+    if receiver not in _need_met_receivers:
+        _need_met_receivers.append(receiver)
+
+
+def _need_met(need: Need, *, actor: Actor, at: dt.datetime) -> None:
+    for receiver in _need_met_receivers:
+        receiver(need=need, actor=actor, at=at)
 
 
 def summary_from_words(words: str) -> str:
@@ -177,6 +195,8 @@ def _transition(
         note_visibility=visibility,
         contact=contact,
     )
+    if to_status == NeedStatus.MET:
+        _need_met(need, actor=actor, at=at)
     return _need_entry(AuditAction.UPDATE, need, changes, note=note, note_visibility=visibility.value)
 
 

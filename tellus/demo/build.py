@@ -30,6 +30,7 @@ from django.utils import timezone
 from tellus.capacities.services import capacities_refresh
 from tellus.catalogue.services import DEMO_CATALOGUE_PATH, catalogue_load
 from tellus.common.batch import fewer_garbage_collections
+from tellus.demo.feedback import demo_feedback_load
 from tellus.demo.year.load import demo_year_load
 from tellus.linkage.resolution import resolve
 from tellus.open311.demo import demo_requests_create
@@ -331,6 +332,11 @@ def demo_link_and_describe(*, reporter: Reporter, actor: Actor, seed: int) -> No
         results.append(f"{contacts:,} contacts")
     with reporter.stage("Sending the app and web reports through Open311") as results:
         results.append(demo_requests_create(seed=seed, actor=actor).line())
+    with reporter.stage("Listening: surveys, complaints, compliments and themes") as results:
+        listened = demo_feedback_load(seed=seed, actor=actor, known_themes_dir=demo_dir())
+        results.append(listened.line())
+        if listened.survey_link_path:
+            results.append(f"an unanswered survey link to try: {listened.survey_link_path}")
 
 
 def demo_build(*, people: int, seed: int, reporter: Reporter | None = None, link: bool = True) -> tuple[DemoBuild, str]:

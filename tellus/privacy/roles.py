@@ -105,6 +105,31 @@ CAPABILITIES: tuple[Capability, ...] = (
         ("rights.view_correctionrequest", "rights.change_correctionrequest"),
     ),
     Capability(
+        "record_feedback",
+        "Record complaints, compliments and comments in the person's words (audited)",
+        ("feedback.add_feedback",),
+    ),
+    Capability(
+        "handle_complaints",
+        "Work complaints through their closed loop: acknowledge, investigate, extend, respond, learn (audited)",
+        ("feedback.view_feedback", "feedback.change_feedback"),
+    ),
+    Capability(
+        "keep_themes",
+        'Rename, merge and split themes, and publish "You said, we did" changes',
+        ("feedback.view_theme", "feedback.change_theme", "feedback.add_change"),
+    ),
+    Capability(
+        "analyse_listening",
+        "See the listening dashboard: scores, confidence intervals, response rates, theme trends (aggregates only)",
+        ("feedback.view_listening_analysis",),
+    ),
+    Capability(
+        "read_comments",
+        "Read the survey comments behind a score (audited)",
+        ("feedback.view_listening_analysis", "feedback.read_comments"),
+    ),
+    Capability(
         "manage_staff",
         "Add staff accounts and assign roles in admin",
         ("privacy.view_user", "privacy.add_user", "privacy.change_user", "auth.view_group"),
@@ -125,7 +150,14 @@ ADMINISTRATOR = "Administrator"
 
 # Role -> capability keys. Analysts work on aggregates and never open an individual's record.
 ROLES: dict[str, tuple[str, ...]] = {
-    FRONT_LINE_OFFICER: ("find_people", "see_capacities", "read_catalogue", "log_contacts", "see_consents"),
+    FRONT_LINE_OFFICER: (
+        "find_people",
+        "see_capacities",
+        "read_catalogue",
+        "log_contacts",
+        "see_consents",
+        "record_feedback",
+    ),
     CASEWORKER: (
         "find_people",
         "review_links",
@@ -135,6 +167,8 @@ ROLES: dict[str, tuple[str, ...]] = {
         "log_contacts",
         "see_consents",
         "handle_corrections",
+        "record_feedback",
+        "handle_complaints",
     ),
     SERVICE_MANAGER: (
         "find_people",
@@ -144,8 +178,12 @@ ROLES: dict[str, tuple[str, ...]] = {
         "build_customer_lists",
         "read_demand",
         "analyse_demand",
+        "handle_complaints",
+        "keep_themes",
+        "analyse_listening",
+        "read_comments",
     ),
-    ANALYST: ("view_imports", "read_catalogue", "analyse_demand"),
+    ANALYST: ("view_imports", "read_catalogue", "analyse_demand", "analyse_listening"),
     PRIVACY_OFFICER: (
         "find_people",
         "view_audit",

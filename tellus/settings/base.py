@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "tellus.insight",
     "tellus.console",
     "tellus.rights",
+    "tellus.feedback",
     "tellus.portal",
     "tellus.demo",
     "tellus.bench",
@@ -283,3 +284,13 @@ TELLUS_OIDC_PROVIDER_NAME = os.environ.get("TELLUS_OIDC_PROVIDER_NAME", "your co
 
 # Retention rules per source system and kind of record (docs/rights.md), read by `tellus retention apply`.
 TELLUS_RETENTION_FILE = Path(os.environ.get("TELLUS_RETENTION_FILE", BASE_DIR / "retention.toml"))
+
+# Listening (docs/feedback.md): where residents' survey links point, the survey's wording, and the complaint clock.
+TELLUS_PUBLIC_URL = os.environ.get("TELLUS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+TELLUS_SURVEY_QUESTIONS = os.environ.get("TELLUS_SURVEY_QUESTIONS", "")
+TELLUS_COMPLAINT_CLOCK = {
+    "acknowledge_working_days": int(os.environ.get("TELLUS_COMPLAINT_ACKNOWLEDGE_DAYS", "5")),
+    "respond_working_days": int(os.environ.get("TELLUS_COMPLAINT_RESPOND_DAYS", "10")),
+    "extension_max_working_days": int(os.environ.get("TELLUS_COMPLAINT_EXTENSION_DAYS", "10")),
+    "stage2_respond_working_days": int(os.environ.get("TELLUS_COMPLAINT_STAGE2_RESPOND_DAYS", "20")),
+}

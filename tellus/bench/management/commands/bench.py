@@ -1,4 +1,5 @@
-"""`tellus bench match|resolve|open311|demand|sar`: measured performance, each beside a baseline from the same run."""
+"""`tellus bench match|resolve|open311|demand|sar|listening`: measured performance, each beside a baseline from the
+same run."""
 
 from __future__ import annotations
 
@@ -38,7 +39,9 @@ class Command(BaseCommand):
         demand = sub.add_parser("demand", help="Each demand page's server time beside its raw aggregate query.")
         demand.add_argument("--contacts", type=int, default=1_000_000)
         sar = sub.add_parser("sar", help="A subject access copy for the person with the most data, beside reading it.")
-        for each in (match, resolve, open311, demand, sar):
+        listening = sub.add_parser("listening", help="Each listening-dashboard panel beside its raw aggregate query.")
+        listening.add_argument("--responses", type=int, default=1_000_000)
+        for each in (match, resolve, open311, demand, sar, listening):
             each.add_argument("--json", action="store_true", help="Also print the figures as one JSON line.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -68,6 +71,10 @@ class Command(BaseCommand):
                 from tellus.bench.insight import bench_demand
 
                 result = bench_demand(contacts=options["contacts"], say=say)
+            elif options["benchmark"] == "listening":
+                from tellus.bench.listening import bench_listening
+
+                result = bench_listening(responses=options["responses"], say=say)
             elif options["benchmark"] == "sar":
                 from tellus.bench.sar import bench_sar
 

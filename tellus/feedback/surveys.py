@@ -1,0 +1,239 @@
+"""The post-transaction survey: offered once when a need is met, by a single-use link sent by email, text message
+or printed on a letter; opened and answered by the person without signing in. Offered, opened and responded are
+each recorded, so response rates are real."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tellus.demand.models import Need
+from tellus.people.models import Occupancy, Property, SourceRecord
+from tellus.privacy.models import AuditAction, Purpose
+from tellus.privacy.services import Actor, AuditEntry, audit_events_record
+
+from .models import (
+    COMMENT_LENGTH,
+    INVITATION_OBJECT_TYPE,
+    NO_FIXED_ADDRESS,
+    QUESTION_KEYS,
+    RESPONSE_OBJECT_TYPE,
+    Route,
+    SurveyInvitation,
+    SurveyResponse,
+)
+from .text import clean_text
+
+TOKEN_BYTES = 24
+SURVEY_ACTOR = Actor.system("resident, by survey link")
+NOT_FIXED_KINDS = (Property.Kind.PSEUDO, Property.Kind.SHARED)
+
+
+class SurveyError(Exception):
+    """A link that cannot be used: unknown (forged or mistyped) or already answered."""
+
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def survey_url(token: str) -> str:
+    return f"{settings.TELLUS_PUBLIC_URL}{reverse('feedback:survey', args=[token])}"
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How a person can be reached and where they live, as their records say."""
+
+    route: Route
+    address: str
+    ward: str
+
+
+def person_reach(person_id: int | None) -> Reach:
+    """Email if any record has one, else a mobile number for a text, else a letter: everyone can be asked."""
+    if person_id is None:
+        return Reach(Route.LETTER, "", "")
+    records = SourceRecord.objects.filter(person_id=person_id).values_list("email", "phone")
+    emails = sorted({email for email, _phone in records if email})
+    phones = sorted({phone for _email, phone in records if phone})
+    occupancy = (
+        Occupancy.objects.filter(person_id=person_id, date_to__isnull=True)
+        .select_related("property")
+        .order_by("-date_from", "-id")
+        .first()
+    )
+    ward = ""
+    if occupancy is not None:
+        ward = NO_FIXED_ADDRESS if occupancy.property.kind in NOT_FIXED_KINDS else occupancy.property.ward
+    if emails:
+        return Reach(Route.EMAIL, emails[0], ward)
+    if phones:
+        return Reach(Route.SMS, phones[0], ward)
+    return Reach(Route.LETTER, "", ward)
+
+
+def _send_email(address: str, token: str) -> None:
+    send_mail(
+        subject=_("Tell us how we did"),
+        message=_(
+            "We have finished dealing with what you asked us for. Would you tell us how we did? It takes two "
+            "minutes, every question is optional, and the link works once:\n\n%(url)s\n"
+        )
+        % {"url": survey_url(token)},
+        from_email=None,
+        recipient_list=[address],
+        fail_silently=True,  # a survey that cannot be sent must never undo the need being met
+    )
+
+
+def survey_offer_for_need(*, need: Need, actor: Actor, at: dt.datetime | None = None, **_: Any) -> str | None:
+    """Offer the survey for a met need, once; returns the link's token (shown to no one but the person), or None
+    when the need has no one to ask or was offered before. Called in the transaction that meets the need."""
+    if need.person_id is None or SurveyInvitation.objects.filter(need=need).exists():
+        return None
+    first_contact = need.contacts.filter(is_first_contact_for_need=True).values_list("channel", "capacity").first()
+    channel, capacity = first_contact or ("", "")
+    reach = person_reach(need.person_id)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    invitation = SurveyInvitation.objects.create(
+        need=need,
+        person_id=need.person_id,
+        service_id=need.service_id,
+        channel=channel,
+        capacity=capacity,
+        ward=reach.ward,
+        route=reach.route,
+        token_digest=token_digest(token),
+        offered_at=at or timezone.now(),
+    )
+    audit_events_record(
+        actor=actor,
+        purpose=Purpose.CASEWORK,
+        entries=[
+            AuditEntry(
+                action=AuditAction.CREATE,
+                object_type=INVITATION_OBJECT_TYPE,
+                object_id=str(invitation.pk),
+                subject_person_id=need.person_id,
+                changes={"route": [None, reach.route.value], "need": [None, need.pk]},
+            )
+        ],
+    )
+    if reach.route == Route.EMAIL:
+        transaction.on_commit(lambda: _send_email(reach.address, token))
+    # A text message or a letter goes out through the council's own gateway or print run; the link is the same.
+    return token
+
+
+def _invitation_for(token: str, *, lock: bool = False) -> SurveyInvitation:
+    if not token or len(token) > 100:
+        raise SurveyError(_("This survey link is not right. Check it was copied in full."), status=404)
+    queryset = SurveyInvitation.objects.select_related("service")
+    if lock:
+        queryset = queryset.select_for_update()
+    try:
+        invitation = queryset.get(token_digest=token_digest(token))
+    except SurveyInvitation.DoesNotExist:
+        raise SurveyError(_("This survey link is not right. Check it was copied in full."), status=404) from None
+    if invitation.responded_at is not None:
+        raise SurveyError(
+            _("This survey has already been answered. Thank you: each link can be used once."), status=410
+        )
+    return invitation
+
+
+@transaction.atomic
+def survey_open(*, token: str, at: dt.datetime | None = None) -> SurveyInvitation:
+    """The person followed their link: record the first opening. Raises SurveyError."""
+    invitation = _invitation_for(token, lock=True)
+    if invitation.opened_at is None:
+        invitation.opened_at = at or timezone.now()
+        invitation.save(update_fields=["opened_at"])
+    return invitation
+
+
+def clean_answers(answers: dict[str, Any]) -> dict[str, int | None]:
+    """Each driver 1 to 5 or empty; anything else is refused with the question named."""
+    cleaned: dict[str, int | None] = {}
+    errors: dict[str, str] = {}
+    unknown = set(answers) - set(QUESTION_KEYS)
+    if unknown:
+        raise ValidationError({key: _("There is no question called that.") for key in sorted(unknown)})
+    for key in QUESTION_KEYS:
+        value = answers.get(key)
+        if value in (None, ""):
+            cleaned[key] = None
+            continue
+        text = str(value).strip()
+        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 5:
+            errors[key] = _("Choose one of the five answers, from strongly disagree to strongly agree.")
+            continue
+        cleaned[key] = int(text)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def survey_respond(
+    *,
+    token: str,
+    answers: dict[str, Any],
+    comment: str = "",
+    wants_updates: bool = False,
+    at: dt.datetime | None = None,
+) -> SurveyResponse:
+    """Save the person's answers, once per link. Raises SurveyError for a used or unknown link and
+    ValidationError for answers off the scale or a comment too long; nothing is written then."""
+    invitation = _invitation_for(token, lock=True)
+    cleaned = clean_answers(answers)
+    text = clean_text(comment, limit=COMMENT_LENGTH, field="comment")
+    if all(value is None for value in cleaned.values()) and not text:
+        raise ValidationError({"__all__": _("Answer at least one question or write a comment before sending.")})
+    now = at or timezone.now()
+    invitation.opened_at = invitation.opened_at or now
+    invitation.responded_at = now
+    invitation.save(update_fields=["opened_at", "responded_at"])
+    response = SurveyResponse(
+        invitation=invitation,
+        comment=text,
+        wants_updates=bool(wants_updates) and invitation.person_id is not None,
+        responded_at=now,
+        service_id=invitation.service_id,
+        channel=invitation.channel,
+        ward=invitation.ward,
+        capacity=invitation.capacity,
+        **cleaned,
+    )
+    response.full_clean()
+    response.save()
+    audit_events_record(
+        actor=SURVEY_ACTOR,
+        purpose=Purpose.SERVICE_MANAGEMENT,
+        entries=[
+            AuditEntry(
+                action=AuditAction.CREATE,
+                object_type=RESPONSE_OBJECT_TYPE,
+                object_id=str(response.pk),
+                subject_person_id=invitation.person_id,
+                changes={"answered": [None, sorted(k for k, v in cleaned.items() if v is not None)]},
+            )
+        ],
+    )
+    return response
