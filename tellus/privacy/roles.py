@@ -95,6 +95,16 @@ CAPABILITIES: tuple[Capability, ...] = (
         ("insight.view_demand_analysis",),
     ),
     Capability(
+        "read_statements",
+        "Read a person's or household's give-and-take statement (audited)",
+        ("ledger.view_statement",),
+    ),
+    Capability(
+        "analyse_give_and_take",
+        "See give-and-take distributions by ward, capacity, age band and needs driver (aggregates only)",
+        ("ledger.view_distribution",),
+    ),
+    Capability(
         "see_consents",
         "See what a person has consented to, and when they withdrew (audited)",
         ("rights.view_consentrecord",),
@@ -125,7 +135,14 @@ ADMINISTRATOR = "Administrator"
 
 # Role -> capability keys. Analysts work on aggregates and never open an individual's record.
 ROLES: dict[str, tuple[str, ...]] = {
-    FRONT_LINE_OFFICER: ("find_people", "see_capacities", "read_catalogue", "log_contacts", "see_consents"),
+    FRONT_LINE_OFFICER: (
+        "find_people",
+        "see_capacities",
+        "read_catalogue",
+        "log_contacts",
+        "see_consents",
+        "read_statements",
+    ),
     CASEWORKER: (
         "find_people",
         "review_links",
@@ -135,6 +152,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         "log_contacts",
         "see_consents",
         "handle_corrections",
+        "read_statements",
     ),
     SERVICE_MANAGER: (
         "find_people",
@@ -144,8 +162,10 @@ ROLES: dict[str, tuple[str, ...]] = {
         "build_customer_lists",
         "read_demand",
         "analyse_demand",
+        "read_statements",
+        "analyse_give_and_take",
     ),
-    ANALYST: ("view_imports", "read_catalogue", "analyse_demand"),
+    ANALYST: ("view_imports", "read_catalogue", "analyse_demand", "analyse_give_and_take"),
     PRIVACY_OFFICER: (
         "find_people",
         "view_audit",
