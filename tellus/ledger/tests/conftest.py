@@ -40,6 +40,10 @@ class Town:
 
 @pytest.fixture
 def town(db: object) -> Town:
+    return town_make()
+
+
+def town_make() -> Town:
     year = FinancialYear.objects.create(label="2025/26", starts_on=dt.date(2025, 7, 1), ends_on=dt.date(2026, 6, 30))
     waste = ServiceFactory(
         code="household-waste", name="Household waste", group="Waste", unit_cost=Decimal("1.85"), unit="a collection"

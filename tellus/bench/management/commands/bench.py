@@ -1,4 +1,4 @@
-"""`tellus bench match|resolve|open311|demand|sar`: measured performance, each beside a baseline from the same run."""
+"""`tellus bench match|resolve|open311|demand|sar|ledger`: measured performance, each beside a same-run baseline."""
 
 from __future__ import annotations
 
@@ -38,7 +38,11 @@ class Command(BaseCommand):
         demand = sub.add_parser("demand", help="Each demand page's server time beside its raw aggregate query.")
         demand.add_argument("--contacts", type=int, default=1_000_000)
         sar = sub.add_parser("sar", help="A subject access copy for the person with the most data, beside reading it.")
-        for each in (match, resolve, open311, demand, sar):
+        ledger = sub.add_parser(
+            "ledger", help="Statements for every household, and the statement page's p95, beside raw queries."
+        )
+        ledger.add_argument("--pages", type=int, default=200, help="How many households' statement pages to time.")
+        for each in (match, resolve, open311, demand, sar, ledger):
             each.add_argument("--json", action="store_true", help="Also print the figures as one JSON line.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -72,6 +76,10 @@ class Command(BaseCommand):
                 from tellus.bench.sar import bench_sar
 
                 result = bench_sar(say=say)
+            elif options["benchmark"] == "ledger":
+                from tellus.bench.ledger import bench_ledger
+
+                result = bench_ledger(pages=options["pages"], say=say)
             elif options["benchmark"] == "open311":
                 result = self.open311(options, say)
                 if not result:
