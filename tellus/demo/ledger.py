@@ -122,8 +122,11 @@ def household_rows(year: FinancialYear, rng: random.Random) -> tuple[list[list[s
     charges: list[list[str]] = []
     services: list[list[str]] = []
     start, end = year.starts_on, year.ends_on
-    for reference, people in _households():
-        if not people:
+    seen: set[int] = set()  # someone in two households (moving home) pays and swims once
+    for reference, everyone in _households():
+        people = [(person_id, born) for person_id, born in everyone if person_id not in seen]
+        seen.update(person_id for person_id, _ in everyone)
+        if not everyone:
             continue
         services.append([f"BIN-{year.slug}-{reference}", str(end), "52", "household-waste", reference, ""])
         if rng.random() < 0.85:

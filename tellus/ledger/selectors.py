@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 
 from tellus.capacities.models import Capacity, PersonCapacity
 from tellus.catalogue.models import Service
@@ -32,6 +32,7 @@ from .statements import (
     contribution_line,
     pennies,
     statement_assemble,
+    texts,
     use_line,
 )
 
@@ -107,12 +108,30 @@ def _lines(
     contributions = Contribution.objects.filter(year=year)
     uses = ServiceUse.objects.filter(year=year)
     if people is not None and households is not None:
-        contributions = contributions.filter(Q(payer_person__in=people) | Q(payer_household__in=households))
-        uses = uses.filter(Q(person__in=people) | Q(household__in=households))
+        # Two indexed reads joined, rather than one OR that SQLite answers by reading the whole year.
+        contributions = contributions.filter(
+            pk__in=list(
+                contributions.filter(payer_person__in=people)
+                .order_by()
+                .values_list("pk", flat=True)
+                .union(contributions.filter(payer_household__in=households).order_by().values_list("pk", flat=True))
+            )
+        )
+        uses = uses.filter(
+            pk__in=list(
+                uses.filter(person__in=people)
+                .order_by()
+                .values_list("pk", flat=True)
+                .union(uses.filter(household__in=households).order_by().values_list("pk", flat=True))
+            )
+        )
     else:
         contributions = contributions.filter(payer_organisation__isnull=True)
-    given = [(row, contribution_line(row, kinds)) for row in contributions.values(*CONTRIBUTION_FIELDS).iterator()]
-    taken = [(row, use_line(row, currency)) for row in uses.values(*USE_FIELDS).iterator()]
+    words = texts()
+    given = [
+        (row, contribution_line(row, kinds, words)) for row in contributions.values(*CONTRIBUTION_FIELDS).iterator()
+    ]
+    taken = [(row, use_line(row, currency, words)) for row in uses.values(*USE_FIELDS).iterator()]
     return given, taken
 
 
@@ -192,7 +211,7 @@ def person_statement(year: FinancialYear, *, person_id: int, rules: LedgerRules 
 
 
 def _audit_statement(
-    *, actor: Actor, purpose: Purpose | str, people: list[int | None], subject: str, pk: int, year: FinancialYear
+    *, actor: Actor, purpose: Purpose | str, people: Sequence[int | None], subject: str, pk: int, year: FinancialYear
 ) -> None:
     audit_events_record(
         actor=actor,
@@ -278,17 +297,19 @@ def where_rates_go(year: FinancialYear, rules: LedgerRules | None = None) -> Whe
     rules = rules or rules_load()
     spent: dict[str, Decimal] = defaultdict(lambda: ZERO)
     apportioned: set[str] = set()
-    for group, total in (
-        ServiceUse.objects.filter(year=year).values_list("service__group").annotate(total=Sum("amount")).order_by()
-    ):
-        spent[group] += total or ZERO
+    # Summed here, as Decimals: SQLite's SUM() would add floats.
+    for group, amount in ServiceUse.objects.filter(year=year).values_list("service__group", "amount").iterator():
+        spent[group] += amount
     groups = dict(Service.objects.filter(code__in=rules.shared_codes).values_list("code", "group"))
     for rule in rules.shared:
         group = groups.get(rule.service_code, "Shared services")
         spent[group] += rule.annual_cost
         apportioned.add(group)
     total = sum(spent.values(), ZERO)
-    rates = Contribution.objects.filter(year=year, kind=ContributionKind.GENERAL_RATES).aggregate(t=Sum("amount"))["t"]
+    rates = sum(
+        Contribution.objects.filter(year=year, kind=ContributionKind.GENERAL_RATES).values_list("amount", flat=True),
+        ZERO,
+    )
     shares = [
         RatesShare(
             group=group,

@@ -13,6 +13,7 @@ from tellus.demand.models import Need, NeedStatus
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, audit_event_record
 
+from .importing import lines_insert
 from .models import FINANCIAL_YEAR_OBJECT_TYPE, LEDGER_IMPORT_OBJECT_TYPE, FinancialYear, LedgerImport, ServiceUse
 from .rules import rules_load
 
@@ -72,22 +73,21 @@ def needs_met_record(*, year: FinancialYear, actor: Actor) -> LedgerImport:
         year=year, kind=LedgerImport.Kind.NEEDS, file_name=NEEDS_FILE_NAME, actor_label=actor.label
     )
     lines = [
-        ServiceUse(
-            year=year,
-            service_id=service_id,
-            used_on=timezone.localtime(met_at).date(),
-            quantity=Decimal(1),
-            unit_cost=cost,
-            amount=cost.quantize(PENNY),
-            person_id=person_id,
-            need_id=pk,
-            import_run=run,
-            source_reference=f"need-{pk}",
-        )
+        {
+            "service_id": service_id,
+            "used_on": timezone.localtime(met_at).date(),
+            "quantity": Decimal(1),
+            "unit_cost": cost,
+            "amount": cost.quantize(PENNY),
+            "person_id": person_id,
+            "need_id": pk,
+            "row_number": 0,
+            "source_reference": f"need-{pk}",
+        }
         for pk, person_id, service_id, cost, met_at in needs.iterator(chunk_size=5000)
         if pk not in recorded and cost is not None
     ]
-    ServiceUse.objects.bulk_create(lines, batch_size=2000)
+    lines_insert(ServiceUse, year=year, run=run, lines=lines)
     run.rows_read = run.created = len(lines)
     run.save(update_fields=["rows_read", "created"])
     audit_event_record(

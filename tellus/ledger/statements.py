@@ -5,12 +5,14 @@ selectors read the rows and call these."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .rules import LedgerRules, SharedService
@@ -95,6 +97,7 @@ class Apportionment:
     residents: int
     services: tuple[tuple[SharedService, str, str], ...]  # (rule, service name, service group)
     currency: str
+    by_size: dict[int, list[Line]] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def per_household(self, rule: SharedService) -> Decimal:
         return pennies(rule.annual_cost / self.households) if self.households else ZERO
@@ -103,6 +106,12 @@ class Apportionment:
         return pennies(rule.annual_cost / self.residents) if self.residents else ZERO
 
     def household_lines(self, size: int) -> list[Line]:
+        """A household's shares; the same for every household of a size, so worked out once for each size."""
+        if size not in self.by_size:
+            self.by_size[size] = self._household_lines(size)
+        return list(self.by_size[size])
+
+    def _household_lines(self, size: int) -> list[Line]:
         lines = []
         for rule, name, group in self.services:
             if rule.basis == "resident":
@@ -163,14 +172,33 @@ def apportionment_make(
     return Apportionment(households=households, residents=residents, services=chosen, currency=rules.currency_symbol)
 
 
-def contribution_line(row: Mapping[str, Any], kind_labels: Mapping[str, str]) -> Line:
-    source = _("%(file)s, row %(row)s, reference %(ref)s") % {
+@functools.cache
+def _texts(language: str) -> dict[str, str]:
+    return {
+        "file": _("%(file)s, row %(row)s, reference %(ref)s"),
+        "account": _("; %(system)s account %(key)s"),
+        "use": _("%(q)s × %(cur)s%(cost)s (%(unit)s)"),  # noqa: RUF001
+        "one unit": _("one unit"),
+        "need": _("Need %(id)s, met on %(day)s"),
+    }
+
+
+def texts() -> dict[str, str]:
+    """The lines' words, translated once for a whole run of lines rather than once a line."""
+    return _texts(translation.get_language() or "")
+
+
+def contribution_line(
+    row: Mapping[str, Any], kind_labels: Mapping[str, str], words: Mapping[str, str] | None = None
+) -> Line:
+    words = words or texts()
+    source = words["file"] % {
         "file": row["import_run__file_name"],
         "row": row["row_number"],
         "ref": row["source_reference"],
     }
     if row.get("payer_record__source_key"):
-        source += _("; %(system)s account %(key)s") % {
+        source += words["account"] % {
             "system": row["payer_record__source_system__title"],
             "key": row["payer_record__source_key"],
         }
@@ -184,18 +212,19 @@ def contribution_line(row: Mapping[str, Any], kind_labels: Mapping[str, str]) ->
     )
 
 
-def use_line(row: Mapping[str, Any], currency: str) -> Line:
+def use_line(row: Mapping[str, Any], currency: str, words: Mapping[str, str] | None = None) -> Line:
+    words = words or texts()
     quantity = row["quantity"]
-    detail = _("%(q)s × %(cur)s%(cost)s (%(unit)s)") % {  # noqa: RUF001
+    detail = words["use"] % {
         "q": quantity.normalize() if isinstance(quantity, Decimal) else quantity,
         "cur": currency,
         "cost": row["unit_cost"],
-        "unit": row["service__unit"] or _("one unit"),
+        "unit": row["service__unit"] or words["one unit"],
     }
     if row.get("need_id"):
-        source = _("Need %(id)s, met on %(day)s") % {"id": row["need_id"], "day": row["used_on"]}
+        source = words["need"] % {"id": row["need_id"], "day": row["used_on"]}
     else:
-        source = _("%(file)s, row %(row)s, reference %(ref)s") % {
+        source = words["file"] % {
             "file": row["import_run__file_name"],
             "row": row["row_number"],
             "ref": row["source_reference"],

@@ -47,8 +47,10 @@ def _staff_statement(request: HttpRequest, *, as_pdf: bool, **subject: int) -> H
         raise Http404(_("There is no such person or household.")) from None
     if as_pdf:
         return pdf_response(statement)
-    query = f"?year={year.slug}"
-    return render(request, "ledger/statement_staff.html", {"form": form, "statement": statement, "query": query})
+    context = {"form": form, "statement": statement, "query": f"?year={year.slug}"}
+    if "person_id" in subject:
+        context["household_id"] = selectors.household_of(subject["person_id"])
+    return render(request, "ledger/statement_staff.html", context)
 
 
 @require_GET
