@@ -31,6 +31,7 @@ from tellus.capacities.services import capacities_refresh
 from tellus.catalogue.services import DEMO_CATALOGUE_PATH, catalogue_load
 from tellus.common.batch import fewer_garbage_collections
 from tellus.demo.feedback import demo_feedback_load
+from tellus.demo.ledger import demo_ledger_load
 from tellus.demo.year.load import demo_year_load
 from tellus.linkage.resolution import resolve
 from tellus.open311.demo import demo_requests_create
@@ -47,8 +48,8 @@ from .town import TRUTH_COLUMNS, csv_text, extracts_render, town_generate
 from .town.council import LOOK_ALIKE_COLUMNS, look_alike_rows
 
 # Bump when the generator's output changes, so `tellus demo` rebuilds an older demo instead of reusing it.
-GENERATOR_VERSION = 4  # 2: verified callers' dates of birth, surnames spread, new homes (decisions 0010-0012); 3: 0013
-# 4: app and web reports are Open311 requests
+GENERATOR_VERSION = 5  # 2: verified callers' dates of birth, surnames spread, new homes (decisions 0010-0012); 3: 0013
+# 4: app and web reports are Open311 requests; 5: a financial year of give and take (ledger)
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 ACTOR_LABEL = "tellus demo"
 # Apps whose tables hold the demo town; their tables are emptied on a rebuild (staff users other than the demo's
@@ -337,6 +338,8 @@ def demo_link_and_describe(*, reporter: Reporter, actor: Actor, seed: int) -> No
         results.append(listened.line())
         if listened.survey_link_path:
             results.append(f"an unanswered survey link to try: {listened.survey_link_path}")
+    with reporter.stage("Importing a financial year of give and take (tellus ledger import)") as results:
+        results.extend(demo_ledger_load(seed=seed, actor=actor))
 
 
 def demo_build(*, people: int, seed: int, reporter: Reporter | None = None, link: bool = True) -> tuple[DemoBuild, str]:

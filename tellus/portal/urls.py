@@ -17,6 +17,8 @@ urlpatterns = [
     path("copy/", views.copy, name="copy"),
     path("consents/", views.consents, name="consents"),
     path("corrections/", views.corrections, name="corrections"),
+    path("statement/", views.statement, name="statement"),
+    path("statement.pdf", views.statement, {"as_pdf": True}, name="statement_pdf"),
     path("oidc/start/", oidc.oidc_start, name="oidc_start"),
     path("oidc/callback/", oidc.oidc_callback, name="oidc_callback"),
 ]

@@ -12,6 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tellus.ledger import selectors as ledger_selectors
+from tellus.ledger.forms import YearForm
+from tellus.ledger.views import pdf_response as ledger_pdf_response
 from tellus.rights.consents import ConsentError
 from tellus.rights.corrections import CorrectionError
 
@@ -232,3 +235,20 @@ def corrections(request: HttpRequest) -> HttpResponse:
         "portal/corrections.html",
         {"form": form, "requests": rights.corrections_for_resident(account=account), "records": records},
     )
+
+
+@resident_required
+@require_http_methods(["GET"])
+def statement(request: HttpRequest, as_pdf: bool = False) -> HttpResponse:
+    """The resident's own give-and-take statement for a financial year: only lines whose payer or user is them."""
+    form = YearForm(request.GET or None, years=ledger_selectors.financial_years())
+    if form.is_bound and not form.is_valid():
+        return render(request, "portal/statement.html", {"form": form}, status=400)
+    year = form.chosen()
+    if year is None:
+        return render(request, "portal/statement.html", {"form": form})
+    person = selectors.resident_person(request.resident)  # type: ignore[attr-defined]
+    mine = ledger_selectors.statement_for_resident(person_id=person.pk, year=year)
+    if as_pdf:
+        return ledger_pdf_response(mine, resident=True)
+    return render(request, "portal/statement.html", {"form": form, "statement": mine, "query": f"?year={year.slug}"})

@@ -95,6 +95,16 @@ CAPABILITIES: tuple[Capability, ...] = (
         ("insight.view_demand_analysis",),
     ),
     Capability(
+        "read_statements",
+        "Read a person's or household's give-and-take statement (audited)",
+        ("ledger.view_statement",),
+    ),
+    Capability(
+        "analyse_give_and_take",
+        "See give-and-take distributions by ward, capacity, age band and needs driver (aggregates only)",
+        ("ledger.view_distribution",),
+    ),
+    Capability(
         "see_consents",
         "See what a person has consented to, and when they withdrew (audited)",
         ("rights.view_consentrecord",),
@@ -157,6 +167,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         "log_contacts",
         "see_consents",
         "record_feedback",
+        "read_statements",
     ),
     CASEWORKER: (
         "find_people",
@@ -169,6 +180,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         "handle_corrections",
         "record_feedback",
         "handle_complaints",
+        "read_statements",
     ),
     SERVICE_MANAGER: (
         "find_people",
@@ -182,8 +194,10 @@ ROLES: dict[str, tuple[str, ...]] = {
         "keep_themes",
         "analyse_listening",
         "read_comments",
+        "read_statements",
+        "analyse_give_and_take",
     ),
-    ANALYST: ("view_imports", "read_catalogue", "analyse_demand", "analyse_listening"),
+    ANALYST: ("view_imports", "read_catalogue", "analyse_demand", "analyse_listening", "analyse_give_and_take"),
     PRIVACY_OFFICER: (
         "find_people",
         "view_audit",

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tellus.catalogue",
     "tellus.demand",
     "tellus.open311",
+    "tellus.ledger",
     "tellus.insight",
     "tellus.console",
     "tellus.rights",
@@ -260,6 +261,7 @@ TELLUS_PORTAL_LINKS_PER_EMAIL = 3  # within the link's lifetime
 TELLUS_PORTAL_LINKS_PER_NETWORK_ADDRESS_PER_HOUR = int(os.environ.get("TELLUS_PORTAL_LINKS_PER_NETWORK_ADDRESS", "30"))
 TELLUS_PORTAL_INVITATION_DAYS = 30
 # Whether residents see the names of staff who looked at their record, or only their role.
+TELLUS_LEDGER_RULES = os.environ.get("TELLUS_LEDGER_RULES", "")  # the council's own apportionment rule (docs/ledger.md)
 TELLUS_PORTAL_SHOW_OFFICER_NAMES = env_bool("TELLUS_PORTAL_SHOW_OFFICER_NAMES", default=False)
 # Purposes whose views are withheld from a resident (and counted), each with the exemption that allows it. A council
 # edits this mapping to match its purposes and its lawyers' advice; a purpose not listed here is always shown.

@@ -28,7 +28,7 @@ FLOORS = {
     "once": 7,  # coming: Tell us once
     "feedback": 7,  # coming: Listening
     "inclusion": 7,  # coming: Inclusion
-    "ledger": 7,  # coming: Give and take
+    "ledger": 7,
     "insight": 8,
     "console": 9,
     "portal": 9,  # coming: the resident portal

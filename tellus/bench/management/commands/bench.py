@@ -1,5 +1,5 @@
-"""`tellus bench match|resolve|open311|demand|sar|listening`: measured performance, each beside a baseline from the
-same run."""
+"""`tellus bench match|resolve|open311|demand|sar|listening|ledger`: measured performance, each beside a baseline
+from the same run."""
 
 from __future__ import annotations
 
@@ -41,7 +41,11 @@ class Command(BaseCommand):
         sar = sub.add_parser("sar", help="A subject access copy for the person with the most data, beside reading it.")
         listening = sub.add_parser("listening", help="Each listening-dashboard panel beside its raw aggregate query.")
         listening.add_argument("--responses", type=int, default=1_000_000)
-        for each in (match, resolve, open311, demand, sar, listening):
+        ledger = sub.add_parser(
+            "ledger", help="Statements for every household, and the statement page's p95, beside raw queries."
+        )
+        ledger.add_argument("--pages", type=int, default=200, help="How many households' statement pages to time.")
+        for each in (match, resolve, open311, demand, sar, listening, ledger):
             each.add_argument("--json", action="store_true", help="Also print the figures as one JSON line.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -79,6 +83,10 @@ class Command(BaseCommand):
                 from tellus.bench.sar import bench_sar
 
                 result = bench_sar(say=say)
+            elif options["benchmark"] == "ledger":
+                from tellus.bench.ledger import bench_ledger
+
+                result = bench_ledger(pages=options["pages"], say=say)
             elif options["benchmark"] == "open311":
                 result = self.open311(options, say)
                 if not result:
