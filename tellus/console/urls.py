@@ -5,6 +5,8 @@ from . import staff_views, views
 app_name = "console"
 urlpatterns = [
     path("", views.search, name="search"),
+    path("home/", views.home, name="home"),
+    path("administration/", views.administration, name="administration"),
     path("people/<id:person_id>/", views.person_detail, name="person"),
     path("people/<id:person_id>/audit/", views.person_audit, name="person_audit"),
     path("people/<id:person_id>/merge/", views.person_merge, name="person_merge"),

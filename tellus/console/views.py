@@ -37,6 +37,24 @@ from tellus.privacy.purposes import purpose_of, purposes_for, state_purpose, sta
 from tellus.privacy.services import Actor
 
 from .forms import MergeChooseForm, MergeConfirmForm, PairDecisionForm, PurposeForm
+from .navigation import home_for
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's start page: one it may use (see console.navigation), never a page that refuses it."""
+    url = home_for(request.user)
+    if url is None:
+        raise PermissionDenied(_("Your account has no role yet."))
+    return HttpResponseRedirect(url)
+
+
+@require_GET
+@staff_permission_required("privacy.change_user")
+def administration(request: HttpRequest) -> HttpResponse:
+    """Staff and settings: where an administrator starts."""
+    return render(request, "console/administration.html", {})
 
 
 @require_GET

@@ -69,11 +69,10 @@ def test_signing_in_with_a_wrong_password_shows_an_error_summary_linking_to_the_
     assert title(response).startswith("Error: ")
 
 
-def test_signing_in_takes_staff_to_find_a_person(client, officer):
-    response = client.post(reverse("login"), {"username": "officer", "password": "correct-horse-battery"})
+def test_signing_in_takes_a_front_line_officer_to_find_a_person(client, officer):
+    response = client.post(reverse("login"), {"username": "officer", "password": "correct-horse-battery"}, follow=True)
 
-    assert response.status_code == 302
-    assert response["Location"] == SEARCH
+    assert response.redirect_chain[-1][0] == SEARCH
 
 
 def test_signing_out_is_a_form_that_posts(client, officer):
