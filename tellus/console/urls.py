@@ -12,6 +12,7 @@ urlpatterns = [
     path("people/<id:person_id>/merge/", views.person_merge, name="person_merge"),
     path("people/<id:person_id>/records/<id:record_id>/split/", views.record_split_off, name="record_split"),
     path("merges/<id:merge_id>/undo/", views.merge_undo, name="merge_undo"),
+    path("splits/<id:split_id>/undo/", views.split_undo, name="split_undo"),
     path("review/", views.review_list, name="review"),
     path("review/<id:pair_id>/", views.review_pair, name="review_pair"),
     path("purpose/", views.purpose, name="purpose"),
