@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,7 +41,7 @@ from tellus.linkage.services import (
 )
 from tellus.people.audit_trail import audit_events_for_person
 from tellus.people.models import Person, SourceRecord
-from tellus.people.selectors import person_get_for_staff, person_search
+from tellus.people.selectors import StaffPersonView, person_get_for_staff, person_search
 from tellus.privacy.models import Purpose
 from tellus.privacy.permissions import staff_permission_required
 from tellus.privacy.purposes import purpose_of, purposes_for, state_purpose, stated_in_session
@@ -93,11 +95,19 @@ def search(request: HttpRequest) -> HttpResponse:
 @staff_permission_required("people.view_person")
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     actor, purpose = Actor.for_user(request.user), purpose_of(request)
+    # Match weights and the model's statistics are for those who judge linkage, not for the front line.
+    judges_linkage = request.user.has_perm("linkage.view_candidatepair")
     try:
-        page = person_page_for_staff(actor=actor, purpose=purpose, person_id=person_id)
+        page = person_page_for_staff(actor=actor, purpose=purpose, person_id=person_id, with_evidence=judges_linkage)
     except Person.DoesNotExist:
         raise Http404(_("There is no person with that number.")) from None
-    context = {"page": page, "view": page.view, "person": page.person}
+    context: dict[str, Any] = {
+        "page": page,
+        "view": page.view,
+        "person": page.person,
+        "summary": person_summary(page.view),
+        "show_evidence": judges_linkage,
+    }
     if not page.merged_into:
         # Each panel is its own audited read, shown only to roles with a purpose for it.
         if request.user.has_perm("capacities.view_personcapacity"):
@@ -105,6 +115,23 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         if request.user.has_perms(("demand.view_contact", "demand.view_need")):
             context["demand"] = person_demand_for_staff(actor=actor, purpose=purpose, person_id=person_id)
     return render(request, "console/person.html", context)
+
+
+def person_summary(view: StaffPersonView) -> dict[str, str]:
+    """The top of the person page: the address, phone and email the most recent records give."""
+    records = sorted(
+        (record for group in view.groups for record in group.records),
+        key=lambda r: (r.valid_to is None, r.valid_from or dt.date.min, r.imported_at),
+        reverse=True,
+    )
+    address = next(
+        (", ".join(p for p in (r.address, r.postcode) if p) for r in records if r.address or r.postcode), ""
+    )
+    return {
+        "address": address,
+        "phone": next((r.phone for r in records if r.phone), ""),
+        "email": next((r.email for r in records if r.email), ""),
+    }
 
 
 @require_GET

@@ -1,4 +1,4 @@
-"""`tellus bench match|resolve|open311|demand|sar`: measured performance, each beside a baseline from the same run."""
+"""`tellus bench match|resolve|open311|demand|sar|console`: measured performance, each beside a baseline."""
 
 from __future__ import annotations
 
@@ -38,7 +38,14 @@ class Command(BaseCommand):
         demand = sub.add_parser("demand", help="Each demand page's server time beside its raw aggregate query.")
         demand.add_argument("--contacts", type=int, default=1_000_000)
         sar = sub.add_parser("sar", help="A subject access copy for the person with the most data, beside reading it.")
-        for each in (match, resolve, open311, demand, sar):
+        console = sub.add_parser(
+            "console",
+            help="Staff sessions at once (search, open person, log contact), each step beside its bare query.",
+        )
+        console.add_argument("--sessions", type=int, default=20)
+        console.add_argument("--callers", type=int, default=15, help="Callers each session handles.")
+        console.add_argument("--seed", type=int, default=1)
+        for each in (match, resolve, open311, demand, sar, console):
             each.add_argument("--json", action="store_true", help="Also print the figures as one JSON line.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -68,6 +75,12 @@ class Command(BaseCommand):
                 from tellus.bench.insight import bench_demand
 
                 result = bench_demand(contacts=options["contacts"], say=say)
+            elif options["benchmark"] == "console":
+                from tellus.bench.console import bench_console
+
+                result = bench_console(
+                    sessions=options["sessions"], callers=options["callers"], seed=options["seed"], say=say
+                )
             elif options["benchmark"] == "sar":
                 from tellus.bench.sar import bench_sar
 
