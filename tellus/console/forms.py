@@ -132,3 +132,45 @@ class FindForm(PersonSearchForm):
         sort = self.fields["sort"]
         assert isinstance(sort, forms.ChoiceField)
         sort.choices = [(key, label) for key, label in SORTS.items()]
+
+
+_DATES = ["%d/%m/%Y", "%Y-%m-%d"]
+_DATE_ERROR = {"invalid": _("Enter the date as day/month/year, like 17/05/2026.")}
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters. Every one is optional; a member of staff is named by their username."""
+
+    person = NumberField(
+        label=_("Person number"),
+        required=False,
+        min_value=1,
+        error_messages={"invalid": _("Enter the person's number, like 1234.")},
+    )
+    staff = forms.CharField(label=_("Member of staff (username)"), required=False, max_length=150, strip=True)
+    action = forms.ChoiceField(label=_("What they did"), required=False)
+    purpose = forms.ChoiceField(label=_("Purpose"), required=False)
+    date_from = forms.DateField(
+        label=_("From (day/month/year)"), required=False, input_formats=_DATES, error_messages=_DATE_ERROR
+    )
+    date_to = forms.DateField(
+        label=_("To (day/month/year)"), required=False, input_formats=_DATES, error_messages=_DATE_ERROR
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .audit_search import FILTER_ACTIONS
+
+        super().__init__(*args, **kwargs)
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = [("", _("Anything")), *FILTER_ACTIONS.items()]
+        purpose = self.fields["purpose"]
+        assert isinstance(purpose, forms.ChoiceField)
+        purpose.choices = [("", _("Any purpose")), *Purpose.choices]
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date must be on or after the start date."))
+        return data

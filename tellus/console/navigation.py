@@ -48,6 +48,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     ),
     NavItem("services", _("Services"), "catalogue:list", ("catalogue.view_service",)),
     NavItem("analysis", _("Demand analysis"), "insight:demand", ("insight.view_demand_analysis",)),
+    NavItem("audit", _("Audit log"), "console:audit", ("privacy.view_auditevent",)),
     NavItem("staff_audit", _("Staff audit log"), "console:staff_audit", ("privacy.view_auditevent",)),
     NavItem(
         "requests", _("Role requests"), "console:staff_requests", ("privacy.view_rolegrant", "privacy.change_rolegrant")
@@ -58,7 +59,7 @@ NAVIGATION: tuple[NavItem, ...] = (
 
 # Where each role starts, first match wins: the privacy officer at the audit search, front-line staff at the
 # search box, the analyst at demand analysis, the administrator at staff and settings.
-HOME_ORDER = ("staff_audit", "search", "analysis", "administration", "services")
+HOME_ORDER = ("audit", "search", "analysis", "administration", "services")
 
 
 def navigation_for(user: Any) -> list[NavItem]:

@@ -20,4 +20,5 @@ urlpatterns = [
     path("staff/requests/", staff_views.staff_requests, name="staff_requests"),
     path("staff/requests/<int:grant_id>/", staff_views.staff_request_decide, name="staff_request_decide"),
     path("staff/audit/", staff_views.staff_audit, name="staff_audit"),
+    path("audit/", staff_views.audit_log, name="audit"),
 ]

@@ -124,9 +124,7 @@ def person_summary(view: StaffPersonView) -> dict[str, str]:
         key=lambda r: (r.valid_to is None, r.valid_from or dt.date.min, r.imported_at),
         reverse=True,
     )
-    address = next(
-        (", ".join(p for p in (r.address, r.postcode) if p) for r in records if r.address or r.postcode), ""
-    )
+    address = next((", ".join(p for p in (r.address, r.postcode) if p) for r in records if r.address or r.postcode), "")
     return {
         "address": address,
         "phone": next((r.phone for r in records if r.phone), ""),

@@ -19,7 +19,7 @@ HOMES = {
     roles.CASEWORKER: "console:search",
     roles.SERVICE_MANAGER: "console:search",
     roles.ANALYST: "insight:demand",
-    roles.PRIVACY_OFFICER: "console:staff_audit",
+    roles.PRIVACY_OFFICER: "console:audit",
     roles.ADMINISTRATOR: "console:administration",
 }
 
