@@ -15,7 +15,7 @@ admin.site.site_title = "Tellus admin"
 admin.site.login_form = StaffAdminAuthenticationForm  # audited sign-in
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="console:search", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=StaffAuthenticationForm),

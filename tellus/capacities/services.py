@@ -96,6 +96,32 @@ def _stored(person_ids: list[int]) -> dict[int, dict[tuple[object, ...], int]]:
 
 @transaction.atomic
 def _refresh_chunk(*, rules: RuleSet, person_ids: list[int], actor: Actor, run: RefreshRun) -> None:
+    added, removed, changed = _refresh_people(
+        rules=rules, person_ids=person_ids, actor=actor, purpose=Purpose.DATA_IMPORT, context={"refresh_run": run.pk}
+    )
+    run.people_considered += len(person_ids)
+    run.people_changed += changed
+    run.capacities_added += added
+    run.capacities_removed += removed
+    run.save(update_fields=["people_considered", "people_changed", "capacities_added", "capacities_removed"])
+
+
+@transaction.atomic
+def capacities_refresh_people(
+    *, person_ids: list[int], actor: Actor, purpose: Purpose | str, rules_path: Path | None = None
+) -> int:
+    """Recompute these people's capacities now, in the caller's transaction (after a split or its undo, so the
+    person page never cites a record the person no longer has). Returns how many people's capacities changed.
+    The next incremental `capacities_refresh` looks at them again, which changes nothing."""
+    _added, _removed, changed = _refresh_people(
+        rules=rules_load(rules_path), person_ids=sorted(set(person_ids)), actor=actor, purpose=purpose, context={}
+    )
+    return changed
+
+
+def _refresh_people(
+    *, rules: RuleSet, person_ids: list[int], actor: Actor, purpose: Purpose | str, context: dict[str, object]
+) -> tuple[int, int, int]:
     derived_by_person: dict[int, list[DerivedCapacity]] = {pid: [] for pid in person_ids}
     for facts in capacity_facts(person_ids):
         derived_by_person[facts.person_id] = derive_capacities(rules, facts)
@@ -120,17 +146,14 @@ def _refresh_chunk(*, rules: RuleSet, person_ids: list[int], actor: Actor, run: 
                 str(pid),
                 subject_person_id=pid,
                 changes={"capacities": [_summary_of_ids(have, gone), _summary(new)]},
-                context={"refresh_run": run.pk},
+                context=context,
             )
         )
     PersonCapacity.objects.filter(pk__in=to_delete).delete()
     _capacities_insert(to_add, derived_at=now)
-    audit_events_record(actor=actor, purpose=Purpose.DATA_IMPORT, entries=entries)
-    run.people_considered += len(person_ids)
-    run.people_changed += len(entries)
-    run.capacities_added += len(to_add)
-    run.capacities_removed += len(to_delete)
-    run.save(update_fields=["people_considered", "people_changed", "capacities_added", "capacities_removed"])
+    if entries:
+        audit_events_record(actor=actor, purpose=purpose, entries=entries)
+    return len(to_add), len(to_delete), len(entries)
 
 
 # Columns written for each derived capacity, in the order `_capacities_insert` gives its values.

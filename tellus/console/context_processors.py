@@ -14,3 +14,10 @@ def console(request: HttpRequest) -> dict[str, Any]:
     if not hasattr(request, "session") or user is None or not purposes_for(user):
         return {}
     return {"states_purposes": True, "current_purpose": stated_in_session(request)}
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The header's links: exactly the pages this member of staff's roles let them open."""
+    from .navigation import navigation_for
+
+    return {"console_navigation": navigation_for(getattr(request, "user", None))}

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tellus.common.numbers import query_number
 from tellus.privacy import staff
-from tellus.privacy.models import RoleGrant
+from tellus.privacy.models import Purpose, RoleGrant
 from tellus.privacy.permissions import staff_permission_required
+from tellus.privacy.purposes import purpose_of
+from tellus.privacy.services import Actor
+
+from .audit_search import AuditFilters, audit_csv, audit_search, describe
+from .forms import AuditFilterForm
 
 
 @require_http_methods(["GET"])
@@ -49,3 +55,34 @@ def staff_request_decide(request: HttpRequest, grant_id: int) -> HttpResponse:
 def staff_audit(request: HttpRequest) -> HttpResponse:
     page = staff.staff_audit_for_privacy_officer(actor=request.user, page=request.GET.get("page"))  # type: ignore[arg-type]
     return render(request, "console/staff_audit.html", {"page": page})
+
+
+def _audit_filters(form: AuditFilterForm) -> AuditFilters:
+    data = form.cleaned_data
+    return AuditFilters(
+        person=data.get("person"),
+        staff=data.get("staff") or "",
+        action=data.get("action") or "",
+        purpose=data.get("purpose") or "",
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+    )
+
+
+@require_GET
+@staff_permission_required("privacy.view_auditevent")
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Search the audit log; with ?format=csv, export everything the filters find."""
+    purpose_of(request, needed=Purpose.PRIVACY_REVIEW)  # reading the audit log is only ever a privacy review
+    form = AuditFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(request, "console/audit_log.html", {"form": form, "page": None}, status=400)
+    filters = _audit_filters(form) if form.is_bound else AuditFilters()
+    actor = Actor.for_user(request.user)
+    if request.GET.get("format") == "csv":
+        response = StreamingHttpResponse(audit_csv(actor=actor, filters=filters), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="tellus-audit-log.csv"'
+        return response  # type: ignore[return-value]  # streamed: an export can be the whole log
+    page = audit_search(actor=actor, filters=filters, page=query_number(request.GET, "page", default=1))
+    rows = [(event, describe(event)) for event in page]
+    return render(request, "console/audit_log.html", {"form": form, "page": page, "rows": rows, "filters": filters})

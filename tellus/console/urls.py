@@ -5,11 +5,14 @@ from . import staff_views, views
 app_name = "console"
 urlpatterns = [
     path("", views.search, name="search"),
+    path("home/", views.home, name="home"),
+    path("administration/", views.administration, name="administration"),
     path("people/<id:person_id>/", views.person_detail, name="person"),
     path("people/<id:person_id>/audit/", views.person_audit, name="person_audit"),
     path("people/<id:person_id>/merge/", views.person_merge, name="person_merge"),
     path("people/<id:person_id>/records/<id:record_id>/split/", views.record_split_off, name="record_split"),
     path("merges/<id:merge_id>/undo/", views.merge_undo, name="merge_undo"),
+    path("splits/<id:split_id>/undo/", views.split_undo, name="split_undo"),
     path("review/", views.review_list, name="review"),
     path("review/<id:pair_id>/", views.review_pair, name="review_pair"),
     path("purpose/", views.purpose, name="purpose"),
@@ -17,4 +20,5 @@ urlpatterns = [
     path("staff/requests/", staff_views.staff_requests, name="staff_requests"),
     path("staff/requests/<int:grant_id>/", staff_views.staff_request_decide, name="staff_request_decide"),
     path("staff/audit/", staff_views.staff_audit, name="staff_audit"),
+    path("audit/", staff_views.audit_log, name="audit"),
 ]

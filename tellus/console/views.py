@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tellus.capacities.services import capacities_refresh_people
 from tellus.catalogue.dealing_with import person_dealing_with
 from tellus.common.numbers import query_number
 from tellus.demand.selectors import person_demand_for_staff
-from tellus.linkage.models import CandidatePair, PersonMerge
+from tellus.linkage.models import CandidatePair, PersonMerge, RecordSplit
 from tellus.linkage.selectors_staff import (
     QUEUE_STATUSES,
     merge_preview_for_staff,
@@ -26,44 +31,83 @@ from tellus.linkage.selectors_staff import (
     person_page_for_staff,
     review_queue,
 )
-from tellus.linkage.services import LinkageError, pair_decide, person_merge_undo, persons_merge, record_split
+from tellus.linkage.services import (
+    LinkageError,
+    pair_decide,
+    person_merge_undo,
+    persons_merge,
+    record_split,
+    record_split_undo,
+)
 from tellus.people.audit_trail import audit_events_for_person
-from tellus.people.forms import PersonSearchForm
 from tellus.people.models import Person, SourceRecord
-from tellus.people.selectors import person_search
+from tellus.people.selectors import StaffPersonView, person_get_for_staff, person_search
 from tellus.privacy.models import Purpose
 from tellus.privacy.permissions import staff_permission_required
 from tellus.privacy.purposes import purpose_of, purposes_for, state_purpose, stated_in_session
 from tellus.privacy.services import Actor
 
-from .forms import MergeChooseForm, MergeConfirmForm, PairDecisionForm, PurposeForm
+from .finder import filter_choices, find_people
+from .forms import FindForm, MergeChooseForm, MergeConfirmForm, PairDecisionForm, PurposeForm, SplitForm
+from .navigation import home_for
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's start page: one it may use (see console.navigation), never a page that refuses it."""
+    url = home_for(request.user)
+    if url is None:
+        raise PermissionDenied(_("Your account has no role yet."))
+    return HttpResponseRedirect(url)
+
+
+@require_GET
+@staff_permission_required("privacy.change_user")
+def administration(request: HttpRequest) -> HttpResponse:
+    """Staff and settings: where an administrator starts."""
+    return render(request, "console/administration.html", {})
 
 
 @require_GET
 @staff_permission_required("people.view_person")
 def search(request: HttpRequest) -> HttpResponse:
-    form = PersonSearchForm(request.GET if request.GET else None)
+    form = FindForm(request.GET if request.GET else None, choices=filter_choices())
     results = None
     if form.is_valid() and form.has_terms():
-        results = person_search(
+        data = form.cleaned_data
+        results = find_people(
             actor=Actor.for_user(request.user),
             purpose=purpose_of(request),
-            query=form.cleaned_data["q"],
-            date_of_birth=form.cleaned_data["dob"],
+            query=data["q"],
+            date_of_birth=data["dob"],
+            ward=data["ward"],
+            capacity=data["capacity"],
+            system=data["system"],
+            sort=data["sort"] or "relevance",
             page=query_number(request.GET, "page", default=1),
         )
-    return render(request, "console/search.html", {"form": form, "results": results})
+    status = 400 if form.errors else 200
+    return render(request, "console/search.html", {"form": form, "results": results}, status=status)
 
 
 @require_GET
 @staff_permission_required("people.view_person")
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     actor, purpose = Actor.for_user(request.user), purpose_of(request)
+    # Match weights and the model's statistics are for those who judge linkage, not for the front line.
+    judges_linkage = request.user.has_perm("linkage.view_candidatepair")
     try:
-        page = person_page_for_staff(actor=actor, purpose=purpose, person_id=person_id)
+        page = person_page_for_staff(actor=actor, purpose=purpose, person_id=person_id, with_evidence=judges_linkage)
     except Person.DoesNotExist:
         raise Http404(_("There is no person with that number.")) from None
-    context = {"page": page, "view": page.view, "person": page.person}
+    context: dict[str, Any] = {
+        "page": page,
+        "view": page.view,
+        "person": page.person,
+        "summary": person_summary(page.view),
+        "show_evidence": judges_linkage,
+    }
     if not page.merged_into:
         # Each panel is its own audited read, shown only to roles with a purpose for it.
         if request.user.has_perm("capacities.view_personcapacity"):
@@ -71,6 +115,21 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         if request.user.has_perms(("demand.view_contact", "demand.view_need")):
             context["demand"] = person_demand_for_staff(actor=actor, purpose=purpose, person_id=person_id)
     return render(request, "console/person.html", context)
+
+
+def person_summary(view: StaffPersonView) -> dict[str, str]:
+    """The top of the person page: the address, phone and email the most recent records give."""
+    records = sorted(
+        (record for group in view.groups for record in group.records),
+        key=lambda r: (r.valid_to is None, r.valid_from or dt.date.min, r.imported_at),
+        reverse=True,
+    )
+    address = next((", ".join(p for p in (r.address, r.postcode) if p) for r in records if r.address or r.postcode), "")
+    return {
+        "address": address,
+        "phone": next((r.phone for r in records if r.phone), ""),
+        "email": next((r.email for r in records if r.email), ""),
+    }
 
 
 @require_GET
@@ -252,27 +311,80 @@ def _merge_page(
     )
 
 
-@require_POST
+def _refresh_capacities(actor: Actor, purpose: Purpose | str) -> Callable[[list[int]], None]:
+    """Given to the split services, which run it in their transaction: the capacities of both people follow the
+    record at once, so the person page never cites a record the person no longer has."""
+
+    def refresh(person_ids: list[int]) -> None:
+        capacities_refresh_people(person_ids=person_ids, actor=actor, purpose=purpose)
+
+    return refresh
+
+
+@require_http_methods(["GET", "POST"])
 @staff_permission_required("people.view_person", "linkage.add_recordsplit")
 def record_split_off(request: HttpRequest, person_id: int, record_id: int) -> HttpResponse:
+    """Ask first: what the record is, what splitting it off does, and why. Then split, with the reason kept."""
     record = get_object_or_404(
-        SourceRecord.objects.only("id", "person_id", "source_key"), pk=record_id, person_id=person_id
+        SourceRecord.objects.select_related("source_system", "person"), pk=record_id, person_id=person_id
     )
+    actor, purpose = Actor.for_user(request.user), purpose_of(request)
+    form = SplitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            split = record_split(
+                record=record,
+                actor=actor,
+                purpose=purpose,
+                reason=form.cleaned_data["reason"],
+                after=_refresh_capacities(actor, purpose),
+            )
+        except LinkageError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                format_html(
+                    _(
+                        'Record {key} was split off. It now belongs to <a class="link" href="{url}">person {number}'
+                        "</a>. You can undo this from the split history below."
+                    ),
+                    key=record.source_key,
+                    url=reverse("console:person", args=[split.to_person_id]),
+                    number=split.to_person_id,
+                ),
+            )
+            return HttpResponseRedirect(reverse("console:person", args=[person_id]) + "#splits-heading")
+    # Showing the record is a read of the person: audited like the person page.
+    view = person_get_for_staff(actor=actor, purpose=purpose, person_id=person_id)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "console/record_split.html",
+        {"form": form, "record": record, "person": view.person, "record_count": view.record_count},
+        status=status,
+    )
+
+
+@require_POST
+@staff_permission_required("people.view_person", "linkage.add_recordsplit")
+def split_undo(request: HttpRequest, split_id: int) -> HttpResponse:
+    split = get_object_or_404(RecordSplit, pk=split_id)
+    actor, purpose = Actor.for_user(request.user), purpose_of(request)
     try:
-        split = record_split(record=record, actor=Actor.for_user(request.user), purpose=purpose_of(request))
+        record_split_undo(split=split, actor=actor, purpose=purpose, after=_refresh_capacities(actor, purpose))
     except LinkageError as error:
         messages.error(request, str(error))
     else:
         messages.success(
             request,
-            format_html(
-                _('Record {key} was split off. It now belongs to <a class="link" href="{url}">person {number}</a>.'),
-                key=record.source_key,
-                url=reverse("console:person", args=[split.to_person_id]),
-                number=split.to_person_id,
-            ),
+            _(
+                "Split %(id)s undone: the record is back with person %(person)s, and person %(other)s was merged "
+                "back into them."
+            )
+            % {"id": split.pk, "person": split.from_person_id, "other": split.to_person_id},
         )
-    return HttpResponseRedirect(reverse("console:person", args=[person_id]))
+    return HttpResponseRedirect(reverse("console:person", args=[split.from_person_id]))
 
 
 @require_POST

@@ -12,6 +12,7 @@ import functools
 import json
 import operator
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,7 +143,7 @@ def _prepare(row: tuple[Any, ...]) -> dict[str, Any]:
     return prepare_record(dict(zip(INPUT_COLUMNS, (*row[:9], address_is_evidence(row[5], row[9])), strict=True)))
 
 
-def _candidate_filter(details: MatchDetails) -> Q:
+def _candidate_filter(details: MatchDetails, also_surnames: Sequence[str] = ()) -> Q:
     first, last = details.names()
     first_n, last_n = normalise_name(first), normalise_name(last)
     clauses: list[Q] = []
@@ -166,6 +167,8 @@ def _candidate_filter(details: MatchDetails) -> Q:
         clauses.append(Q(email=normalise_email(details.email)))
     if details.phone.strip() and normalise_phone(details.phone):
         clauses.append(Q(phone=normalise_phone(details.phone)))
+    if also_surnames:  # names that sound or look like the surname given ("Smyth" for Smith): the model judges them
+        clauses.append(Q(last_name_normalised__in=list(also_surnames)))
     if not clauses:
         raise MatchError("Give at least a surname, a date of birth, a postcode, an email address or a phone number.")
     combined = clauses[0]
@@ -174,7 +177,7 @@ def _candidate_filter(details: MatchDetails) -> Q:
     return combined
 
 
-def _relevance(details: MatchDetails) -> Any:
+def _relevance(details: MatchDetails, also_surnames: Sequence[str] = ()) -> Any:
     """How much a candidate row shares with the details at a glance (an exact email, phone, date of birth,
     postcode, surname, the start of the first name), so that the likeliest are scored when a block is large."""
     first, last = details.names()
@@ -190,6 +193,8 @@ def _relevance(details: MatchDetails) -> Any:
         signals.append((Q(postcode=normalise_postcode(details.postcode)), 2))
     if last_n:
         signals.append((Q(last_name_normalised=last_n), 2))
+    if also_surnames:
+        signals.append((Q(last_name_normalised__in=list(also_surnames)), 1))
     if len(first_n) >= 2:
         signals.append((Q(name_normalised__startswith=first_n[:2]), 1))
     if not signals:
@@ -198,13 +203,16 @@ def _relevance(details: MatchDetails) -> Any:
     return functools.reduce(operator.add, cases)
 
 
-def candidate_records(details: MatchDetails) -> Any:
+def candidate_records(details: MatchDetails, also_surnames: Sequence[str] = ()) -> Any:
     """The source records worth scoring for these details: linked people's records sharing an indexed value,
-    those sharing most first, at most CANDIDATE_LIMIT."""
+    those sharing most first, at most CANDIDATE_LIMIT. `also_surnames` widens the net to surnames like the one
+    given (the console's search passes those that sound or are spelt alike)."""
     return (
-        SourceRecord.objects.filter(_candidate_filter(details), is_organisation=False, person__merged_into__isnull=True)
+        SourceRecord.objects.filter(
+            _candidate_filter(details, also_surnames), is_organisation=False, person__merged_into__isnull=True
+        )
         .exclude(person__isnull=True)
-        .annotate(relevance=_relevance(details))
+        .annotate(relevance=_relevance(details, also_surnames))
         .order_by("-relevance", "pk")
     )
 
@@ -225,13 +233,16 @@ def match_person(
     purpose: Purpose | str,
     limit: int = 10,
     min_probability: float = 0.01,
+    also_surnames: Sequence[str] = (),
+    audit: bool = True,
 ) -> list[MatchCandidate]:
-    """Candidate people for the details given, most likely first. Audited: each person returned is 'listed'."""
+    """Candidate people for the details given, most likely first. Audited: each person returned is 'listed'
+    (audit=False only for a caller that writes its own entries for what it shows, in the same transaction)."""
     model = _models.get()
     if model is None:
         raise MatchError("No linkage model yet: run `tellus resolve` once first.")
     records = list(
-        candidate_records(details).values_list(
+        candidate_records(details, also_surnames).values_list(
             *RECORD_FIELDS,
             "person_id",
             "person__display_name",
@@ -240,7 +251,8 @@ def match_person(
         )[:CANDIDATE_LIMIT]
     )
     if not records:
-        _audit(actor, purpose, details, [])
+        if audit:
+            _audit(actor, purpose, details, [])
         return []
     # One record at a time without pandas, and each record prepared once per process until it changes.
     prepared = pd.DataFrame(
@@ -277,7 +289,8 @@ def match_person(
         if len(best) >= limit:
             break
     found = list(best.values())
-    _audit(actor, purpose, details, found)
+    if audit:
+        _audit(actor, purpose, details, found)
     return found
 
 

@@ -149,9 +149,12 @@ class RecordSplit(models.Model):
     to_person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     actor_label = models.CharField(max_length=150)
     created_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True, help_text=_("Why staff split the record off, in their words."))
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by_label = models.CharField(max_length=150, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.record_id} off {self.from_person_id}"

@@ -19,7 +19,7 @@ from tellus.people.selectors import StaffPersonView, person_get_for_staff, perso
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
-from .models import PAIR_OBJECT_TYPE, CandidatePair, PersonMerge
+from .models import PAIR_OBJECT_TYPE, CandidatePair, PersonMerge, RecordSplit
 
 QUEUE_STATUSES = (CandidatePair.Status.REVIEW, CandidatePair.Status.NOT_SURE)
 EVIDENCE_STATUSES = (CandidatePair.Status.AUTO_LINKED, CandidatePair.Status.CONFIRMED)
@@ -363,6 +363,7 @@ class PersonLinkageView:
     merges: list[PersonMerge]
     household: list[Person]
     merged_into: Person | None = None
+    splits: list[RecordSplit] = field(default_factory=list)
 
     @property
     def person(self) -> Person:
@@ -408,6 +409,7 @@ def _audit_others_shown(
     household: list[Person],
     merges: list[PersonMerge],
     merged_into: Person | None,
+    splits: tuple[RecordSplit, ...] | list[RecordSplit] = (),
 ) -> None:
     """A person's page also shows other people: their household (name and date of birth), the people in their
     merge history and the person they were merged into (names). Each is recorded as VIEWED, saying where."""
@@ -420,6 +422,10 @@ def _audit_others_shown(
         for other in (merge.survivor_id, merge.absorbed_id):
             if other != person.pk:
                 shown.setdefault(other, "merge history")
+    for split in splits:
+        for other in (split.from_person_id, split.to_person_id):
+            if other != person.pk:
+                shown.setdefault(other, "split history")
     entries = [
         AuditEntry(
             AuditAction.VIEW,
@@ -433,7 +439,9 @@ def _audit_others_shown(
     audit_events_record(actor=actor, purpose=purpose, entries=entries)
 
 
-def person_page_for_staff(*, actor: Actor, purpose: Purpose | str, person_id: int) -> PersonLinkageView:
+def person_page_for_staff(
+    *, actor: Actor, purpose: Purpose | str, person_id: int, with_evidence: bool = True
+) -> PersonLinkageView:
     """Everything on a person's page. Writes one VIEW entry for the person (through person_get_for_staff), and
     one for each other person the page shows: household members, people in the merge history, the person they
     were merged into.
@@ -446,7 +454,7 @@ def person_page_for_staff(*, actor: Actor, purpose: Purpose | str, person_id: in
         ids = [record.pk for record in records]
         pairs = (
             _pairs_with_records().filter(record_l__in=ids, record_r__in=ids, status__in=EVIDENCE_STATUSES)
-            if len(ids) > 1
+            if len(ids) > 1 and with_evidence
             else CandidatePair.objects.none()
         )
         evidence = [pair_evidence(pair) for pair in pairs.order_by("record_l_id", "record_r_id")]
@@ -466,8 +474,19 @@ def person_page_for_staff(*, actor: Actor, purpose: Purpose | str, person_id: in
             key=lambda member: (member.display_name, member.pk),
         )
         merged_into = _merged_into_chain_end(person)
+        splits = list(
+            RecordSplit.objects.filter(Q(from_person=person) | Q(to_person=person))
+            .select_related("record__source_system", "from_person", "to_person")
+            .order_by("-created_at", "-id")
+        )
         _audit_others_shown(
-            actor=actor, purpose=purpose, person=person, household=household, merges=merges, merged_into=merged_into
+            actor=actor,
+            purpose=purpose,
+            person=person,
+            household=household,
+            merges=merges,
+            merged_into=merged_into,
+            splits=splits,
         )
     return PersonLinkageView(
         view=view,
@@ -476,6 +495,7 @@ def person_page_for_staff(*, actor: Actor, purpose: Purpose | str, person_id: in
         merges=merges,
         household=household,
         merged_into=merged_into,
+        splits=splits,
     )
 
 

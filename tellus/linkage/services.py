@@ -6,6 +6,7 @@ the survivor, and the exact rows each merge moved are kept so that it can be und
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import product
 from typing import TYPE_CHECKING
 
@@ -196,13 +197,21 @@ def _keep_apart(first: Person, second: Person, *, actor: Actor, note: str) -> No
 
 @transaction.atomic
 def record_split(
-    *, record: SourceRecord, actor: Actor, purpose: Purpose | str, reason: str = "", keep_apart: bool = True
+    *,
+    record: SourceRecord,
+    actor: Actor,
+    purpose: Purpose | str,
+    reason: str = "",
+    keep_apart: bool = True,
+    after: Callable[[list[int]], None] | None = None,
 ) -> RecordSplit:
-    """Take a record off the person it was linked to and give it a person of its own, for good.
+    """Take a record off the person it was linked to and give it a person of its own, for good (until undone with
+    record_split_undo). `reason` is kept with the split and in the audit entry; `after`, given the ids of both
+    people, runs in the same transaction to refresh what higher apps derive from records (capacities).
 
-    `reason` is kept in the audit entry. `keep_apart=False` (a split `tellus resolve` makes when a changed record no
-    longer matches its person) records no rejected pairs: the machine's split is not a staff decision, and later
-    runs may link the record wherever its scores say."""
+    `keep_apart=False` (a split `tellus resolve` makes when a changed record no longer matches its person) records no
+    rejected pairs: the machine's split is not a staff decision, and later runs may link the record wherever its
+    scores say."""
     record = SourceRecord.objects.select_for_update().get(pk=record.pk)
     if record.person_id is None:
         raise LinkageError(_("This record is not linked to anyone."))
@@ -220,7 +229,7 @@ def record_split(
     if keep_apart:
         _keep_apart(from_person, to_person, actor=actor, note=_("Record split off by staff."))
     split = RecordSplit.objects.create(
-        record=record, from_person=from_person, to_person=to_person, actor_label=actor.label
+        record=record, from_person=from_person, to_person=to_person, actor_label=actor.label, reason=reason
     )
     audit_events_record(
         actor=actor,
@@ -247,7 +256,63 @@ def record_split(
             ),
         ],
     )
+    if after is not None:
+        after([from_person.pk, to_person.pk])
     return split
+
+
+@transaction.atomic
+def record_split_undo(
+    *, split: RecordSplit, actor: Actor, purpose: Purpose | str, after: Callable[[list[int]], None] | None = None
+) -> PersonMerge:
+    """Put a split-off record back with the person it came from: the person made for it is merged back into them
+    (so anything logged against that person since moves too, and the merge itself can be undone), and the pairs the
+    split kept apart are marked confirmed by staff, so later linkage runs keep them together."""
+    split = RecordSplit.objects.select_for_update().get(pk=split.pk)
+    if split.undone_at:
+        raise LinkageError(_("This split was already undone."))
+    from_person = Person.objects.get(pk=split.from_person_id)
+    to_person = Person.objects.get(pk=split.to_person_id)
+    if from_person.merged_into_id or to_person.merged_into_id:
+        raise LinkageError(
+            _("One of these people has since been merged into someone else; undo that merge first, or merge them.")
+        )
+    if SourceRecord.objects.filter(pk=split.record_id, person_id=to_person.pk).count() == 0:
+        raise LinkageError(_("The record has moved on since it was split off; merge the two people instead."))
+    merge = persons_merge(
+        survivor=from_person, absorbed=to_person, actor=actor, purpose=purpose, reason=PersonMerge.Reason.STAFF
+    )
+    now = timezone.now()
+    others = list(from_person.source_records.exclude(pk=split.record_id).values_list("pk", flat=True))
+    for other in others:
+        low, high = min(other, split.record_id), max(other, split.record_id)
+        CandidatePair.objects.filter(record_l_id=low, record_r_id=high, status=CandidatePair.Status.REJECTED).update(
+            status=CandidatePair.Status.CONFIRMED,
+            decided_by=actor.user,
+            decided_at=now,
+            decision_note=_("Split %(id)s undone.") % {"id": split.pk},
+            updated_at=now,
+        )
+    split.undone_at = now
+    split.undone_by_label = actor.label
+    split.save(update_fields=["undone_at", "undone_by_label"])
+    audit_events_record(
+        actor=actor,
+        purpose=purpose,
+        entries=[
+            AuditEntry(
+                AuditAction.UPDATE,
+                SOURCE_RECORD_OBJECT_TYPE,
+                str(split.record_id),
+                subject_person_id=from_person.pk,
+                changes={"person_id": [to_person.pk, from_person.pk]},
+                context={"split_undone": split.pk, "merge": merge.pk},
+            )
+        ],
+    )
+    if after is not None:
+        after([from_person.pk, to_person.pk])
+    return merge
 
 
 @transaction.atomic

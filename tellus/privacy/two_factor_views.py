@@ -37,13 +37,10 @@ def _next(request: HttpRequest) -> str:
 
 
 def _home(request: HttpRequest) -> str:
-    """Where to go after verifying: where they were going, else the console, or admin for administrators."""
-    user = request.user
+    """Where to go after verifying: where they were going, else the start page of their role."""
     if _next(request):
         return _next(request)
-    if user.is_staff and not user.has_perm("people.view_person"):
-        return reverse("admin:index")
-    return reverse("console:search")
+    return reverse("console:home")
 
 
 def _user(request: HttpRequest) -> User:

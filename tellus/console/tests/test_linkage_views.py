@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tellus.linkage.models import CandidatePair, PersonMerge
+from tellus.linkage.models import CandidatePair, PersonMerge, RecordSplit
 from tellus.linkage.services import persons_merge
 from tellus.people.models import Household, Person, SourceRecord
 from tellus.people.tests.factories import PersonFactory, PropertyFactory, SourceRecordFactory, SourceSystemFactory
@@ -95,11 +95,12 @@ def test_only_caseworkers_can_merge_split_or_undo(client, request, role):
     responses = [
         client.get(reverse("console:person_merge", args=[ann.pk]), {"other": annie.pk}),
         client.post(reverse("console:person_merge", args=[ann.pk]), {"other": annie.pk}),
-        client.post(reverse("console:record_split", args=[ann.pk, record.pk])),
+        client.get(reverse("console:record_split", args=[ann.pk, record.pk])),
+        client.post(reverse("console:record_split", args=[ann.pk, record.pk]), {"reason": "Not her"}),
         client.post(reverse("console:merge_undo", args=[done.pk])),
     ]
 
-    assert [response.status_code for response in responses] == [403, 403, 403, 403]
+    assert [response.status_code for response in responses] == [403, 403, 403, 403, 403]
     assert ann.source_records.count() == 2
     annie.refresh_from_db()
     assert annie.merged_into is None
@@ -107,7 +108,7 @@ def test_only_caseworkers_can_merge_split_or_undo(client, request, role):
     assert done.undone_at is None
 
 
-def test_an_officer_sees_the_evidence_but_no_merge_or_split_buttons(client, officer):
+def test_an_officer_sees_no_linkage_evidence_and_no_merge_or_split_buttons(client, officer, caseworker):
     ann = person_with_records("Ann Lee", 2)
     first, second = ann.source_records.all()
     pair_of(first, second, status=CandidatePair.Status.AUTO_LINKED)
@@ -117,9 +118,11 @@ def test_an_officer_sees_the_evidence_but_no_merge_or_split_buttons(client, offi
         .get(reverse("console:person", args=[ann.pk]))
         .content.decode()
     )
+    judge = signed_in(Client(), caseworker, purpose=Purpose.CASEWORK).get(reverse("console:person", args=[ann.pk]))
 
-    assert "Why these records are one person" in html
-    assert "Strong evidence for" in html
+    assert "Why these records are one person" not in html
+    assert "Strong evidence for" not in html
+    assert "Strong evidence for" in judge.content.decode()
     assert "Merge with another person" not in html
     assert "Split this record off" not in html
     assert "Review queue" not in html
@@ -593,7 +596,7 @@ def test_a_person_page_with_evidence_and_history_takes_a_fixed_number_of_queries
 
     # 16 for the person, evidence and history, one to record everyone else the page shows, one for the roles behind
     # the stated purpose; the capacities and contacts panels add a fixed 12 of their own.
-    with django_assert_max_num_queries(31):  # one is the two-factor check on each request
+    with django_assert_max_num_queries(32):  # one is the two-factor check on each request, one the split history
         response = client.get(reverse("console:person", args=[ann.pk]))
 
     assert response.content.decode().count('<table class="table evidence">') == 5
@@ -746,9 +749,9 @@ def test_splitting_a_record_off_gives_it_a_person_of_its_own(client, caseworker)
     client = signed_in(client, caseworker, purpose=Purpose.CASEWORK)
     assert "Split this record off" in client.get(reverse("console:person", args=[ann.pk])).content.decode()
 
-    response = client.post(reverse("console:record_split", args=[ann.pk, record.pk]))
+    response = client.post(reverse("console:record_split", args=[ann.pk, record.pk]), {"reason": "Her son"})
 
-    assert response["Location"] == reverse("console:person", args=[ann.pk])
+    assert response["Location"] == reverse("console:person", args=[ann.pk]) + "#splits-heading"
     record.refresh_from_db()
     assert record.person_id not in (None, ann.pk)
     assert ann.source_records.count() == 1
@@ -756,6 +759,84 @@ def test_splitting_a_record_off_gives_it_a_person_of_its_own(client, caseworker)
     assert f'was split off. It now belongs to <a class="link" href="/console/people/{record.person_id}/">' in page
     assert "Split this record off" not in page
     assert AuditEvent.objects.filter(object_type="people.sourcerecord", action=AuditAction.UPDATE).count() == 1
+
+
+def test_splitting_asks_first_and_changes_nothing_until_confirmed(client, caseworker):
+    ann = person_with_records("Ann Lee", 2)
+    record = ann.source_records.last()
+    assert record is not None
+    client = signed_in(client, caseworker, purpose=Purpose.CASEWORK)
+
+    response = client.get(reverse("console:record_split", args=[ann.pk, record.pk]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"Split record {record.source_key} off this person?" in html
+    assert "Why does this record not belong to this person?" in html
+    assert ann.source_records.count() == 2
+    assert not RecordSplit.objects.exists()
+
+
+def test_splitting_without_a_reason_is_refused_with_the_form_again(client, caseworker):
+    ann = person_with_records("Ann Lee", 2)
+    record = ann.source_records.last()
+    assert record is not None
+    client = signed_in(client, caseworker, purpose=Purpose.CASEWORK)
+
+    response = client.post(reverse("console:record_split", args=[ann.pk, record.pk]), {"reason": "  "})
+
+    assert response.status_code == 400
+    assert "Say why this record does not belong to this person." in response.content.decode()
+    assert ann.source_records.count() == 2
+    assert not RecordSplit.objects.exists()
+
+
+def test_a_split_is_in_both_peoples_history_with_its_reason_and_can_be_undone(client, caseworker):
+    ann = person_with_records("Ann Lee", 2)
+    record = ann.source_records.last()
+    assert record is not None
+    client = signed_in(client, caseworker, purpose=Purpose.CASEWORK)
+    client.post(reverse("console:record_split", args=[ann.pk, record.pk]), {"reason": "Her son, born 2001"})
+    split = RecordSplit.objects.get()
+    assert split.reason == "Her son, born 2001"
+    entry = AuditEvent.objects.get(object_type="people.sourcerecord", action=AuditAction.UPDATE)
+    assert entry.context == {"split": split.pk, "reason": "Her son, born 2001"}
+
+    for person_id in (ann.pk, split.to_person_id):
+        html = client.get(reverse("console:person", args=[person_id])).content.decode()
+        assert "Split history" in html and "Her son, born 2001" in html
+    response = client.post(reverse("console:split_undo", args=[split.pk]))
+
+    assert response["Location"] == reverse("console:person", args=[ann.pk])
+    record.refresh_from_db()
+    assert record.person_id == ann.pk
+    split.refresh_from_db()
+    assert split.undone_at is not None and split.undone_by_label == caseworker.get_username()
+    assert Person.objects.get(pk=split.to_person_id).merged_into_id == ann.pk
+    assert f"Split {split.pk} undone" in client.get(response["Location"]).content.decode()
+    again = client.post(reverse("console:split_undo", args=[split.pk]))
+    assert "This split was already undone." in client.get(again["Location"]).content.decode()
+
+
+def test_a_split_refreshes_both_peoples_capacities_in_the_same_transaction(client, caseworker):
+    from tellus.capacities.models import PersonCapacity
+    from tellus.capacities.services import capacities_refresh
+    from tellus.capacities.tests.factories import a_person, add_record
+
+    ann = a_person()
+    add_record(ann, "library", valid_from=dt.date(2020, 1, 1))
+    rates = add_record(ann, "rates", valid_from=dt.date(2010, 4, 1), ratepayer_type="Individual")
+    capacities_refresh(actor=Actor.system("test"))
+    assert PersonCapacity.objects.filter(person=ann, capacity="ratepayer").exists()
+    client = signed_in(client, caseworker, purpose=Purpose.CASEWORK)
+
+    client.post(reverse("console:record_split", args=[ann.pk, rates.pk]), {"reason": "The landlord"})
+
+    rates.refresh_from_db()
+    assert not PersonCapacity.objects.filter(person=ann, capacity="ratepayer").exists()
+    assert PersonCapacity.objects.filter(person_id=rates.person_id, capacity="ratepayer").exists()
+    client.post(reverse("console:split_undo", args=[RecordSplit.objects.get().pk]))
+    assert PersonCapacity.objects.filter(person=ann, capacity="ratepayer").count() == 1
 
 
 def test_splitting_a_record_of_another_person_is_not_found(client, caseworker):
@@ -778,7 +859,7 @@ def test_merge_and_split_are_posts_only(client, caseworker):
     assert record is not None
     client = signed_in(client, caseworker, purpose=Purpose.CASEWORK)
 
-    assert client.get(reverse("console:record_split", args=[ann.pk, record.pk])).status_code == 405
+    assert client.get(reverse("console:split_undo", args=[1])).status_code == 405
     assert client.get(reverse("console:merge_undo", args=[1])).status_code == 405
 
 

@@ -1,5 +1,5 @@
-"""`tellus bench match|resolve|open311|demand|sar|listening|ledger`: measured performance, each beside a baseline
-from the same run."""
+"""`tellus bench match|resolve|open311|demand|sar|listening|ledger|console`: measured performance, each beside a
+baseline from the same run."""
 
 from __future__ import annotations
 
@@ -45,7 +45,14 @@ class Command(BaseCommand):
             "ledger", help="Statements for every household, and the statement page's p95, beside raw queries."
         )
         ledger.add_argument("--pages", type=int, default=200, help="How many households' statement pages to time.")
-        for each in (match, resolve, open311, demand, sar, listening, ledger):
+        console = sub.add_parser(
+            "console",
+            help="Staff sessions at once (search, open person, log contact), each step beside its bare query.",
+        )
+        console.add_argument("--sessions", type=int, default=20)
+        console.add_argument("--callers", type=int, default=15, help="Callers each session handles.")
+        console.add_argument("--seed", type=int, default=1)
+        for each in (match, resolve, open311, demand, sar, listening, ledger, console):
             each.add_argument("--json", action="store_true", help="Also print the figures as one JSON line.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -79,6 +86,12 @@ class Command(BaseCommand):
                 from tellus.bench.listening import bench_listening
 
                 result = bench_listening(responses=options["responses"], say=say)
+            elif options["benchmark"] == "console":
+                from tellus.bench.console import bench_console
+
+                result = bench_console(
+                    sessions=options["sessions"], callers=options["callers"], seed=options["seed"], say=say
+                )
             elif options["benchmark"] == "sar":
                 from tellus.bench.sar import bench_sar
 

@@ -1,0 +1,78 @@
+"""What each member of staff may open: the console's navigation and where each role starts.
+
+One table, read by the header (every page) and by the start page, so that the navigation never offers a page the
+role would be refused, and never hides one it may use. A test signs in as each role and follows every link."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str | Promise
+    url_name: str
+    perms: tuple[str, ...]
+    also: Callable[[Any], bool] | None = None  # a further condition on the user, beyond permissions
+
+    def allowed(self, user: Any) -> bool:
+        return user.has_perms(self.perms) and (self.also is None or self.also(user))
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def _has_a_role(user: Any) -> bool:
+    return bool(user.is_superuser or user.get_all_permissions())  # cached by the permission checks already made
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("search", _("Find a person"), "console:search", ("people.view_person",)),
+    NavItem("contact", _("Log a contact"), "demand:contact_new", ("demand.add_contact",)),
+    NavItem(
+        "review", _("Review queue"), "console:review", ("linkage.view_candidatepair", "linkage.change_candidatepair")
+    ),
+    NavItem(
+        "corrections",
+        _("Correction requests"),
+        "rights:corrections",
+        ("rights.view_correctionrequest", "rights.change_correctionrequest"),
+    ),
+    NavItem("services", _("Services"), "catalogue:list", ("catalogue.view_service",)),
+    NavItem("analysis", _("Demand analysis"), "insight:demand", ("insight.view_demand_analysis",)),
+    NavItem("give_and_take", _("Give and take"), "ledger:distribution", ("ledger.view_distribution",)),
+    NavItem("audit", _("Audit log"), "console:audit", ("privacy.view_auditevent",)),
+    NavItem("staff_audit", _("Staff audit log"), "console:staff_audit", ("privacy.view_auditevent",)),
+    NavItem(
+        "requests", _("Role requests"), "console:staff_requests", ("privacy.view_rolegrant", "privacy.change_rolegrant")
+    ),
+    NavItem("administration", _("Staff and settings"), "console:administration", ("privacy.change_user",)),
+    NavItem("api", _("API documentation"), "api-v1:openapi-view", (), also=_has_a_role),
+)
+
+# Where each role starts, first match wins: the privacy officer at the audit search, front-line staff at the
+# search box, the analyst at demand analysis, the administrator at staff and settings.
+HOME_ORDER = ("audit", "search", "analysis", "administration", "services")
+
+
+def navigation_for(user: Any) -> list[NavItem]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [item for item in NAVIGATION if item.allowed(user)]
+
+
+def home_for(user: Any) -> str | None:
+    """The URL of this member of staff's start page, or None when no role gives them any page."""
+    allowed = {item.key: item for item in navigation_for(user)}
+    for key in HOME_ORDER:
+        if key in allowed:
+            return allowed[key].url
+    return None
