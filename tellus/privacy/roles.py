@@ -105,6 +105,21 @@ CAPABILITIES: tuple[Capability, ...] = (
         ("rights.view_correctionrequest", "rights.change_correctionrequest"),
     ),
     Capability(
+        "tell_us_once",
+        "Report a change of circumstances on someone's behalf and see what each service was told (audited)",
+        ("once.add_changereport", "once.view_changereport", "once.view_delivery"),
+    ),
+    Capability(
+        "retry_deliveries",
+        "See Tell us once deliveries that failed (the dead-letter list) and send them again (audited)",
+        ("once.view_delivery", "once.change_delivery"),
+    ),
+    Capability(
+        "manage_subscribers",
+        "Manage the services and partners Tell us once tells: addresses, secrets, kinds of change, fields (audited)",
+        ("once.view_subscriber", "once.add_subscriber", "once.change_subscriber"),
+    ),
+    Capability(
         "manage_staff",
         "Add staff accounts and assign roles in admin",
         ("privacy.view_user", "privacy.add_user", "privacy.change_user", "auth.view_group"),
@@ -125,7 +140,14 @@ ADMINISTRATOR = "Administrator"
 
 # Role -> capability keys. Analysts work on aggregates and never open an individual's record.
 ROLES: dict[str, tuple[str, ...]] = {
-    FRONT_LINE_OFFICER: ("find_people", "see_capacities", "read_catalogue", "log_contacts", "see_consents"),
+    FRONT_LINE_OFFICER: (
+        "find_people",
+        "see_capacities",
+        "read_catalogue",
+        "log_contacts",
+        "see_consents",
+        "tell_us_once",
+    ),
     CASEWORKER: (
         "find_people",
         "review_links",
@@ -135,6 +157,8 @@ ROLES: dict[str, tuple[str, ...]] = {
         "log_contacts",
         "see_consents",
         "handle_corrections",
+        "tell_us_once",
+        "retry_deliveries",
     ),
     SERVICE_MANAGER: (
         "find_people",
@@ -156,7 +180,14 @@ ROLES: dict[str, tuple[str, ...]] = {
         "handle_corrections",
         "approve_roles",
     ),
-    ADMINISTRATOR: ("manage_sources", "view_imports", "manage_staff", "approve_roles"),
+    ADMINISTRATOR: (
+        "manage_sources",
+        "view_imports",
+        "manage_staff",
+        "approve_roles",
+        "retry_deliveries",
+        "manage_subscribers",
+    ),
 }
 
 # Role -> the purposes its members may state for looking at or changing personal data. A member of staff with

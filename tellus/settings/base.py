@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "tellus.common",
     "tellus.privacy",
     "tellus.people",
@@ -92,6 +94,7 @@ INSTALLED_APPS = [
     "tellus.insight",
     "tellus.console",
     "tellus.rights",
+    "tellus.once",
     "tellus.portal",
     "tellus.demo",
     "tellus.bench",
@@ -283,3 +286,18 @@ TELLUS_OIDC_PROVIDER_NAME = os.environ.get("TELLUS_OIDC_PROVIDER_NAME", "your co
 
 # Retention rules per source system and kind of record (docs/rights.md), read by `tellus retention apply`.
 TELLUS_RETENTION_FILE = Path(os.environ.get("TELLUS_RETENTION_FILE", BASE_DIR / "retention.toml"))
+
+# Tell us once (docs/once.md): deliveries run as background tasks in a database-backed queue (django-tasks-db) that
+# `tellus worker` works through. A webhook is tried at most TELLUS_ONCE_MAX_ATTEMPTS times, waiting
+# TELLUS_ONCE_BACKOFF_SECONDS * 2**(attempt-1) (capped at TELLUS_ONCE_BACKOFF_CAP_SECONDS) between tries, then
+# dead-lettered and staff alerted at TELLUS_ONCE_ALERT_EMAILS. Subscriber URLs must be https unless
+# TELLUS_ONCE_ALLOW_HTTP (the demo's local receivers).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "once"]}}
+TELLUS_ONCE_MAX_ATTEMPTS = int(os.environ.get("TELLUS_ONCE_MAX_ATTEMPTS", "8"))
+TELLUS_ONCE_BACKOFF_SECONDS = float(os.environ.get("TELLUS_ONCE_BACKOFF_SECONDS", "30"))
+TELLUS_ONCE_BACKOFF_CAP_SECONDS = float(os.environ.get("TELLUS_ONCE_BACKOFF_CAP_SECONDS", str(6 * 60 * 60)))
+TELLUS_ONCE_TIMEOUT_SECONDS = float(os.environ.get("TELLUS_ONCE_TIMEOUT_SECONDS", "10"))
+TELLUS_ONCE_LEASE_SECONDS = float(os.environ.get("TELLUS_ONCE_LEASE_SECONDS", "60"))
+TELLUS_ONCE_ALERT_EMAILS = [e for e in os.environ.get("TELLUS_ONCE_ALERT_EMAILS", "").split(",") if e.strip()]
+TELLUS_ONCE_ALLOW_HTTP = os.environ.get("TELLUS_ONCE_ALLOW_HTTP", "false").lower() == "true"
+TELLUS_ONCE_NOTICE_VERSION = "tell-us-once-2026-1"
