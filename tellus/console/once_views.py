@@ -237,5 +237,3 @@ def subscriber_rotate(request: HttpRequest, subscriber_id: int) -> HttpResponse:
 
 def status_url(report: ChangeReport) -> str:
     return reverse("console:once_status", args=[report.pk])
-
-

@@ -30,6 +30,7 @@ from django.utils import timezone
 from tellus.capacities.services import capacities_refresh
 from tellus.catalogue.services import DEMO_CATALOGUE_PATH, catalogue_load
 from tellus.common.batch import fewer_garbage_collections
+from tellus.demo.once import demo_once_history
 from tellus.demo.year.load import demo_year_load
 from tellus.linkage.resolution import resolve
 from tellus.open311.demo import demo_requests_create
@@ -313,6 +314,12 @@ def demo_link_and_describe(*, reporter: Reporter, actor: Actor, seed: int) -> No
         results.append(f"{contacts:,} contacts")
     with reporter.stage("Sending the app and web reports through Open311") as results:
         results.append(demo_requests_create(seed=seed, actor=actor).line())
+    with reporter.stage("Telling services of a year of changes (Tell us once)") as results:
+        told = demo_once_history(seed=seed)
+        results.append(
+            f"{told['changes']:,} changes, {told['deliveries']:,} deliveries, "
+            f"{told['outage_retries']:,} retries while a partner was down for a day"
+        )
 
 
 def demo_build(*, people: int, seed: int, reporter: Reporter | None = None, link: bool = True) -> tuple[DemoBuild, str]:

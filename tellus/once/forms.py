@@ -34,7 +34,9 @@ def _date(label: Any, required: bool = True, help_text: Any = "") -> forms.DateF
 EVENT_FORM_FIELDS: dict[str, dict[str, Any]] = {
     EventType.ADDRESS: {
         "new_address": lambda: forms.CharField(
-            label=_("First line of the new address"), max_length=300, required=True,
+            label=_("First line of the new address"),
+            max_length=300,
+            required=True,
             error_messages={"required": _("Enter the first line of the new address.")},
         ),
         "new_postcode": lambda: forms.CharField(label=_("Postcode"), max_length=12, required=False),
@@ -55,13 +57,16 @@ EVENT_FORM_FIELDS: dict[str, dict[str, Any]] = {
     EventType.CONTACT: {
         "email": lambda: forms.EmailField(label=_("New email address"), required=False, max_length=254),
         "phone": lambda: forms.RegexField(
-            label=_("New phone number"), required=False, regex=r"^[0-9 +()-]{6,20}$",
+            label=_("New phone number"),
+            required=False,
+            regex=r"^[0-9 +()-]{6,20}$",
             error_messages={"invalid": _("Enter a phone number, like 01632 960 001.")},
         ),
     },
     EventType.NO_FIXED_ADDRESS: {
         "contact_route": lambda: forms.CharField(
-            label=_("How can services reach them?"), max_length=300,
+            label=_("How can services reach them?"),
+            max_length=300,
             help_text=_("A phone number, an email address, or a place such as a day centre."),
         ),
         "effective_on": lambda: _date(_("Since when")),
@@ -83,8 +88,12 @@ class ChangeForm(forms.Form):
     """The facts of one kind of change; `about` and `relationship` when the reporter may name someone else."""
 
     def __init__(
-        self, *args: Any, event_type: str, about_choices: list[tuple[str, str]] | None = None,
-        staff: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        event_type: str,
+        about_choices: list[tuple[str, str]] | None = None,
+        staff: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.event_type = event_type
@@ -101,7 +110,8 @@ class ChangeForm(forms.Form):
             )
         if staff:
             self.fields["reporter_name"] = forms.CharField(
-                label=_("Name of the person telling us"), max_length=300,
+                label=_("Name of the person telling us"),
+                max_length=300,
                 error_messages={"required": _("Enter the name of the person who told you.")},
             )
             self.fields["reporter_relationship"] = forms.ChoiceField(

@@ -12,7 +12,15 @@ from django.db.models import Count, Prefetch, QuerySet
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_event_record, audit_events_record
 
-from .models import CHANGE_OBJECT_TYPE, DELIVERY_OBJECT_TYPE, ChangeReport, Delivery, ShareChoice, Subscriber, field_label
+from .models import (
+    CHANGE_OBJECT_TYPE,
+    DELIVERY_OBJECT_TYPE,
+    ChangeReport,
+    Delivery,
+    ShareChoice,
+    Subscriber,
+    field_label,
+)
 
 
 @dataclass(frozen=True)
@@ -179,9 +187,9 @@ def people_reporter_may_name(*, reporter_person_id: int, event_type: str) -> lis
     candidates: set[int] = set()
     if event_type != EventType.DEATH:
         candidates.add(reporter_person_id)
-    represented = Representative.objects.filter(representative_person_id=reporter_person_id, starts_on__lte=today).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    )
+    represented = Representative.objects.filter(
+        representative_person_id=reporter_person_id, starts_on__lte=today
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
     candidates |= set(represented.values_list("person_id", flat=True))
     if event_type == EventType.DEATH:
         candidates |= set(

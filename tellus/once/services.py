@@ -86,7 +86,9 @@ def may_report_for(*, reporter_person_id: int, person_id: int, event_type: str) 
     someone in their household or whom they represent in any way (next of kin, executor)."""
     if reporter_person_id == person_id:
         return event_type != EventType.DEATH
-    active = [r for r in representatives_active(person_id=person_id) if r.representative_person_id == reporter_person_id]
+    active = [
+        r for r in representatives_active(person_id=person_id) if r.representative_person_id == reporter_person_id
+    ]
     if any(r.can_act for r in active):
         return True
     if event_type == EventType.DEATH:
@@ -139,7 +141,9 @@ def change_details(*, event_type: str, data: dict[str, Any], today: dt.date | No
                 "moved_out_of_area": True,
             }
         else:
-            prop = resolve_address(postcode=data.get("new_postcode") or "", address_line_1=data.get("new_address") or "")
+            prop = resolve_address(
+                postcode=data.get("new_postcode") or "", address_line_1=data.get("new_address") or ""
+            )
             line = ", ".join(p for p in (prop.address_line_1, prop.address_line_2, prop.locality) if p)
             details = {
                 "new_address": line,
@@ -231,9 +235,13 @@ def change_report(
         raise OnceError(_("Enter the name of the person who told you."))
     if event_type == EventType.DEATH and reporter.by != ReportedBy.PERSON and reporter.relationship == "self":
         raise OnceError(_("Say how the person telling us is related."))
-    if event_type == EventType.DEATH and person.date_of_death and ChangeReport.objects.filter(
-        person=person, event_type=EventType.DEATH, status=ChangeReport.Status.CONFIRMED
-    ).exists():
+    if (
+        event_type == EventType.DEATH
+        and person.date_of_death
+        and ChangeReport.objects.filter(
+            person=person, event_type=EventType.DEATH, status=ChangeReport.Status.CONFIRMED
+        ).exists()
+    ):
         raise OnceError(_("We have already been told about this death."))
     details, effective_on = change_details(event_type=event_type, data=data)
     report = ChangeReport.objects.create(
@@ -402,7 +410,7 @@ def _confirmation_email(report_id: int, status_url: str) -> None:
 
 
 def backoff_seconds(attempt: int) -> float:
-    """Wait after the attempt-th failed try: base × 2^(attempt−1), capped (30 s, 1, 2, 4, 8 … minutes, at most 6 h)."""
+    """Wait after the attempt-th failed try: base * 2**(attempt-1), capped: 30 s, 1, 2, 4, 8 ... min, at most 6 h."""
     base = float(settings.TELLUS_ONCE_BACKOFF_SECONDS)
     return float(min(base * 2 ** (attempt - 1), float(settings.TELLUS_ONCE_BACKOFF_CAP_SECONDS)))
 
@@ -459,8 +467,7 @@ def _post(subscriber: Subscriber, delivery: Delivery) -> Outcome:
         return Outcome("retry", None, "timed out")
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        kind = "retry" if not isinstance(reason, str) or "timed out" not in reason else "retry"
-        return Outcome(kind, None, f"could not connect: {reason}"[:500])
+        return Outcome("retry", None, f"could not connect: {reason}"[:500])
 
 
 def _internal(delivery: Delivery) -> Outcome:
@@ -549,10 +556,12 @@ def _alert_staff(delivery_id: int) -> None:
     to = set(settings.TELLUS_ONCE_ALERT_EMAILS)
     to |= {
         u.email
-        for u in get_user_model().objects.filter(
+        for u in get_user_model()
+        .objects.filter(
             Q(groups__permissions__codename="change_delivery") | Q(user_permissions__codename="change_delivery"),
             is_active=True,
-        ).exclude(email="")
+        )
+        .exclude(email="")
     }
     logger.warning("Tell us once: delivery %s to %s dead-lettered", delivery.message_id, delivery.subscriber.code)
     if to:
@@ -622,7 +631,10 @@ def deliveries_recover(*, now: dt.datetime | None = None) -> int:
 
     grace = now - dt.timedelta(seconds=float(settings.TELLUS_ONCE_LEASE_SECONDS))
     orphaned = Delivery.objects.filter(
-        status=Delivery.Status.PENDING, dead_lettered_at__isnull=True, lease_until__isnull=True, next_attempt_at__lt=grace
+        status=Delivery.Status.PENDING,
+        dead_lettered_at__isnull=True,
+        lease_until__isnull=True,
+        next_attempt_at__lt=grace,
     ).values_list("pk", "task_id")[:1000]
     for pk, task_id in orphaned:
         task = DBTaskResult.objects.filter(id=task_id).only("status", "started_at").first() if task_id else None

@@ -64,7 +64,7 @@ class LocalReceiver:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 answer = outer._next_answer()
                 if answer == "hang":

@@ -48,8 +48,12 @@ def report(request: HttpRequest, event_type: str) -> HttpResponse:
             return render(
                 request,
                 "portal/once_report.html",
-                {"form": form, "event_type": event_type, "event_label": EventType(event_type).label,
-                 "refused": _("You cannot report this change for that person.")},
+                {
+                    "form": form,
+                    "event_type": event_type,
+                    "event_label": EventType(event_type).label,
+                    "refused": _("You cannot report this change for that person."),
+                },
                 status=403,
             )
     if request.method == "POST" and form.is_valid():
@@ -70,7 +74,10 @@ def report(request: HttpRequest, event_type: str) -> HttpResponse:
             )
             try:
                 made = change_report(
-                    person=person, event_type=event_type, data=form.cleaned_data, reporter=reporter,
+                    person=person,
+                    event_type=event_type,
+                    data=form.cleaned_data,
+                    reporter=reporter,
                     purpose=RESIDENT_PURPOSE,
                 )
             except NotAllowed as exc:
@@ -131,8 +138,10 @@ def check(request: HttpRequest, report_id: int) -> HttpResponse:
             request,
             _("Thank you. We are letting the services you chose know.")
             if not found.is_death
-            else _("Thank you for telling us. We are letting the services you chose know, and we have stopped "
-                   "sending letters to them."),
+            else _(
+                "Thank you for telling us. We are letting the services you chose know, and we have stopped "
+                "sending letters to them."
+            ),
         )
         return redirect("portal:once_status", report_id=found.pk)
     return render(request, "portal/once_check.html", {"report": found, "choices": choices})

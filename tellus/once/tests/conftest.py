@@ -51,20 +51,33 @@ def town(settings: Any) -> dict[str, Any]:
     for event in (EventType.DEATH, EventType.ADDRESS, EventType.CONTACT):
         EventRule.objects.create(event_type=event, subscriber=partner, always=False)
     return {
-        "alice": alice, "bob": bob, "library": library, "electoral": electoral, "partner": partner,
-        "secret": secret, "home": home,
+        "alice": alice,
+        "bob": bob,
+        "library": library,
+        "electoral": electoral,
+        "partner": partner,
+        "secret": secret,
+        "home": home,
     }
 
 
 def self_reporter(person: Any) -> Reporter:
     return Reporter(
-        by=ReportedBy.PERSON, actor=Actor.system(f"resident:R{person.pk}"), name=person.display_name,
-        relationship="self", email="alice@example.org", account_person_id=person.pk,
+        by=ReportedBy.PERSON,
+        actor=Actor.system(f"resident:R{person.pk}"),
+        name=person.display_name,
+        relationship="self",
+        email="alice@example.org",
+        account_person_id=person.pk,
     )
 
 
 def next_of_kin(reporter: Any) -> Reporter:
     return Reporter(
-        by=ReportedBy.REPRESENTATIVE, actor=Actor.system(f"resident:R{reporter.pk}"), name=reporter.display_name,
-        relationship="next_of_kin", email="bob@example.org", account_person_id=reporter.pk,
+        by=ReportedBy.REPRESENTATIVE,
+        actor=Actor.system(f"resident:R{reporter.pk}"),
+        name=reporter.display_name,
+        relationship="next_of_kin",
+        email="bob@example.org",
+        account_person_id=reporter.pk,
     )

@@ -33,11 +33,16 @@ pytestmark = pytest.mark.django_db
 def _delivery(town: dict[str, Any], url: str) -> Delivery:
     Subscriber.objects.filter(pk=town["partner"].pk).update(url=url)
     report = change_report(
-        person=town["alice"], event_type=EventType.CONTACT, data={"email": "new@example.org", "phone": "01632 960001"},
-        reporter=self_reporter(town["alice"]), purpose=Purpose.ADMINISTRATION,
+        person=town["alice"],
+        event_type=EventType.CONTACT,
+        data={"email": "new@example.org", "phone": "01632 960001"},
+        reporter=self_reporter(town["alice"]),
+        purpose=Purpose.ADMINISTRATION,
     )
     change_confirm(
-        report_id=report.pk, agreed={town["partner"].pk}, reporter=self_reporter(town["alice"]),
+        report_id=report.pk,
+        agreed={town["partner"].pk},
+        reporter=self_reporter(town["alice"]),
         purpose=Purpose.ADMINISTRATION,
     )
     return Delivery.objects.get(report=report)
@@ -134,8 +139,11 @@ def test_a_delivery_whose_worker_died_holding_it_is_queued_again(town: dict[str,
 def _ack(client: Client, secret: str, message_id: str, status: str, **kw: Any) -> Any:
     body, headers = receiver.acknowledgement(secret, message_id, status)
     return client.post(
-        "/once/callbacks/libraries/", data=body, content_type="application/json",
-        headers={k: v for k, v in headers.items() if k != "content-type"}, **kw,
+        "/once/callbacks/libraries/",
+        data=body,
+        content_type="application/json",
+        headers={k: v for k, v in headers.items() if k != "content-type"},
+        **kw,
     )
 
 
@@ -161,7 +169,9 @@ def test_a_tampered_or_wrongly_signed_acknowledgement_is_refused(town: dict[str,
     body, headers = receiver.acknowledgement(town["secret"], delivery.message_id, "received")
     tampered = body.replace(b"received", b"actioned")
     response = client.post(
-        "/once/callbacks/libraries/", data=tampered, content_type="application/json",
+        "/once/callbacks/libraries/",
+        data=tampered,
+        content_type="application/json",
         headers={k: v for k, v in headers.items() if k != "content-type"},
     )
     assert response.status_code == 401 and "detail" in json.loads(response.content)

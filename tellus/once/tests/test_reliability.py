@@ -24,10 +24,9 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from tellus.once.models import Delivery, EventRule, EventType, Subscriber
+from tellus.once.models import Delivery, EventRule, EventType, ReportedBy, Subscriber
 from tellus.once.services import Reporter, change_confirm, change_report, subscriber_create
 from tellus.once.testing import Behaviour, LocalReceiver
-from tellus.once.models import ReportedBy
 from tellus.people.models import Person
 from tellus.privacy.models import Purpose
 from tellus.privacy.services import Actor
@@ -80,7 +79,7 @@ def _worker(database_url: str) -> subprocess.Popen[bytes]:
         "TELLUS_ONCE_BACKOFF_SECONDS": "0.2",
         "TELLUS_ONCE_ALLOW_HTTP": "true",
     }
-    return subprocess.Popen(  # noqa: S603
+    return subprocess.Popen(
         [sys.executable, "-m", "tellus.cli", "worker", "--interval", "0.2", "--recover-every", "1"],
         env=env,
         stdout=subprocess.PIPE,
@@ -110,19 +109,31 @@ def _stop(process: subprocess.Popen[bytes]) -> str:
 
 def _changes(url: str, count: int) -> list[int]:
     subscriber, _secret = subscriber_create(
-        actor=Actor.system("test"), code="partner", name="Partner", kind=Subscriber.Kind.WEBHOOK, url=url,
-        purpose="Needs to know", event_types=[EventType.CONTACT], entitled_fields=["person_reference", "email"],
+        actor=Actor.system("test"),
+        code="partner",
+        name="Partner",
+        kind=Subscriber.Kind.WEBHOOK,
+        url=url,
+        purpose="Needs to know",
+        event_types=[EventType.CONTACT],
+        entitled_fields=["person_reference", "email"],
     )
     EventRule.objects.create(event_type=EventType.CONTACT, subscriber=subscriber, always=True)
     ids = []
     for n in range(count):
         person = Person.objects.create(display_name=f"Person {n}", date_of_birth=dt.date(1980, 1, 1))
         reporter = Reporter(
-            by=ReportedBy.PERSON, actor=Actor.system(f"resident:{n}"), name=person.display_name,
-            relationship="self", account_person_id=person.pk,
+            by=ReportedBy.PERSON,
+            actor=Actor.system(f"resident:{n}"),
+            name=person.display_name,
+            relationship="self",
+            account_person_id=person.pk,
         )
         report = change_report(
-            person=person, event_type=EventType.CONTACT, data={"email": f"p{n}@example.org"}, reporter=reporter,
+            person=person,
+            event_type=EventType.CONTACT,
+            data={"email": f"p{n}@example.org"},
+            reporter=reporter,
             purpose=Purpose.ADMINISTRATION,
         )
         change_confirm(report_id=report.pk, agreed={subscriber.pk}, reporter=reporter, purpose=Purpose.ADMINISTRATION)

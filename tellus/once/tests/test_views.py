@@ -57,8 +57,8 @@ def test_a_resident_reports_a_death_previews_chooses_and_sees_each_services_stat
 def test_a_resident_cannot_report_for_someone_they_do_not_act_for(town: dict[str, Any], alice_client: Client) -> None:
     stranger = Person.objects.create(display_name="Carol Stranger")
     response = alice_client.post(
-        "/my/tell-us/address/", {"about": stranger.pk, "new_address": "22 Mill Lane", "new_postcode": "TL2 2BB",
-                                 "effective_on": "2026-01-05"}
+        "/my/tell-us/address/",
+        {"about": stranger.pk, "new_address": "22 Mill Lane", "new_postcode": "TL2 2BB", "effective_on": "2026-01-05"},
     )
     assert response.status_code == 403 and b"cannot report this change" in response.content
     assert not ChangeReport.objects.exists()
@@ -75,8 +75,13 @@ def test_a_future_death_date_is_a_form_error(town: dict[str, Any], bob_client: C
 
 def test_an_address_that_cannot_be_found_is_a_form_error(town: dict[str, Any], alice_client: Client) -> None:
     response = alice_client.post(
-        "/my/tell-us/address/", {"about": town["alice"].pk, "new_address": "9 Nowhere", "new_postcode": "TL9 9ZZ",
-                                 "effective_on": "2026-01-05"}
+        "/my/tell-us/address/",
+        {
+            "about": town["alice"].pk,
+            "new_address": "9 Nowhere",
+            "new_postcode": "TL9 9ZZ",
+            "effective_on": "2026-01-05",
+        },
     )
     assert response.status_code == 400 and b"could not find that address" in response.content
     assert not ChangeReport.objects.exists()
@@ -84,8 +89,11 @@ def test_an_address_that_cannot_be_found_is_a_form_error(town: dict[str, Any], a
 
 def test_a_resident_cannot_see_someone_elses_change(town: dict[str, Any], bob_client: Client) -> None:
     report = change_report(
-        person=town["alice"], event_type=EventType.CONTACT, data={"email": "a@example.org"},
-        reporter=self_reporter(town["alice"]), purpose=Purpose.ADMINISTRATION,
+        person=town["alice"],
+        event_type=EventType.CONTACT,
+        data={"email": "a@example.org"},
+        reporter=self_reporter(town["alice"]),
+        purpose=Purpose.ADMINISTRATION,
     )
     assert bob_client.get(f"/my/tell-us/changes/{report.pk}/").status_code == 404
     assert bob_client.get(f"/my/tell-us/changes/{report.pk}/check/").status_code == 404
@@ -102,7 +110,10 @@ def test_staff_report_on_someones_behalf_recorded_with_who_told_them(
     report = ChangeReport.objects.get()
     assert response.status_code == 302
     assert (report.reported_by, report.reporter_name, report.reporter_relationship, report.reporter_label) == (
-        "staff", "Dan Executor", "executor", officer.username,
+        "staff",
+        "Dan Executor",
+        "executor",
+        officer.username,
     )
     staff.post(f"/console/changes/{report.pk}/check/", {"share": [town["electoral"].pk, town["partner"].pk]})
     page = staff.get(f"/console/people/{town['alice'].pk}/changes/")
@@ -124,16 +135,21 @@ def test_the_outsider_sees_no_tell_us_once_page(town: dict[str, Any], outsider: 
         assert staff.get(url).status_code == 403, url
 
 
-def test_staff_see_the_dead_letter_list_and_retry(
-    town: dict[str, Any], caseworker: Any, client: Client
-) -> None:
+def test_staff_see_the_dead_letter_list_and_retry(town: dict[str, Any], caseworker: Any, client: Client) -> None:
     Subscriber.objects.filter(pk=town["partner"].pk).update(url="http://127.0.0.1:9/hook")  # nothing listens
     report = change_report(
-        person=town["alice"], event_type=EventType.CONTACT, data={"email": "a@example.org"},
-        reporter=self_reporter(town["alice"]), purpose=Purpose.ADMINISTRATION,
+        person=town["alice"],
+        event_type=EventType.CONTACT,
+        data={"email": "a@example.org"},
+        reporter=self_reporter(town["alice"]),
+        purpose=Purpose.ADMINISTRATION,
     )
-    change_confirm(report_id=report.pk, agreed={town["partner"].pk}, reporter=self_reporter(town["alice"]),
-                   purpose=Purpose.ADMINISTRATION)
+    change_confirm(
+        report_id=report.pk,
+        agreed={town["partner"].pk},
+        reporter=self_reporter(town["alice"]),
+        purpose=Purpose.ADMINISTRATION,
+    )
     delivery = Delivery.objects.get()
     Delivery.objects.filter(pk=delivery.pk).update(attempts=99)
     Delivery.objects.filter(pk=delivery.pk).update(status="failed", dead_lettered_at=timezone.now())
@@ -150,9 +166,16 @@ def test_an_administrator_adds_a_subscriber_and_sees_its_secret_once(
 ) -> None:
     settings.TELLUS_ONCE_ALLOW_HTTP = False
     staff = signed_in(client, administrator, purpose=Purpose.ADMINISTRATION)
-    data = {"code": "dvla", "name": "Partner", "kind": "webhook", "url": "https://partner.example/hook",
-            "purpose": "Needs to know", "event_types": ["death"], "entitled_fields": ["name", "date_of_death"],
-            "is_active": "on"}
+    data = {
+        "code": "dvla",
+        "name": "Partner",
+        "kind": "webhook",
+        "url": "https://partner.example/hook",
+        "purpose": "Needs to know",
+        "event_types": ["death"],
+        "entitled_fields": ["name", "date_of_death"],
+        "is_active": "on",
+    }
     shown = staff.post("/console/subscribers/new/", data)
     secret = Subscriber.objects.get().secret
     assert shown.status_code == 200 and secret.encode() in shown.content
@@ -165,8 +188,15 @@ def test_an_administrator_adds_a_subscriber_and_sees_its_secret_once(
 def test_a_subscriber_url_that_is_not_http_is_a_form_error(administrator: Any, client: Client, settings: Any) -> None:
     settings.TELLUS_ONCE_ALLOW_HTTP = False
     staff = signed_in(client, administrator, purpose=Purpose.ADMINISTRATION)
-    data = {"code": "bad", "name": "Bad", "kind": "webhook", "url": "ftp://partner.example/hook",
-            "purpose": "x", "event_types": ["death"], "entitled_fields": ["name"]}
+    data = {
+        "code": "bad",
+        "name": "Bad",
+        "kind": "webhook",
+        "url": "ftp://partner.example/hook",
+        "purpose": "x",
+        "event_types": ["death"],
+        "entitled_fields": ["name"],
+    }
     response = staff.post("/console/subscribers/new/", data)
     assert response.status_code == 400 and b"must start with https://" in response.content
     assert not Subscriber.objects.exists()

@@ -3,6 +3,7 @@ queues again any delivery a killed worker left half done."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="Work until the queue is empty, then stop.")
         parser.add_argument("--worker-id", default="", help="A name for this worker in the task results.")
 
-    def handle(self, *args: Any, interval: float, recover_every: float, batch: bool, worker_id: str, **opts: Any) -> None:
+    def handle(
+        self, *args: Any, interval: float, recover_every: float, batch: bool, worker_id: str, **opts: Any
+    ) -> None:
         import os
 
         from django.utils.crypto import get_random_string
@@ -64,14 +67,11 @@ class Command(BaseCommand):
 
                 for conn in connections.all():
                     conn.close_if_unusable_or_obsolete()
-                    try:
+                    with contextlib.suppress(Exception):
                         conn.close()
-                    except Exception:  # noqa: BLE001, S110
-                        pass
                 time.sleep(max(interval, 0.5))
                 continue
-            if batch and ran == 0:
-                if deliveries_recover() == 0:
-                    break
+            if batch and ran == 0 and deliveries_recover() == 0:
+                break
             if running and ran == 0:
                 time.sleep(interval)
