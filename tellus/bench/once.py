@@ -187,6 +187,6 @@ def bench_once(*, events: int, subscribers: int, workers: int, rate: float, say:
     )
     say(f"Report to acknowledgement: p50 {result['p50_s']} s, p95 {result['p95_s']} s (max {result['max_s']} s).")
     say(f"Lost: {lost}. Duplicated: {duplicated}. Not sent: {not_sent}.")
-    met = result["p95_s"] < 2 and not lost and not duplicated
+    met = float(result["p95_s"]) < 2 and not lost and not duplicated
     say(f"Target p95 < 2 s, 0 lost, 0 duplicated: {'met' if met else 'NOT met'}.")
     return result

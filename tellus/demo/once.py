@@ -34,7 +34,7 @@ from tellus.people.services import person_correspondence_stop, representative_cr
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
-ALL = list(EventType.values)
+ALL: list[str] = list(EventType.values)
 IDENTITY = ["person_reference", "name", "date_of_birth", "effective_on"]
 # code, name, source system, catalogue service, kinds of change, entitled fields, kinds it is always told of, why
 SERVICES: tuple[tuple[str, str, str, str, list[str], list[str], list[str], str], ...] = (
@@ -136,7 +136,7 @@ SERVICES: tuple[tuple[str, str, str, str, list[str], list[str], list[str], str],
         "Care and tenancies continue safely.",
     ),
 )
-PARTNERS = (
+PARTNERS: tuple[tuple[str, str, list[str], list[str], list[str], str], ...] = (
     (
         "demo-pensions",
         "Pension Service (demo partner)",

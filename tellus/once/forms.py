@@ -125,7 +125,7 @@ class ChangeForm(forms.Form):
             self.fields[name] = make()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.event_type == EventType.ADDRESS and not data.get("moved_out_of_area") and not data.get("new_postcode"):
             self.add_error("new_postcode", _("Enter the postcode."))
         return data

@@ -4,6 +4,7 @@ agreed to share, and each delivery to them with its attempts."""
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -29,13 +30,13 @@ class EventType(models.TextChoices):
 # Every field an event can carry, by event type, with the words a reporter sees in the preview. A subscriber's
 # entitled fields are a subset of these; a delivery carries only the fields both the event has and the subscriber
 # is entitled to (data minimisation).
-COMMON_FIELDS = {
+COMMON_FIELDS: dict[str, Any] = {
     "person_reference": _("Our reference for the person"),
     "name": _("Name"),
     "date_of_birth": _("Date of birth"),
     "effective_on": _("Date it happened"),
 }
-EVENT_FIELDS: dict[str, dict[str, str]] = {
+EVENT_FIELDS: dict[str, dict[str, Any]] = {
     EventType.ADDRESS: {
         "new_address": _("New address"),
         "new_postcode": _("New postcode"),

@@ -45,8 +45,9 @@ def proposals(*, person: Person, event_type: str, facts: dict[str, Any]) -> list
         subscriber = rule.subscriber
         if event_type not in subscriber.event_types:
             continue
-        if subscriber.source_system_id is not None and subscriber.source_system_id in held_in:
-            reason = _("%(system)s holds a record about them.") % {"system": subscriber.source_system.title}
+        system = subscriber.source_system
+        if system is not None and system.pk in held_in:
+            reason = _("%(system)s holds a record about them.") % {"system": system.title}
         elif subscriber.service_code and subscriber.service_code in uses:
             reason = _("They use this service.")
         elif rule.always:

@@ -356,7 +356,9 @@ def _apply_to_person(*, report: ChangeReport, reporter: Reporter, purpose: Purpo
             is_executor = relationship == Representative.Relationship.EXECUTOR
             representative_create(
                 person=person,
-                representative_person=Person.objects.filter(pk=reporter.account_person_id).first(),
+                representative_person=(
+                    Person.objects.filter(pk=reporter.account_person_id).first() if reporter.account_person_id else None
+                ),
                 name=reporter.name,
                 email=reporter.email,
                 relationship=relationship,

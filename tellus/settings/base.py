@@ -293,7 +293,7 @@ TELLUS_RETENTION_FILE = Path(os.environ.get("TELLUS_RETENTION_FILE", BASE_DIR / 
 # dead-lettered and staff alerted at TELLUS_ONCE_ALERT_EMAILS. Subscriber URLs must be https unless
 # TELLUS_ONCE_ALLOW_HTTP (the demo's local receivers).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "once"]}}
-TELLUS_ONCE_MAX_ATTEMPTS = int(os.environ.get("TELLUS_ONCE_MAX_ATTEMPTS", "8"))
+TELLUS_ONCE_MAX_ATTEMPTS = int(os.environ.get("TELLUS_ONCE_MAX_ATTEMPTS", "15"))
 TELLUS_ONCE_BACKOFF_SECONDS = float(os.environ.get("TELLUS_ONCE_BACKOFF_SECONDS", "30"))
 TELLUS_ONCE_BACKOFF_CAP_SECONDS = float(os.environ.get("TELLUS_ONCE_BACKOFF_CAP_SECONDS", str(6 * 60 * 60)))
 TELLUS_ONCE_TIMEOUT_SECONDS = float(os.environ.get("TELLUS_ONCE_TIMEOUT_SECONDS", "10"))

@@ -165,6 +165,9 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_the_subscriber_acts_once
         second = _worker(shared_database)
         try:
             _wait(lambda: not Delivery.objects.exclude(status="sent").exists(), 120, "every delivery to be sent")
+        except AssertionError as exc:
+            states = list(Delivery.objects.values_list("status", "attempts", "lease_until", "last_error"))
+            raise AssertionError(f"{states}\n{_stop(second)}") from exc
         finally:
             log = _stop(second)
     summary = receiver.summary()
@@ -193,7 +196,11 @@ def test_a_worker_survives_its_database_connections_being_cut_during_delivery(sh
                     assert cursor.fetchone()[0] >= 1
                     time.sleep(0.5)
             assert worker.poll() is None  # it is still running
-            _wait(lambda: not Delivery.objects.exclude(status="sent").exists(), 120, "every delivery to be sent")
+            try:
+                _wait(lambda: not Delivery.objects.exclude(status="sent").exists(), 120, "every delivery to be sent")
+            except AssertionError as exc:
+                states = list(Delivery.objects.values_list("status", "attempts", "lease_until", "last_error"))
+                raise AssertionError(f"{states}\n{_stop(worker)}") from exc
         finally:
             log = _stop(worker)
     summary = receiver.summary()

@@ -241,7 +241,9 @@ def test_a_subject_access_copy_includes_each_sharing_choice_and_delivery(town: d
     from tellus.rights.sar import subject_data
 
     report = _move(town)
-    change_confirm(report_id=report.pk, agreed={town["partner"].pk}, reporter=self_reporter(town["alice"]), purpose=PURPOSE)
+    change_confirm(
+        report_id=report.pk, agreed={town["partner"].pk}, reporter=self_reporter(town["alice"]), purpose=PURPOSE
+    )
     data = subject_data(town["alice"].pk)
     choices = data.sections["tell_us_once_choices"]
     assert {(c["service"], c["agreed"], c["purpose"]) for c in choices} == {
