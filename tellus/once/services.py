@@ -628,21 +628,27 @@ def deliveries_recover(*, now: dt.datetime | None = None) -> int:
             if updated:
                 _enqueue(Delivery(pk=pk), run_after=None)
     # A task taken by a killed worker before it leased its delivery leaves the delivery due with no lease and a
-    # task that will never finish: queue those again too.
+    # task that will never finish: queue those again too. (A delivery merely waiting its turn has a READY task.)
     from django_tasks_db.models import DBTaskResult
 
     grace = now - dt.timedelta(seconds=float(settings.TELLUS_ONCE_LEASE_SECONDS))
-    orphaned = Delivery.objects.filter(
-        status=Delivery.Status.PENDING,
-        dead_lettered_at__isnull=True,
-        lease_until__isnull=True,
-        next_attempt_at__lt=grace,
-    ).values_list("pk", "task_id")[:1000]
-    for pk, task_id in orphaned:
-        task = DBTaskResult.objects.filter(id=task_id).only("status", "started_at").first() if task_id else None
-        if task is not None and task.status == "READY":
-            continue
-        if task is not None and task.status == "RUNNING" and task.started_at and task.started_at > grace:
+    orphaned = dict(
+        Delivery.objects.filter(
+            status=Delivery.Status.PENDING,
+            dead_lettered_at__isnull=True,
+            lease_until__isnull=True,
+            next_attempt_at__lt=grace,
+        ).values_list("pk", "task_id")[:1000]
+    )
+    tasks = {
+        str(task_id): (status, started_at)
+        for task_id, status, started_at in DBTaskResult.objects.filter(
+            id__in=[t for t in orphaned.values() if t]
+        ).values_list("id", "status", "started_at")
+    }
+    for pk, task_id in orphaned.items():
+        status, started_at = tasks.get(task_id, ("", None))
+        if status == "READY" or (status == "RUNNING" and started_at is not None and started_at > grace):
             continue
         with transaction.atomic():
             _enqueue(Delivery(pk=pk), run_after=None)

@@ -154,7 +154,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_the_subscriber_acts_once
         first = _worker(shared_database)
         try:
             try:
-                _wait(lambda: receiver.requests >= 1, 120, "the first delivery to start")
+                _wait(lambda: receiver.requests >= 1, 300, "the first delivery to start")
             except AssertionError as exc:
                 raise AssertionError(_stop(first)) from exc
             os.kill(first.pid, signal.SIGKILL)
@@ -164,7 +164,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_the_subscriber_acts_once
         assert Delivery.objects.filter(status="pending").exists()  # the killed worker left work undone
         second = _worker(shared_database)
         try:
-            _wait(lambda: not Delivery.objects.exclude(status="sent").exists(), 120, "every delivery to be sent")
+            _wait(lambda: not Delivery.objects.exclude(status="sent").exists(), 300, "every delivery to be sent")
         except AssertionError as exc:
             states = list(Delivery.objects.values_list("status", "attempts", "lease_until", "last_error"))
             raise AssertionError(f"{states}\n{_stop(second)}") from exc
@@ -186,7 +186,7 @@ def test_a_worker_survives_its_database_connections_being_cut_during_delivery(sh
         receiver.receiver.webhook = type(receiver.receiver.webhook)(_secret())
         worker = _worker(shared_database)
         try:
-            _wait(lambda: receiver.requests >= 5, 120, "deliveries to be under way")
+            _wait(lambda: receiver.requests >= 5, 300, "deliveries to be under way")
             with connection.cursor() as cursor:
                 for _ in range(3):  # the "restart": every other session on this database is cut, three times
                     cursor.execute(
@@ -197,7 +197,7 @@ def test_a_worker_survives_its_database_connections_being_cut_during_delivery(sh
                     time.sleep(0.5)
             assert worker.poll() is None  # it is still running
             try:
-                _wait(lambda: not Delivery.objects.exclude(status="sent").exists(), 120, "every delivery to be sent")
+                _wait(lambda: not Delivery.objects.exclude(status="sent").exists(), 300, "every delivery to be sent")
             except AssertionError as exc:
                 states = list(Delivery.objects.values_list("status", "attempts", "lease_until", "last_error"))
                 raise AssertionError(f"{states}\n{_stop(worker)}") from exc
