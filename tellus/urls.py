@@ -32,6 +32,7 @@ urlpatterns = [
     path("rights/", include("tellus.rights.urls")),
     path("ledger/", include("tellus.ledger.urls")),
     path("where-your-rates-go/", include("tellus.ledger.public_urls")),
+    path("once/", include("tellus.once.urls")),
     path("admin/password_change/", admin.site.admin_view(admin_password_change)),  # audited; before admin's own
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff_views, views
+from . import once_views, staff_views, views
 
 app_name = "console"
 urlpatterns = [
@@ -21,4 +21,15 @@ urlpatterns = [
     path("staff/requests/<int:grant_id>/", staff_views.staff_request_decide, name="staff_request_decide"),
     path("staff/audit/", staff_views.staff_audit, name="staff_audit"),
     path("audit/", staff_views.audit_log, name="audit"),
+    # Tell us once (docs/once.md)
+    path("people/<id:person_id>/changes/", once_views.person_changes, name="once_person"),
+    path("people/<id:person_id>/changes/<slug:event_type>/", once_views.report, name="once_report"),
+    path("changes/<id:report_id>/", once_views.status, name="once_status"),
+    path("changes/<id:report_id>/check/", once_views.check, name="once_check"),
+    path("deliveries/failed/", once_views.dead_letters, name="once_dead_letters"),
+    path("deliveries/<id:delivery_id>/retry/", once_views.retry, name="once_retry"),
+    path("subscribers/", once_views.subscribers, name="once_subscribers"),
+    path("subscribers/new/", once_views.subscriber_new, name="once_subscriber_new"),
+    path("subscribers/<id:subscriber_id>/", once_views.subscriber_edit, name="once_subscriber_edit"),
+    path("subscribers/<id:subscriber_id>/secret/", once_views.subscriber_rotate, name="once_subscriber_rotate"),
 ]

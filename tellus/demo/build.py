@@ -32,6 +32,7 @@ from tellus.catalogue.services import DEMO_CATALOGUE_PATH, catalogue_load
 from tellus.common.batch import fewer_garbage_collections
 from tellus.demo.feedback import demo_feedback_load
 from tellus.demo.ledger import demo_ledger_load
+from tellus.demo.once import demo_once_history
 from tellus.demo.year.load import demo_year_load
 from tellus.linkage.resolution import resolve
 from tellus.open311.demo import demo_requests_create
@@ -340,6 +341,12 @@ def demo_link_and_describe(*, reporter: Reporter, actor: Actor, seed: int) -> No
             results.append(f"an unanswered survey link to try: {listened.survey_link_path}")
     with reporter.stage("Importing a financial year of give and take (tellus ledger import)") as results:
         results.extend(demo_ledger_load(seed=seed, actor=actor))
+    with reporter.stage("Telling services of a year of changes (Tell us once)") as results:
+        told = demo_once_history(seed=seed)
+        results.append(
+            f"{told['changes']:,} changes, {told['deliveries']:,} deliveries, "
+            f"{told['outage_retries']:,} retries while a partner was down for a day"
+        )
 
 
 def demo_build(*, people: int, seed: int, reporter: Reporter | None = None, link: bool = True) -> tuple[DemoBuild, str]:

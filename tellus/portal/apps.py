@@ -12,3 +12,9 @@ class PortalConfig(AppConfig):
         from .selectors import account_rows
 
         EXTRA_SECTIONS["resident_accounts"] = account_rows
+
+        # Tell us once sits beside rights on floor 7, so its rows come in from here (docs/decisions/0020).
+        from tellus.once.selectors import delivery_rows, share_choice_rows
+
+        EXTRA_SECTIONS["tell_us_once_choices"] = share_choice_rows
+        EXTRA_SECTIONS["tell_us_once_deliveries"] = delivery_rows

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import oidc, views
+from . import oidc, once_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -19,6 +19,10 @@ urlpatterns = [
     path("corrections/", views.corrections, name="corrections"),
     path("statement/", views.statement, name="statement"),
     path("statement.pdf", views.statement, {"as_pdf": True}, name="statement_pdf"),
+    path("tell-us/", once_views.start, name="once_start"),
+    path("tell-us/changes/<int:report_id>/", once_views.status, name="once_status"),
+    path("tell-us/changes/<int:report_id>/check/", once_views.check, name="once_check"),
+    path("tell-us/<slug:event_type>/", once_views.report, name="once_report"),
     path("oidc/start/", oidc.oidc_start, name="oidc_start"),
     path("oidc/callback/", oidc.oidc_callback, name="oidc_callback"),
 ]

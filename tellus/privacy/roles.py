@@ -140,6 +140,21 @@ CAPABILITIES: tuple[Capability, ...] = (
         ("feedback.view_listening_analysis", "feedback.read_comments"),
     ),
     Capability(
+        "tell_us_once",
+        "Report a change of circumstances on someone's behalf and see what each service was told (audited)",
+        ("once.add_changereport", "once.view_changereport", "once.view_delivery"),
+    ),
+    Capability(
+        "retry_deliveries",
+        "See Tell us once deliveries that failed (the dead-letter list) and send them again (audited)",
+        ("once.view_delivery", "once.change_delivery"),
+    ),
+    Capability(
+        "manage_subscribers",
+        "Manage the services and partners Tell us once tells: addresses, secrets, kinds of change, fields (audited)",
+        ("once.view_subscriber", "once.add_subscriber", "once.change_subscriber"),
+    ),
+    Capability(
         "manage_staff",
         "Add staff accounts and assign roles in admin",
         ("privacy.view_user", "privacy.add_user", "privacy.change_user", "auth.view_group"),
@@ -168,6 +183,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         "see_consents",
         "record_feedback",
         "read_statements",
+        "tell_us_once",
     ),
     CASEWORKER: (
         "find_people",
@@ -181,6 +197,8 @@ ROLES: dict[str, tuple[str, ...]] = {
         "record_feedback",
         "handle_complaints",
         "read_statements",
+        "tell_us_once",
+        "retry_deliveries",
     ),
     SERVICE_MANAGER: (
         "find_people",
@@ -208,7 +226,14 @@ ROLES: dict[str, tuple[str, ...]] = {
         "handle_corrections",
         "approve_roles",
     ),
-    ADMINISTRATOR: ("manage_sources", "view_imports", "manage_staff", "approve_roles"),
+    ADMINISTRATOR: (
+        "manage_sources",
+        "view_imports",
+        "manage_staff",
+        "approve_roles",
+        "retry_deliveries",
+        "manage_subscribers",
+    ),
 }
 
 # Role -> the purposes its members may state for looking at or changing personal data. A member of staff with

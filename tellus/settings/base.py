@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "tellus.common",
     "tellus.privacy",
     "tellus.people",
@@ -94,6 +96,7 @@ INSTALLED_APPS = [
     "tellus.console",
     "tellus.rights",
     "tellus.feedback",
+    "tellus.once",
     "tellus.portal",
     "tellus.demo",
     "tellus.bench",
@@ -297,3 +300,17 @@ TELLUS_COMPLAINT_CLOCK = {
     "extension_max_working_days": int(os.environ.get("TELLUS_COMPLAINT_EXTENSION_DAYS", "10")),
     "stage2_respond_working_days": int(os.environ.get("TELLUS_COMPLAINT_STAGE2_RESPOND_DAYS", "20")),
 }
+# Tell us once (docs/once.md): deliveries run as background tasks in a database-backed queue (django-tasks-db) that
+# `tellus worker` works through. A webhook is tried at most TELLUS_ONCE_MAX_ATTEMPTS times, waiting
+# TELLUS_ONCE_BACKOFF_SECONDS * 2**(attempt-1) (capped at TELLUS_ONCE_BACKOFF_CAP_SECONDS) between tries, then
+# dead-lettered and staff alerted at TELLUS_ONCE_ALERT_EMAILS. Subscriber URLs must be https unless
+# TELLUS_ONCE_ALLOW_HTTP (the demo's local receivers).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "once"]}}
+TELLUS_ONCE_MAX_ATTEMPTS = int(os.environ.get("TELLUS_ONCE_MAX_ATTEMPTS", "15"))
+TELLUS_ONCE_BACKOFF_SECONDS = float(os.environ.get("TELLUS_ONCE_BACKOFF_SECONDS", "30"))
+TELLUS_ONCE_BACKOFF_CAP_SECONDS = float(os.environ.get("TELLUS_ONCE_BACKOFF_CAP_SECONDS", str(6 * 60 * 60)))
+TELLUS_ONCE_TIMEOUT_SECONDS = float(os.environ.get("TELLUS_ONCE_TIMEOUT_SECONDS", "10"))
+TELLUS_ONCE_LEASE_SECONDS = float(os.environ.get("TELLUS_ONCE_LEASE_SECONDS", "60"))
+TELLUS_ONCE_ALERT_EMAILS = [e for e in os.environ.get("TELLUS_ONCE_ALERT_EMAILS", "").split(",") if e.strip()]
+TELLUS_ONCE_ALLOW_HTTP = os.environ.get("TELLUS_ONCE_ALLOW_HTTP", "false").lower() == "true"
+TELLUS_ONCE_NOTICE_VERSION = "tell-us-once-2026-1"

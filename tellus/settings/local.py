@@ -15,3 +15,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 
 # The demo sends no real email: each message (a resident's sign-in link, say) is a file under var/mail/.
 EMAIL_BACKEND = os.environ.get("TELLUS_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+
+# The demo's webhook receivers listen on 127.0.0.1 without TLS.
+TELLUS_ONCE_ALLOW_HTTP = os.environ.get("TELLUS_ONCE_ALLOW_HTTP", "true").lower() == "true"

@@ -25,7 +25,7 @@ FLOORS = {
     "demand": 6,
     "open311": 7,
     "rights": 7,  # coming: subject access and the other rights of data subjects
-    "once": 7,  # coming: Tell us once
+    "once": 7,
     "feedback": 7,  # coming: Listening
     "inclusion": 7,  # coming: Inclusion
     "ledger": 7,

@@ -52,7 +52,16 @@ class Command(BaseCommand):
         console.add_argument("--sessions", type=int, default=20)
         console.add_argument("--callers", type=int, default=15, help="Callers each session handles.")
         console.add_argument("--seed", type=int, default=1)
-        for each in (match, resolve, open311, demand, sar, listening, ledger, console):
+        once = sub.add_parser("once", help="Tell us once: deliveries to local receivers, report-to-ack p50/p95.")
+        once.add_argument("--events", type=int, default=10_000)
+        once.add_argument("--subscribers", type=int, default=6)
+        once.add_argument("--workers", type=int, default=2, help="`tellus worker` processes (default 2).")
+        once.add_argument("--rate", type=float, default=0, help="Changes reported a second (default: flat out).")
+        once.add_argument(
+            "--database-url",
+            help="The database to measure in (migrated first). Default: a fresh SQLite file under var/bench/.",
+        )
+        for each in (match, resolve, open311, demand, sar, listening, ledger, console, once):
             each.add_argument("--json", action="store_true", help="Also print the figures as one JSON line.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -100,6 +109,10 @@ class Command(BaseCommand):
                 from tellus.bench.ledger import bench_ledger
 
                 result = bench_ledger(pages=options["pages"], say=say)
+            elif options["benchmark"] == "once":
+                result = self.once(options, say)
+                if not result:
+                    return
             elif options["benchmark"] == "open311":
                 result = self.open311(options, say)
                 if not result:
@@ -110,6 +123,38 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if options["json"] and result is not None:
             self.stdout.write(json.dumps(result, sort_keys=True))
+
+    def once(self, options: dict[str, Any], say: Any) -> dict[str, Any] | None:
+        """In its own database: a child process measures there, so the demo's data is never touched."""
+        from pathlib import Path
+
+        from django.conf import settings
+
+        from tellus.bench import linkage as bench
+        from tellus.bench.once import bench_once
+
+        if os.environ.get("TELLUS_BENCH_ONCE_INNER") == "1":
+            return bench_once(
+                events=options["events"],
+                subscribers=options["subscribers"],
+                workers=options["workers"],
+                rate=options["rate"],
+                say=say,
+            )
+        url = options["database_url"]
+        if not url:
+            folder = Path(settings.VAR_DIR) / "bench"
+            folder.mkdir(parents=True, exist_ok=True)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{folder / 'once.sqlite3'}{suffix}").unlink(missing_ok=True)
+            url = f"sqlite:///{folder / 'once.sqlite3'}"
+        env = dict(os.environ, DATABASE_URL=url, TELLUS_BENCH_ONCE_INNER="1", TELLUS_ONCE_ALLOW_HTTP="true")
+        say(f"Measuring in {url.rsplit('/', 1)[-1]} (migrating it first)…")
+        bench.run_tellus(["migrate", "--verbosity", "0"], env, say)
+        args = ["bench", "once", "--events", str(options["events"]), "--subscribers", str(options["subscribers"])]
+        args += ["--workers", str(options["workers"]), "--rate", str(options["rate"])]
+        bench.run_tellus([*args, "--json"] if options["json"] else args, env, say)
+        return None
 
     def open311(self, options: dict[str, Any], say: Any) -> dict[str, Any] | None:
         from django.db import connection

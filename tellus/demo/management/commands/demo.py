@@ -65,7 +65,13 @@ class Command(BaseCommand):
             return
         if "serve" not in get_commands():
             raise CommandError("the `serve` command is not available in this installation; run `tellus runserver`")
-        call_command("serve", port=port)
+        from tellus.demo.once import demo_partners_start
+
+        stop = demo_partners_start(port=port)  # the Tell us once worker and the demo partners' receivers
+        try:
+            call_command("serve", port=port)
+        finally:
+            stop()
 
     def prepare(self, *, people: int, seed: int, rebuild: bool, reporter: Reporter) -> str | None:
         """Decide between reusing the demo in the database (returns its password) and building it afresh (None)."""
