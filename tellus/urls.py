@@ -29,6 +29,7 @@ urlpatterns = [
     path("insight/", include("tellus.insight.urls")),
     path("my/", include("tellus.portal.urls")),
     path("rights/", include("tellus.rights.urls")),
+    path("inclusion/", include("tellus.inclusion.urls")),
     path("admin/password_change/", admin.site.admin_view(admin_password_change)),  # audited; before admin's own
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tellus.catalogue",
     "tellus.demand",
     "tellus.open311",
+    "tellus.inclusion",
     "tellus.insight",
     "tellus.console",
     "tellus.rights",
