@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import equity_views, views
 
 app_name = "insight"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("demand/failure/", views.failure, name="failure"),
     path("demand/end-to-end/", views.end_to_end, name="end_to_end"),
     path("demand/capability/", views.capability, name="capability"),
+    path("equity/", equity_views.equity_dashboard, name="equity"),
+    path("equity/<slug:dimension>/<slug:group>/", equity_views.equity_group, name="equity_group"),
 ]
