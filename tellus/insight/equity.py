@@ -14,8 +14,10 @@ Each group is compared with everyone else. Shares (failure demand, repeat contac
 satisfaction, response rate) carry a 95% confidence interval for the difference that treats each person as a
 cluster: one person's many contacts are not independent evidence. End-to-end medians and 90th percentiles carry
 an interval from the order statistics around the quantile (distribution-free). A group is "underserved" on a
-measure when the interval lies wholly on the worse side of no difference and the difference is at least
-`MATERIAL` of everyone else's figure: a real difference, and one big enough to matter. Groups of fewer than
+measure when the difference is at least `MATERIAL` of everyone else's figure and its interval lies wholly on the
+worse side of no difference, at a level that keeps the chance of any false flag in the whole table at 5%
+(Bonferroni over every comparison shown): with dozens of groups and several measures, a plain 95% interval would
+flag a group or two by chance alone. Groups of fewer than
 `MIN_PEOPLE` people are suppressed, with a second group in the same dimension when one alone would be (secondary
 suppression), so no suppressed figure can be worked out from the others."""
 
@@ -24,7 +26,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -92,6 +95,7 @@ class Comparison:
     worse: bool = False
     group_n: int = 0
     rest_n: int = 0
+    se: float | None = None
 
 
 @dataclass
@@ -190,10 +194,22 @@ def _compare(
     difference = g - r
     se = math.sqrt(g_var + r_var)
     low, high = difference - Z95 * se, difference + Z95 * se
-    bad = difference if measure.lower_is_better else -difference
-    significant = low > 0 if measure.lower_is_better else high < 0
-    material = r != 0 and bad / abs(r) >= MATERIAL
-    return Comparison(measure, g, r, difference, low, high, bool(significant and material), g_n, r_n)
+    return Comparison(measure, g, r, difference, low, high, False, g_n, r_n, se)
+
+
+def _judged(comparison: Comparison, z: float) -> Comparison:
+    """Worse: materially, and with the whole interval at `z` on the worse side of no difference."""
+    if comparison.difference is None or comparison.se is None or comparison.rest is None:
+        return comparison
+    bad = comparison.difference if comparison.measure.lower_is_better else -comparison.difference
+    significant = bad - z * comparison.se > 0
+    material = comparison.rest != 0 and bad / abs(comparison.rest) >= MATERIAL
+    return replace(comparison, worse=bool(significant and material))
+
+
+def family_z(comparisons: int) -> float:
+    """The z that keeps the chance of any false flag across all `comparisons` at 5% (Bonferroni, two-sided)."""
+    return float(NormalDist().inv_cdf(1 - 0.05 / (2 * max(comparisons, 1))))
 
 
 def _e2e(needs: pd.DataFrame, mask: np.ndarray, measure: Measure, p: float) -> Comparison:
@@ -267,6 +283,10 @@ def equity_table(
             result.comparisons.update(_feedback(feedback, members))
         results.append(result)
     suppress(results)
+    shown = [c for r in results if not r.suppressed for c in r.comparisons.values() if c.se is not None]
+    z = family_z(len(shown))
+    for result in results:
+        result.comparisons = {key: _judged(c, z) for key, c in result.comparisons.items()}
     return results
 
 
