@@ -109,8 +109,10 @@ class Person(models.Model):
         related_name="+",
         help_text=_("Set when this person was found to be another; kept so the merge can be undone."),
     )
+    # Database defaults as well: people are written in bulk by plain multi-row inserts (decision 0008).
     no_fixed_address = models.BooleanField(
         default=False,
+        db_default=False,
         help_text=_("The person has no settled address (sleeping rough, sofa-surfing, in a shelter)."),
     )
     correspondence_stopped_at = models.DateTimeField(
@@ -118,7 +120,7 @@ class Person(models.Model):
         blank=True,
         help_text=_("When the council stopped writing to this person (for example on being told of a death)."),
     )
-    correspondence_stopped_reason = models.CharField(max_length=200, blank=True)
+    correspondence_stopped_reason = models.CharField(max_length=200, blank=True, default="", db_default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
