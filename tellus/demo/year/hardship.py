@@ -9,11 +9,13 @@ end-to-end times and adds about one chasing contact per need."""
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 import random
 from collections.abc import Mapping
+from operator import attrgetter
 
-from .generate import ContactRow, DemoYear, _chronological, _pick
+from .generate import ContactRow, DemoYear, _pick
 from .profiles import FIRST_CAUSES, REPEAT_CAUSES, REPEAT_WORDS
 
 UTC = dt.UTC
@@ -62,6 +64,8 @@ def demo_year_worsen(year: DemoYear, *, hardship: Mapping[int, float], seed: int
         for index, need in enumerate(year.needs)
         if hardship.get(need.person_id or 0, 1.0) > 1.0
     }
-    year.contacts = [c for c in year.contacts if c.first or c.need not in ends or c.occurred_at < ends[c.need]]
-    year.contacts.extend(added)
-    return _chronological(year)
+    kept = [c for c in year.contacts if c.first or c.need not in ends or c.occurred_at < ends[c.need]]
+    # Needs keep their order (no opening time moves); the new contacts merge into the contacts' time order.
+    order = attrgetter("occurred_at", "need")
+    year.contacts = list(heapq.merge(kept, sorted(added, key=order), key=order))
+    return year
