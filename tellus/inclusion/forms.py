@@ -163,7 +163,8 @@ class RouteForm(forms.Form):
     def __init__(self, *args: Any, representatives: list[Representative], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.representatives = {rep.pk: rep for rep in representatives}
-        self.fields["representative"].choices = [("", _("Choose")), *((r.pk, str(r)) for r in representatives)]
+        choices = [("", _("Choose")), *((r.pk, str(r)) for r in representatives)]
+        self.fields["representative"].choices = choices  # type: ignore[attr-defined]
 
     def chosen_representative(self) -> Representative | None:
         chosen = self.cleaned_data.get("representative")

@@ -43,7 +43,7 @@ JOINED_UP_DAYS = 90
 JOINED_UP_SERVICES = 3
 REASON_MIN_LENGTH = 10
 # The order in which representatives receive letters when more than one may.
-_REPRESENTATIVE_ORDER = [
+_REPRESENTATIVE_ORDER: list[str] = [
     Representative.Relationship.POWER_OF_ATTORNEY,
     Representative.Relationship.APPOINTEE,
     Representative.Relationship.EXECUTOR,

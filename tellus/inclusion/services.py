@@ -21,8 +21,10 @@ from .models import (
     ROUTE_OBJECT_TYPE,
     SUPPORT_NEED_OBJECT_TYPE,
     Adjustment,
+    AdjustmentKind,
     CorrespondenceRoute,
     LocalConnection,
+    RouteMethod,
     SpecificNeed,
     SupportNeed,
 )
@@ -133,7 +135,7 @@ def support_need_end(*, support_need: SupportNeed, reason: str, actor: Actor, pu
 def adjustment_record(
     *,
     person: Person,
-    kind: Adjustment.Kind | str,
+    kind: AdjustmentKind | str,
     actor: Actor,
     purpose: Purpose | str,
     detail: str = "",
@@ -178,7 +180,7 @@ def adjustment_end(*, adjustment: Adjustment, actor: Actor, purpose: Purpose | s
 def correspondence_route_set(
     *,
     person: Person,
-    method: CorrespondenceRoute.Method | str,
+    method: RouteMethod | str,
     actor: Actor,
     purpose: Purpose | str,
     office: str = "",

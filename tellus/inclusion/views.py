@@ -90,7 +90,7 @@ def _handle(
         else:
             messages.success(request, done)
             return HttpResponseRedirect(reverse("inclusion:person", args=[person.pk]))
-    return _form_page(request, person=person, form=form, **page)  # type: ignore[arg-type]
+    return _form_page(request, person=person, form=form, **page)
 
 
 @require_GET
@@ -317,6 +317,6 @@ def joined_up(request: HttpRequest) -> HttpResponse:
     found = joined_up_support_for_staff(
         actor=Actor.for_user(request.user),
         purpose=purpose_of(request),
-        page=query_number(request.GET, "page", default=1),
+        page=query_number(request.GET, "page", default=1) or 1,
     )
     return render(request, "inclusion/joined_up.html", {"page_obj": found})

@@ -52,8 +52,10 @@ DIMENSIONS = {
     "language": "Language",
     "capacity": "Capacity",
 }
-AGE_BANDS = ((0, 18, "Under 18"), (18, 25, "18 to 24"), (25, 35, "25 to 34"), (35, 45, "35 to 44"))
-AGE_BANDS += ((45, 55, "45 to 54"), (55, 65, "55 to 64"), (65, 75, "65 to 74"), (75, 200, "75 and over"))
+AGE_BANDS: tuple[tuple[int, int, str], ...] = (
+    (0, 18, "Under 18"), (18, 25, "18 to 24"), (25, 35, "25 to 34"), (35, 45, "35 to 44"),
+    (45, 55, "45 to 54"), (55, 65, "55 to 64"), (65, 75, "65 to 74"), (75, 200, "75 and over"),
+)  # fmt: skip
 PEOPLE_COLUMNS = ["person_id", "age_band", "ward", "language", "no_fixed_address", *DRIVERS]
 CONTACT_COLUMNS = ["person_id", "capacity", "contacts", "failure", "first_contacts", "resolved_first"]
 NEED_COLUMNS = ["person_id", "capacity", "end_to_end_seconds"]

@@ -49,7 +49,7 @@ def adjustments_inline(context: template.Context, person_id: Any) -> dict[str, A
 
 @register.filter
 def styled_select(field: BoundField) -> SafeString:
-    attrs = {"class": "select" + (" input--error" if field.errors else "")}
+    attrs: dict[str, str | bool] = {"class": "select" + (" input--error" if field.errors else "")}
     described = " ".join(
         part
         for part, shown in ((f"{field.auto_id}-hint", field.help_text), (f"{field.auto_id}-error", field.errors))
