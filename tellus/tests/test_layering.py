@@ -27,7 +27,7 @@ FLOORS = {
     "rights": 7,  # coming: subject access and the other rights of data subjects
     "once": 7,  # coming: Tell us once
     "feedback": 7,  # coming: Listening
-    "inclusion": 7,  # coming: Inclusion
+    "inclusion": 7,  # Inclusion: needs, adjustments, routes
     "ledger": 7,  # coming: Give and take
     "insight": 8,
     "console": 9,
