@@ -18,6 +18,7 @@ from tellus.catalogue.api import router as catalogue_router
 from tellus.catalogue.dealing_with_api import router as capacities_router
 from tellus.common.api_errors import error_body, error_message, field_errors
 from tellus.feedback.api import router as feedback_router
+from tellus.inclusion.api import router as inclusion_router
 from tellus.linkage.api import router as people_router
 from tellus.linkage.services import LinkageError
 from tellus.privacy.purposes import PURPOSE_HEADER, PurposeError, stated_in_header
@@ -52,6 +53,7 @@ api.add_router("/people", capacities_router)
 api.add_router("/people", people_router)
 api.add_router("/people", rights_router)
 api.add_router("/feedback", feedback_router)
+api.add_router("/people", inclusion_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: list[dict[str, Any]] | None = None) -> HttpResponse:

@@ -33,6 +33,7 @@ urlpatterns = [
     path("ledger/", include("tellus.ledger.urls")),
     path("where-your-rates-go/", include("tellus.ledger.public_urls")),
     path("once/", include("tellus.once.urls")),
+    path("inclusion/", include("tellus.inclusion.urls")),
     path("admin/password_change/", admin.site.admin_view(admin_password_change)),  # audited; before admin's own
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -48,6 +48,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     ),
     NavItem("services", _("Services"), "catalogue:list", ("catalogue.view_service",)),
     NavItem("analysis", _("Demand analysis"), "insight:demand", ("insight.view_demand_analysis",)),
+    NavItem("joined_up", _("Joined-up support"), "inclusion:joined_up", ("inclusion.view_joined_up_support",)),
+    NavItem("equity", _("Equity"), "insight:equity", ("inclusion.view_equity",)),
     NavItem("give_and_take", _("Give and take"), "ledger:distribution", ("ledger.view_distribution",)),
     NavItem("audit", _("Audit log"), "console:audit", ("privacy.view_auditevent",)),
     NavItem("staff_audit", _("Staff audit log"), "console:staff_audit", ("privacy.view_auditevent",)),

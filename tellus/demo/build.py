@@ -33,6 +33,7 @@ from tellus.common.batch import fewer_garbage_collections
 from tellus.demo.feedback import demo_feedback_load
 from tellus.demo.ledger import demo_ledger_load
 from tellus.demo.once import demo_once_history
+from tellus.demo.inclusion import demo_inclusion_load, hardship_of
 from tellus.demo.year.load import demo_year_load
 from tellus.linkage.resolution import resolve
 from tellus.open311.demo import demo_requests_create
@@ -330,8 +331,16 @@ def demo_link_and_describe(*, reporter: Reporter, actor: Actor, seed: int) -> No
         refreshed = capacities_refresh(actor=actor, full=True)
         results.append("; ".join(refreshed.lines()))
     with reporter.stage("Recording a year of contacts and needs") as results:
-        contacts = demo_year_load(seed=seed, actor=actor, progress=reporter.counter("Recording a year of contacts"))
+        contacts = demo_year_load(
+            seed=seed,
+            actor=actor,
+            progress=reporter.counter("Recording a year of contacts"),
+            hardship=lambda people: hardship_of(people, seed),  # worse outcomes for the least heard (inclusion)
+        )
         results.append(f"{contacts:,} contacts")
+    with reporter.stage("Recording needs, adjustments and ways to reach people (inclusion)") as results:
+        made = demo_inclusion_load(seed=seed, actor=actor)
+        results.append(", ".join(f"{count:,} {what}" for what, count in made.items()))
     with reporter.stage("Sending the app and web reports through Open311") as results:
         results.append(demo_requests_create(seed=seed, actor=actor).line())
     with reporter.stage("Listening: surveys, complaints, compliments and themes") as results:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import listening_views, views
+from . import equity_views, views
 
 app_name = "insight"
 urlpatterns = [
@@ -10,4 +11,6 @@ urlpatterns = [
     path("demand/capability/", views.capability, name="capability"),
     path("listening/", listening_views.listening_overview, name="listening"),
     path("listening/comments/", listening_views.listening_comments, name="listening_comments"),
+    path("equity/", equity_views.equity_dashboard, name="equity"),
+    path("equity/<slug:dimension>/<slug:group>/", equity_views.equity_group, name="equity_group"),
 ]

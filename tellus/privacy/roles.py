@@ -155,6 +155,51 @@ CAPABILITIES: tuple[Capability, ...] = (
         ("once.view_subscriber", "once.add_subscriber", "once.change_subscriber"),
     ),
     Capability(
+        "see_adjustments",
+        "See the adjustments to make for a person (large print, an interpreter), not the needs behind them (audited)",
+        ("inclusion.view_adjustment",),
+    ),
+    Capability(
+        "read_needs",
+        "See a person's needs behind their adjustments, for casework or a privacy review, giving a reason (audited)",
+        ("inclusion.view_supportneed",),
+    ),
+    Capability(
+        "record_needs",
+        "Record, review and end needs and adjustments (audited)",
+        (
+            "inclusion.add_supportneed",
+            "inclusion.change_supportneed",
+            "inclusion.add_adjustment",
+            "inclusion.change_adjustment",
+        ),
+    ),
+    Capability(
+        "see_contact_routes",
+        "See a person's representatives, where their letters go and their declaration of local connection (audited)",
+        ("people.view_representative", "inclusion.view_correspondenceroute", "inclusion.view_localconnection"),
+    ),
+    Capability(
+        "manage_contact_routes",
+        "Record representatives, how to reach someone, no fixed address and local connection (audited)",
+        (
+            "people.add_representative",
+            "people.change_representative",
+            "inclusion.add_correspondenceroute",
+            "inclusion.add_localconnection",
+        ),
+    ),
+    Capability(
+        "coordinate_support",
+        "See people in touch with three or more services in 90 days, to join up their support (casework; audited)",
+        ("inclusion.view_joined_up_support",),
+    ),
+    Capability(
+        "analyse_equity",
+        "See the equity dashboard: outcomes by group against everyone else (aggregates only, small groups hidden)",
+        ("inclusion.view_equity",),
+    ),
+    Capability(
         "manage_staff",
         "Add staff accounts and assign roles in admin",
         ("privacy.view_user", "privacy.add_user", "privacy.change_user", "auth.view_group"),
@@ -184,6 +229,8 @@ ROLES: dict[str, tuple[str, ...]] = {
         "record_feedback",
         "read_statements",
         "tell_us_once",
+        "see_adjustments",
+        "see_contact_routes",
     ),
     CASEWORKER: (
         "find_people",
@@ -199,6 +246,12 @@ ROLES: dict[str, tuple[str, ...]] = {
         "read_statements",
         "tell_us_once",
         "retry_deliveries",
+        "see_adjustments",
+        "read_needs",
+        "record_needs",
+        "see_contact_routes",
+        "manage_contact_routes",
+        "coordinate_support",
     ),
     SERVICE_MANAGER: (
         "find_people",
@@ -214,8 +267,17 @@ ROLES: dict[str, tuple[str, ...]] = {
         "read_comments",
         "read_statements",
         "analyse_give_and_take",
+        "see_adjustments",
+        "analyse_equity",
     ),
-    ANALYST: ("view_imports", "read_catalogue", "analyse_demand", "analyse_listening", "analyse_give_and_take"),
+    ANALYST: (
+        "view_imports",
+        "read_catalogue",
+        "analyse_demand",
+        "analyse_listening",
+        "analyse_give_and_take",
+        "analyse_equity",
+    ),
     PRIVACY_OFFICER: (
         "find_people",
         "view_audit",
@@ -225,6 +287,9 @@ ROLES: dict[str, tuple[str, ...]] = {
         "see_consents",
         "handle_corrections",
         "approve_roles",
+        "see_adjustments",
+        "read_needs",
+        "see_contact_routes",
     ),
     ADMINISTRATOR: (
         "manage_sources",

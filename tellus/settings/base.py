@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "tellus.demand",
     "tellus.open311",
     "tellus.ledger",
+    "tellus.inclusion",
     "tellus.insight",
     "tellus.console",
     "tellus.rights",

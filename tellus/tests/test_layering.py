@@ -27,8 +27,8 @@ FLOORS = {
     "rights": 7,  # coming: subject access and the other rights of data subjects
     "once": 7,
     "feedback": 7,  # coming: Listening
-    "inclusion": 7,  # coming: Inclusion
-    "ledger": 7,
+    "inclusion": 7,  # Inclusion: needs, adjustments, routes
+    "ledger": 7,  # Give and take
     "insight": 8,
     "console": 9,
     "portal": 9,  # coming: the resident portal

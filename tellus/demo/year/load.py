@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -26,6 +26,7 @@ from tellus.privacy.models import AuditAction, AuditEvent, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
 from .generate import DEFAULT_CONTACTS_PER_PERSON, FRONT_OFFICE, DemoYear, ServiceInfo, demo_year_generate
+from .hardship import demo_year_worsen
 
 BATCH = 5000
 logger = logging.getLogger(__name__)
@@ -243,8 +244,16 @@ def _since(started: float, timings: dict[str, float]) -> float:
 last_timings: dict[str, float] = {}  # seconds per stage of the last load, for `tellus demo-year` to report
 
 
-def demo_year_load(*, seed: int, actor: Any, progress: Callable[[int, int], None] | None = None) -> int:
-    """The year before today for everyone living in the database, in one transaction. Returns the contact count."""
+def demo_year_load(
+    *,
+    seed: int,
+    actor: Any,
+    progress: Callable[[int, int], None] | None = None,
+    hardship: Callable[[list[int]], Mapping[int, float]] | None = None,
+) -> int:
+    """The year before today for everyone living in the database, in one transaction. Returns the contact count.
+
+    `hardship`, given the living people, says whose year to make worse and by how much (`hardship.py`)."""
     people = _people()
     started = time.perf_counter()
     year = demo_year_generate(
@@ -255,6 +264,8 @@ def demo_year_load(*, seed: int, actor: Any, progress: Callable[[int, int], None
         start=timezone.localdate() - dt.timedelta(days=365),
         time_zone=settings.TIME_ZONE,
     )
+    if hardship is not None:
+        year = demo_year_worsen(year, hardship=hardship(people), seed=seed)
     timings = {"generate": time.perf_counter() - started}
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic(), big_sqlite_cache():
