@@ -31,9 +31,9 @@ from tellus.capacities.services import capacities_refresh
 from tellus.catalogue.services import DEMO_CATALOGUE_PATH, catalogue_load
 from tellus.common.batch import fewer_garbage_collections
 from tellus.demo.feedback import demo_feedback_load
+from tellus.demo.inclusion import demo_inclusion_load, hardship_of
 from tellus.demo.ledger import demo_ledger_load
 from tellus.demo.once import demo_once_history
-from tellus.demo.inclusion import demo_inclusion_load, hardship_of
 from tellus.demo.year.load import demo_year_load
 from tellus.linkage.resolution import resolve
 from tellus.open311.demo import demo_requests_create

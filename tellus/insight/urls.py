@@ -1,7 +1,6 @@
 from django.urls import path
 
-from . import listening_views, views
-from . import equity_views, views
+from . import equity_views, listening_views, views
 
 app_name = "insight"
 urlpatterns = [
