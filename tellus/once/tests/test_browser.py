@@ -104,7 +104,6 @@ def test_the_staff_pages_have_no_axe_violations(
     page.get_by_role("button", name="Send to the services I have ticked").click()
     page.wait_for_url("**/console/changes/*/")
     _axe_at_both_widths(page, "the staff status page")
-    page.goto(f"{live_server.url}/logout/")
     page.context.clear_cookies()
     sign_in(page, live_server.url, "admin", purpose="Administration")
     for path, where in (
