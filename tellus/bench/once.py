@@ -58,10 +58,17 @@ def _workers(count: int) -> list[subprocess.Popen[bytes]]:
         subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "tellus.cli", "worker", "--interval", "0.05", "--worker-id", f"bench-{n}"],
             env=env,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
         )
         for n in range(count)
     ]
+
+
+def _ready(procs: list[subprocess.Popen[bytes]]) -> None:
+    """Wait for each worker's first line ("Worker … started"), so start-up is not counted as delivery time."""
+    for proc in procs:
+        assert proc.stdout is not None
+        proc.stdout.readline()
 
 
 def bench_once(*, events: int, subscribers: int, workers: int, rate: float, say: Say) -> dict[str, Any]:
@@ -103,6 +110,7 @@ def bench_once(*, events: int, subscribers: int, workers: int, rate: float, say:
         Person(display_name=f"Bench person {n}", date_of_birth=dt.date(1980, 1, 1)) for n in range(events)
     )
     procs = _workers(workers)
+    _ready(procs)
     reported: dict[int, float] = {}
     started = time.time()
     try:
