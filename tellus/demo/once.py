@@ -150,7 +150,7 @@ PARTNERS: tuple[tuple[str, str, list[str], list[str], list[str], str], ...] = (
         "Tellham Homes housing association (demo partner)",
         [EventType.DEATH, EventType.ADDRESS, EventType.REPRESENTATIVE],
         ["person_reference", "name", "date_of_death", "new_address", "representative_name", "representative_contact"],
-        [],
+        [EventType.DEATH, EventType.ADDRESS],
         "Tenancies and repairs.",
     ),
 )

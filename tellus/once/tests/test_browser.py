@@ -33,6 +33,7 @@ def test_a_resident_tells_us_of_a_death_without_javascript(page: Any, live_serve
     ResidentAccountFactory(person=town["bob"], email="bob@example.org", reference="RBOB0001")
     context = page.context.browser.new_context(locale="en-GB", java_script_enabled=False)
     nojs = context.new_page()
+    nojs.set_default_timeout(120_000)
     try:
         _resident_sign_in(nojs, live_server.url, "RBOB0001")
         nojs.get_by_role("link", name="Tell us about a change").first.click()
@@ -42,7 +43,7 @@ def test_a_resident_tells_us_of_a_death_without_javascript(page: Any, live_serve
         nojs.get_by_label("Date they died").fill("2026-01-03")
         nojs.get_by_role("button", name="Continue").click()
         nojs.wait_for_url("**/check/")
-        nojs.get_by_label("Tell Library system").uncheck()
+        nojs.get_by_role("checkbox", name="Tell Library system").uncheck()
         nojs.get_by_role("button", name="Send to the services I have ticked").click()
         nojs.wait_for_url("**/tell-us/changes/*/")
         assert "sorry for your loss" in nojs.content()
@@ -55,6 +56,7 @@ def test_a_resident_tells_us_of_a_death_without_javascript(page: Any, live_serve
 
 def test_the_resident_pages_have_no_axe_violations(page: Any, live_server: Any, town: dict[str, Any]) -> None:
     ResidentAccountFactory(person=town["bob"], email="bob@example.org", reference="RBOB0001")
+    page.set_default_timeout(120_000)
     _resident_sign_in(page, live_server.url, "RBOB0001")
     page.goto(f"{live_server.url}/my/tell-us/")
     _axe_at_both_widths(page, "the tell us once start page")
@@ -84,7 +86,7 @@ def test_the_resident_pages_have_no_axe_violations(page: Any, live_server: Any, 
 def test_the_staff_pages_have_no_axe_violations(
     page: Any, live_server: Any, town: dict[str, Any], officer: Any, administrator: Any
 ) -> None:
-    page.set_default_timeout(60_000)
+    page.set_default_timeout(120_000)
     sign_in(page, live_server.url, "officer", purpose="Handling an enquiry")
     alice = town["alice"].pk
     page.goto(f"{live_server.url}/console/people/{alice}/changes/")
@@ -102,7 +104,6 @@ def test_the_staff_pages_have_no_axe_violations(
     page.get_by_role("button", name="Send to the services I have ticked").click()
     page.wait_for_url("**/console/changes/*/")
     _axe_at_both_widths(page, "the staff status page")
-    page.goto(f"{live_server.url}/logout/")
     page.context.clear_cookies()
     sign_in(page, live_server.url, "admin", purpose="Administration")
     for path, where in (
