@@ -1,6 +1,7 @@
 """Each resident journey in a real browser: walked with JavaScript switched off (resident pages must work without it),
 every page checked by axe-core (WCAG 2.2 AA) at 1280 and 390 px wide in a browser with JavaScript on (axe runs in
-the page), and the main actions reached with the keyboard alone, with the focus visible.
+the page) and for reflow (no sideways scrolling), and the main actions reached with the keyboard alone, with the
+focus visible.
 
 Every wait has a timeout (tellus.testing.browser), so a page that never answers fails the test instead of hanging it.
 """
@@ -266,6 +267,11 @@ def test_every_resident_page_passes_axe_at_desktop_and_mobile_width(browser, liv
 
     def check(where: str) -> None:
         assert_no_axe_violations(page, f"{where} ({width}, {page.url})")
+        # Reflow: the page never scrolls sideways (a wide table scrolls inside its own box).
+        scroll_width, client_width = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert scroll_width <= client_width, f"{where} ({width}) is {scroll_width} px wide in {client_width} px"
 
     page.goto(f"{base}/my/")
     check("the start page")
