@@ -142,8 +142,11 @@ def adjustments_for_staff(*, actor: Actor, purpose: Purpose | str, person_ids: I
     """The adjustments to make for each person, as words that do not name the need behind them. One VIEW entry
     for each person who has any (someone with none shows nothing new)."""
     ids = sorted({int(pk) for pk in person_ids})
+    found = _current_adjustments(ids)
+    if not found:
+        return {}  # nothing shown, nothing to record: one query, no transaction
     with transaction.atomic():
-        found = _current_adjustments(ids)
+        found = _current_adjustments(ids)  # what is shown is read in the transaction that records it
         audit_events_record(
             actor=actor,
             purpose=purpose,
