@@ -12,3 +12,7 @@ class PortalConfig(AppConfig):
         from .selectors import account_rows
 
         EXTRA_SECTIONS["resident_accounts"] = account_rows
+        # Inclusion stands beside rights, so its rows reach a subject access copy through here.
+        from tellus.inclusion.selectors import subject_access_sections
+
+        EXTRA_SECTIONS.update(subject_access_sections())
