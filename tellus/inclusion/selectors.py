@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -142,8 +143,11 @@ def adjustments_for_staff(*, actor: Actor, purpose: Purpose | str, person_ids: I
     """The adjustments to make for each person, as words that do not name the need behind them. One VIEW entry
     for each person who has any (someone with none shows nothing new)."""
     ids = sorted({int(pk) for pk in person_ids})
+    found = _current_adjustments(ids)
+    if not found:
+        return {}  # nothing shown, nothing to record: one query, no transaction
     with transaction.atomic():
-        found = _current_adjustments(ids)
+        found = _current_adjustments(ids)  # what is shown is read in the transaction that records it
         audit_events_record(
             actor=actor,
             purpose=purpose,
@@ -366,3 +370,34 @@ def letter_route_for_staff(*, actor: Actor, purpose: Purpose | str, person_id: i
             context={"letter_route": route.kind},
         )
     return route
+
+
+def subject_access_sections() -> dict[str, Callable[[int], list[dict[str, Any]]]]:
+    """A person's own needs, adjustments, routes and declarations as plain rows, for their subject access copy
+    (registered by an app above `rights`, which stands beside this one)."""
+
+    def needs(person_id: int) -> list[dict[str, Any]]:
+        fields = ("id", "need", "driver", "detail", "language", "permanence", "review_on", "source", "lawful_basis",
+                  "consent_given_on", "recorded_by_label", "recorded_at", "reviewed_at", "ended_at",
+                  "ended_reason")  # fmt: skip
+        return list(SupportNeed.objects.filter(person_id=person_id).order_by("id").values(*fields))
+
+    def adjustments(person_id: int) -> list[dict[str, Any]]:
+        fields = ("id", "kind", "detail", "support_need_id", "recorded_by_label", "recorded_at", "ended_at")
+        return list(Adjustment.objects.filter(person_id=person_id).order_by("id").values(*fields))
+
+    def routes(person_id: int) -> list[dict[str, Any]]:
+        fields = ("id", "method", "office", "care_of_name", "care_of_address", "email", "phone", "representative_id",
+                  "recorded_by_label", "recorded_at", "ended_at")  # fmt: skip
+        return list(CorrespondenceRoute.objects.filter(person_id=person_id).order_by("id").values(*fields))
+
+    def connections(person_id: int) -> list[dict[str, Any]]:
+        fields = ("id", "place", "ward", "declared_on", "expires_on", "recorded_by_label", "recorded_at")
+        return list(LocalConnection.objects.filter(person_id=person_id).order_by("id").values(*fields))
+
+    return {
+        "support_needs": needs,
+        "adjustments": adjustments,
+        "correspondence_routes": routes,
+        "local_connections": connections,
+    }

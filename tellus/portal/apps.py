@@ -18,3 +18,7 @@ class PortalConfig(AppConfig):
 
         EXTRA_SECTIONS["tell_us_once_choices"] = share_choice_rows
         EXTRA_SECTIONS["tell_us_once_deliveries"] = delivery_rows
+        # Inclusion stands beside rights, so its rows reach a subject access copy through here.
+        from tellus.inclusion.selectors import subject_access_sections
+
+        EXTRA_SECTIONS.update(subject_access_sections())

@@ -89,3 +89,19 @@ def test_reading_needs_takes_a_reason_and_a_purpose_that_allows_it(caseworker):
     assert found == [need]
     entry = AuditEvent.objects.get(action=AuditAction.VIEW, object_type=SUPPORT_NEED_OBJECT_TYPE)
     assert entry.context == {"reason": "Checking her plan", "needs": 1} and entry.purpose == Purpose.CASEWORK
+
+
+def test_a_subject_access_copy_holds_the_persons_needs_adjustments_and_routes():
+    from tellus.inclusion.services import correspondence_route_set
+    from tellus.rights.sar import EXTRA_SECTIONS
+
+    need = record_need(PersonFactory(no_fixed_address=True))
+    correspondence_route_set(person=need.person, method="collect", office="Civic Centre", actor=SYSTEM,
+                             purpose=Purpose.CASEWORK)  # fmt: skip
+    other = record_need(PersonFactory())
+    names = ("support_needs", "adjustments", "correspondence_routes", "local_connections")
+    rows = {name: EXTRA_SECTIONS[name](need.person_id) for name in names}
+    assert [row["need"] for row in rows["support_needs"]] == ["dementia"]
+    assert len(rows["adjustments"]) == 2 and rows["correspondence_routes"][0]["office"] == "Civic Centre"
+    assert rows["local_connections"] == []
+    assert all(row["id"] != other.pk for row in rows["support_needs"])
