@@ -21,4 +21,5 @@ urlpatterns = [
     path("staff/requests/<int:grant_id>/", staff_views.staff_request_decide, name="staff_request_decide"),
     path("staff/audit/", staff_views.staff_audit, name="staff_audit"),
     path("audit/", staff_views.audit_log, name="audit"),
+    path("open311-clients/", staff_views.api_clients, name="api_clients"),
 ]

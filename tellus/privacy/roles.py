@@ -110,6 +110,11 @@ CAPABILITIES: tuple[Capability, ...] = (
         ("privacy.view_user", "privacy.add_user", "privacy.change_user", "auth.view_group"),
     ),
     Capability(
+        "manage_api_clients",
+        "Manage Open311 clients in the console: create a key (shown once), set its rate limit, revoke it",
+        ("open311.view_apiclient", "open311.add_apiclient", "open311.change_apiclient"),
+    ),
+    Capability(
         "approve_roles",
         "Approve or refuse another's request to give the privacy officer or administrator role (never their own)",
         ("privacy.view_rolegrant", "privacy.change_rolegrant"),
@@ -156,7 +161,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         "handle_corrections",
         "approve_roles",
     ),
-    ADMINISTRATOR: ("manage_sources", "view_imports", "manage_staff", "approve_roles"),
+    ADMINISTRATOR: ("manage_sources", "view_imports", "manage_staff", "manage_api_clients", "approve_roles"),
 }
 
 # Role -> the purposes its members may state for looking at or changing personal data. A member of staff with

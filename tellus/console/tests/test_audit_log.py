@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tellus.linkage.services import record_split
 from tellus.people.tests.factories import PersonFactory, SourceRecordFactory
-from tellus.privacy.models import AuditAction, AuditEvent, Purpose
+from tellus.privacy.models import AuditEvent, Purpose
 from tellus.privacy.services import Actor
 from tellus.privacy.tests.helpers import signed_in
 
