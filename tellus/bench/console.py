@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import update_last_login
+from django.contrib.auth.signals import user_logged_in
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection, connections, transaction
 from django.test import Client
@@ -167,6 +169,9 @@ def bench_console(*, sessions: int, callers: int, seed: int, say: Callable[[str]
     # transaction at the start of each request, as it does between a server's requests (the test runner does this too).
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
+    # Signing in writes the user's last_login; twenty sessions of one bench user would queue on that row's lock
+    # for as long as each session's transaction lasts, which no real contact centre does.
+    user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
     with connection.cursor() as cursor:  # the bare write's table: one row like a contact's, kept by no one
         cursor.execute("CREATE TABLE IF NOT EXISTS bench_bare_contact (person_id integer, words text)")
     # One warm-up caller, alone: the matcher's model and the surname list load once per process.

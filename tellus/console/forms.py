@@ -174,3 +174,30 @@ class AuditFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("date_to", _("The end date must be on or after the start date."))
         return data
+
+
+class ApiClientForm(forms.Form):
+    """A new Open311 client: its short name and how many requests a minute it may send."""
+
+    name = forms.SlugField(
+        label=_("Short name"),
+        help_text=_("Letters, numbers and hyphens, for example fixmystreet."),
+        max_length=60,
+        error_messages={
+            "required": _("Enter a short name for the client."),
+            "invalid": _("Use only letters, numbers, hyphens and underscores."),
+        },
+    )
+    rate_limit = forms.IntegerField(
+        label=_("Requests a minute"),
+        help_text=_("Requests beyond this in one minute are refused with 429."),
+        initial=120,
+        min_value=1,
+        max_value=100_000,
+        error_messages={
+            "required": _("Enter how many requests a minute it may send."),
+            "invalid": _("Enter a whole number, like 120."),
+            "min_value": _("Enter at least 1."),
+            "max_value": _("Enter at most 100000."),
+        },
+    )

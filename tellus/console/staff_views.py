@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tellus.common.numbers import query_number
+from tellus.open311.keys import api_client_create, api_client_revoke
+from tellus.open311.models import ApiClient
 from tellus.privacy import staff
 from tellus.privacy.models import Purpose, RoleGrant
 from tellus.privacy.permissions import staff_permission_required
@@ -17,7 +20,7 @@ from tellus.privacy.purposes import purpose_of
 from tellus.privacy.services import Actor
 
 from .audit_search import AuditFilters, audit_csv, audit_search, describe
-from .forms import AuditFilterForm
+from .forms import ApiClientForm, AuditFilterForm
 
 
 @require_http_methods(["GET"])
@@ -86,3 +89,41 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = audit_search(actor=actor, filters=filters, page=query_number(request.GET, "page", default=1))
     rows = [(event, describe(event)) for event in page]
     return render(request, "console/audit_log.html", {"form": form, "page": page, "rows": rows, "filters": filters})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_permission_required("open311.view_apiclient", "open311.add_apiclient", "open311.change_apiclient")
+def api_clients(request: HttpRequest) -> HttpResponse:
+    """Open311 clients: create one (its key is shown on this response only), revoke one."""
+    actor = Actor.for_user(request.user)
+    form = ApiClientForm(request.POST if request.POST.get("action") == "create" else None)
+    new_key = None
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        try:
+            api_client_revoke(name=request.POST.get("name", ""), actor=actor)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The key was revoked: the client can no longer send anything."))
+        return HttpResponseRedirect(reverse("console:api_clients"))
+    if form.is_bound:
+        if form.is_valid():
+            try:
+                _client, new_key = api_client_create(
+                    name=form.cleaned_data["name"], actor=actor, rate_limit_per_minute=form.cleaned_data["rate_limit"]
+                )
+            except ValidationError as error:
+                form.add_error(
+                    "name",
+                    _("There is already a client with that name.")
+                    if "name" in getattr(error, "error_dict", {})
+                    else " ".join(error.messages),
+                )
+        if form.errors:
+            status = 400
+    clients = list(ApiClient.objects.order_by("name"))
+    # Staff pages are never cached (NoStoreForStaffMiddleware), so the key is not kept by the browser either.
+    return render(
+        request, "console/api_clients.html", {"form": form, "clients": clients, "new_key": new_key}, status=status
+    )

@@ -32,4 +32,5 @@ urlpatterns = [
     path("subscribers/new/", once_views.subscriber_new, name="once_subscriber_new"),
     path("subscribers/<id:subscriber_id>/", once_views.subscriber_edit, name="once_subscriber_edit"),
     path("subscribers/<id:subscriber_id>/secret/", once_views.subscriber_rotate, name="once_subscriber_rotate"),
+    path("open311-clients/", staff_views.api_clients, name="api_clients"),
 ]

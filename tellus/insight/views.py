@@ -38,7 +38,10 @@ def _page(request: HttpRequest, *, template: str, tab: str, title: str, empty: s
     form = DemandFilterForm(request.GET or None, services=services)
     if form.is_bound:
         form.is_valid()
-    context = build(form.filters(), services)
+    # A date range that cannot be read, or ends before it starts, shows only the error: figures for some other
+    # range beside it would be taken for the answer.
+    bad_range = any(name in form.errors for name in ("start", "end", "__all__"))
+    context = {"figures": []} if bad_range else build(form.filters(), services)
     figures: list[Figure] = context.get("figures", [])
     if request.GET.get("format") == "csv":
         return _csv(request, figures)
@@ -53,11 +56,12 @@ def _page(request: HttpRequest, *, template: str, tab: str, title: str, empty: s
             "empty_message": empty,
             "query": query.urlencode(),
             "filtered": form.is_filtered(),
+            "bad_range": bad_range,
         }
     )
     # A service number that cannot be read (not the digits 0 to 9 of a service listed) is a 400; the page still
     # shows, with the figures for every service and the error beside the filter.
-    return render(request, template, context, status=400 if "service" in form.errors else 200)
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 def _csv(request: HttpRequest, figures: list[Figure]) -> HttpResponse:

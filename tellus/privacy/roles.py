@@ -205,6 +205,11 @@ CAPABILITIES: tuple[Capability, ...] = (
         ("privacy.view_user", "privacy.add_user", "privacy.change_user", "auth.view_group"),
     ),
     Capability(
+        "manage_api_clients",
+        "Manage Open311 clients in the console: create a key (shown once), set its rate limit, revoke it",
+        ("open311.view_apiclient", "open311.add_apiclient", "open311.change_apiclient"),
+    ),
+    Capability(
         "approve_roles",
         "Approve or refuse another's request to give the privacy officer or administrator role (never their own)",
         ("privacy.view_rolegrant", "privacy.change_rolegrant"),
@@ -296,6 +301,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         "view_imports",
         "manage_staff",
         "approve_roles",
+        "manage_api_clients",
         "retry_deliveries",
         "manage_subscribers",
     ),

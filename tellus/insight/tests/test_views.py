@@ -136,11 +136,15 @@ def test_filters_narrow_the_figures_to_a_service_channel_and_dates(client, analy
     assert by_service["rows"][1:] == [["Household waste", "1", "1", "2", "50.0"]]
 
 
-def test_an_end_date_before_the_start_date_is_explained_and_the_page_still_shows(client, analyst, demand):
+@pytest.mark.parametrize("page", ["insight:demand", "insight:failure", "insight:end_to_end", "insight:capability"])
+def test_an_end_date_before_the_start_date_shows_only_the_error_and_no_figures(client, analyst, demand, page):
     client.force_login(analyst)
-    response = client.get(reverse("insight:demand"), {"start": "2025-03-20", "end": "2025-03-01"})
-    assert response.status_code == 200
-    assert "The end date must be the same as or after the start date." in response.content.decode()
+    response = client.get(reverse(page), {"start": "2025-03-20", "end": "2025-03-01"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "The end date must be the same as or after the start date." in html
+    assert tables_on(html) == []
+    assert "<svg" not in html
 
 
 def test_the_failure_page_ranks_the_causes(client, analyst, demand):
