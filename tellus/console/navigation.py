@@ -51,6 +51,13 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("joined_up", _("Joined-up support"), "inclusion:joined_up", ("inclusion.view_joined_up_support",)),
     NavItem("equity", _("Equity"), "insight:equity", ("inclusion.view_equity",)),
     NavItem("give_and_take", _("Give and take"), "ledger:distribution", ("ledger.view_distribution",)),
+    NavItem(
+        "failed_deliveries",
+        _("Failed deliveries"),
+        "console:once_dead_letters",
+        ("once.view_delivery", "once.change_delivery"),
+    ),
+    NavItem("subscribers", _("Tell us once partners"), "console:once_subscribers", ("once.view_subscriber",)),
     NavItem("audit", _("Audit log"), "console:audit", ("privacy.view_auditevent",)),
     NavItem("staff_audit", _("Staff audit log"), "console:staff_audit", ("privacy.view_auditevent",)),
     NavItem(

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tellus.common.numbers import query_number
 from tellus.people.models import Person, Representative
 from tellus.people.services import person_no_fixed_address_set, representative_create, representative_end
+from tellus.privacy.models import Purpose
 from tellus.privacy.permissions import staff_permission_required
 from tellus.privacy.purposes import purpose_of
 from tellus.privacy.services import Actor
@@ -314,9 +315,14 @@ def review_due(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_permission_required("inclusion.view_joined_up_support", "people.view_person")
 def joined_up(request: HttpRequest) -> HttpResponse:
+    purpose = purpose_of(request)
+    if purpose != Purpose.CASEWORK:
+        # The list is for casework only: say so and offer the purpose page, rather than refuse a page the navigation
+        # offers to a caseworker who is, for now, handling an enquiry.
+        return render(request, "inclusion/joined_up.html", {"needs_casework": True})
     found = joined_up_support_for_staff(
         actor=Actor.for_user(request.user),
-        purpose=purpose_of(request),
+        purpose=purpose,
         page=query_number(request.GET, "page", default=1) or 1,
     )
     return render(request, "inclusion/joined_up.html", {"page_obj": found})
