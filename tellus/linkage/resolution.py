@@ -34,7 +34,7 @@ from .changed import (
     withdraw_changed_links,
 )
 from .clusters import apply_clusters
-from .engine.cluster import DOB_CLASH
+from .engine.cluster import DOB_AMBIGUOUS, DOB_CLASH
 from .estates import estates_point_at_the_deceased
 from .evidence import evidence_json
 from .models import CandidatePair, LinkageModel, ResolutionRun
@@ -44,6 +44,7 @@ Say = Callable[[str], None]
 PAIR_BATCH = 5000
 # Why clustering held back an automatic link (see _links_held_for_review).
 DOB_CLASH_REASON = "would put two clearly different dates of birth in one person"
+DOB_AMBIGUOUS_REASON = "no date of birth, and matches two people with different ones (a father and son?)"
 # More records than this at one home (same flat, house number and street) is not a household; see
 # _without_crowded_addresses. Apart from that one address, the largest home in the synthetic towns holds a few
 # hundred records (a block of flats, some records without the flat number).
@@ -206,6 +207,7 @@ def resolve(
         dates_of_birth=dict(zip(prepared["unique_id"].astype(int), prepared["dob"], strict=True)),
     )
     held_back = _links_held_for_review(skipped[skipped["reason"] == DOB_CLASH])
+    held_back += _links_held_for_review(skipped[skipped["reason"] == DOB_AMBIGUOUS], reason=DOB_AMBIGUOUS_REASON)
     to_apply = _clusters_needing_change(clusters)
     say(f"Writing {len(to_apply):,} changed clusters to people…")
     stats = apply_clusters(to_apply, actor=actor, cannot_link={(min(a, b), max(a, b)) for a, b in cannot})
@@ -264,7 +266,7 @@ def _without_crowded_addresses(
     )
 
 
-def _links_held_for_review(clashes: pd.DataFrame) -> int:
+def _links_held_for_review(clashes: pd.DataFrame, *, reason: str = DOB_CLASH_REASON) -> int:
     """Automatic links that clustering left out because they would put two clearly different dates of birth in one
     person go to the review queue, so no pair is marked linked while its records belong to two people."""
     wanted = set(zip(clashes["unique_id_l"].astype(int), clashes["unique_id_r"].astype(int), strict=True))
@@ -279,7 +281,7 @@ def _links_held_for_review(clashes: pd.DataFrame) -> int:
     ]
     for start in range(0, len(found), 5000):
         CandidatePair.objects.filter(pk__in=found[start : start + 5000]).update(
-            status=CandidatePair.Status.REVIEW, held_because=DOB_CLASH_REASON
+            status=CandidatePair.Status.REVIEW, held_because=reason
         )
     return len(found)
 

@@ -24,6 +24,9 @@ DOB_EDITS_ONE_PERSON = 2
 
 # The reason a machine link is skipped when it would put two clearly different dates of birth in one person.
 DOB_CLASH = "would join records whose dates of birth clearly differ"
+# The reason a record without a date of birth is not linked by machine: it links as strongly to records with two
+# clearly different dates of birth (a father and a son of one name at one home), so it could be either's.
+DOB_AMBIGUOUS = "matches records with two clearly different dates of birth: could be either person"
 
 
 def levenshtein(a: str, b: str) -> int:
@@ -158,6 +161,20 @@ def cluster(
     if excluded:
         strong = strong[~strong["unique_id_l"].isin(excluded) & ~strong["unique_id_r"].isin(excluded)]
     strong = strong.sort_values(["match_probability", "unique_id_l", "unique_id_r"], ascending=[False, True, True])
+    if dates_of_birth:
+        ambiguous = _either_of_two_dates_of_birth(strong, dates_of_birth)
+        if ambiguous:
+            held = strong["unique_id_l"].isin(ambiguous) | strong["unique_id_r"].isin(ambiguous)
+            skipped.extend(
+                (int(a), int(b), float(p), DOB_AMBIGUOUS)
+                for a, b, p in zip(
+                    strong.loc[held, "unique_id_l"],
+                    strong.loc[held, "unique_id_r"],
+                    strong.loc[held, "match_probability"],
+                    strict=True,
+                )
+            )
+            strong = strong[~held]
     for a, b, probability in zip(
         strong["unique_id_l"].to_numpy(),
         strong["unique_id_r"].to_numpy(),
@@ -172,3 +189,15 @@ def cluster(
     frame["cluster_id"] = frame.groupby("root")["unique_id"].transform("min")
     skipped_frame = pd.DataFrame(skipped, columns=["unique_id_l", "unique_id_r", "match_probability", "reason"])
     return frame[["unique_id", "cluster_id"]], skipped_frame
+
+
+def _either_of_two_dates_of_birth(strong: pd.DataFrame, dates_of_birth: Mapping[int, str | None]) -> set[int]:
+    """Records without a date of birth whose machine links reach records with two clearly different ones."""
+    seen: dict[int, set[str]] = {}
+    for a, b in zip(strong["unique_id_l"].astype("int64"), strong["unique_id_r"].astype("int64"), strict=True):
+        dob_a, dob_b = dates_of_birth.get(int(a)), dates_of_birth.get(int(b))
+        if not dob_a and dob_b:
+            seen.setdefault(int(a), set()).add(dob_b)
+        elif dob_a and not dob_b:
+            seen.setdefault(int(b), set()).add(dob_a)
+    return {record for record, dobs in seen.items() if len(dobs) > 1 and not dates_of_birth_agree(dobs, dobs)}

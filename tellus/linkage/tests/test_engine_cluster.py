@@ -3,6 +3,7 @@ from __future__ import annotations
 import pandas as pd
 
 from tellus.linkage.engine import cluster
+from tellus.linkage.engine.cluster import DOB_AMBIGUOUS
 
 
 def _pairs(*edges: tuple[int, int, float]) -> pd.DataFrame:
@@ -41,13 +42,23 @@ def test_a_source_known_to_hold_each_person_once_never_contributes_two_records_t
 
 
 def test_a_chain_is_cut_where_it_would_join_two_clearly_different_dates_of_birth():
-    # Steven (1995) and Stephen (1980) in one building, chained through a 'Steve' record without a date of birth.
-    pairs = _pairs((1, 2, 0.99), (2, 3, 0.95))
-    dobs = {1: "1995-07-28", 2: None, 3: "1980-04-20"}
-    clusters, skipped = cluster(pairs, [1, 2, 3], upper=0.9, dates_of_birth=dobs)
-    assert _groups(clusters) == {frozenset({1, 2}), frozenset({3})}
-    assert list(skipped[["unique_id_l", "unique_id_r"]].itertuples(index=False, name=None)) == [(2, 3)]
+    # Steven (1995) and Stephen (1980) in one building, chained through two 'Steve' records without a date of birth.
+    pairs = _pairs((1, 2, 0.99), (2, 4, 0.97), (4, 3, 0.95))
+    dobs = {1: "1995-07-28", 2: None, 3: "1980-04-20", 4: None}
+    clusters, skipped = cluster(pairs, [1, 2, 3, 4], upper=0.9, dates_of_birth=dobs)
+    assert _groups(clusters) == {frozenset({1, 2, 4}), frozenset({3})}
+    assert list(skipped[["unique_id_l", "unique_id_r"]].itertuples(index=False, name=None)) == [(4, 3)]
     assert "dates of birth" in skipped.loc[0, "reason"]
+
+
+def test_a_record_without_a_date_of_birth_that_links_to_a_father_and_his_son_is_linked_to_neither():
+    # John Smith senior (1961) and junior (1990) at one home; a contact-centre "John Smith" there gives no date.
+    pairs = _pairs((1, 3, 0.99), (2, 3, 0.98))
+    dobs = {1: "1961-03-14", 2: "1990-11-02", 3: None}
+    clusters, skipped = cluster(pairs, [1, 2, 3], upper=0.9, dates_of_birth=dobs)
+    assert _groups(clusters) == {frozenset({1}), frozenset({2}), frozenset({3})}
+    assert set(skipped["reason"]) == {DOB_AMBIGUOUS}
+    assert len(skipped) == 2
 
 
 def test_dates_of_birth_two_edits_apart_can_still_be_one_person():
