@@ -99,7 +99,10 @@ def test_the_estimate_works_with_javascript_off(page, live_server, loaded):
         plain.goto(f"{live_server.url}/where-your-rates-go/")
         plain.get_by_label("Your rates bill for the year").fill("200")
         plain.get_by_role("button", name="Show where it goes").click()
-        assert plain.get_by_role("heading", name="Where a bill of £200.00 goes").is_visible()
+        plain.wait_for_url("**/where-your-rates-go/?*bill=200*", timeout=30_000)
+        heading = plain.get_by_role("heading", name="Where a bill of £200.00 goes")
+        heading.wait_for(timeout=30_000)
+        assert heading.is_visible()
     finally:
         context.close()
 
