@@ -97,7 +97,7 @@ def test_the_estimate_works_with_javascript_off(page, live_server, loaded):
     try:
         plain = context.new_page()
         plain.set_default_timeout(60_000)
-        plain.goto(f"{live_server.url}/where-your-rates-go/")
+        plain.goto(f"{live_server.url}/where-your-rates-go/", wait_until="domcontentloaded")
         plain.get_by_label("Your rates bill for the year").fill("200")
         plain.get_by_role("button", name="Show where it goes").click()
         plain.wait_for_url("**/where-your-rates-go/?*bill=200*", timeout=30_000)
