@@ -339,13 +339,15 @@ def distribution_frame(year: FinancialYear, *, rules: LedgerRules | None = None)
     members held in the year, its needs driver (the family of services it received most from directly), and what it
     contributed and received (direct and shared) as exact Decimals. For analysis only: no names."""
     rules = rules or rules_load()
-    statements = household_statements(year, rules=rules)
-    if not statements:
-        return empty_frame()
-    wards = dict(Household.objects.values_list("pk", "property__ward"))
     members: dict[int, list[int]] = defaultdict(list)
+    home: dict[int, int] = {}
     for household_id, person_id in _memberships():
         members[household_id].append(person_id)
+        home.setdefault(person_id, household_id)
+    totals = _household_totals(year, home=home, members=members, rules=rules)
+    if not totals:
+        return empty_frame()
+    wards = dict(Household.objects.values_list("pk", "property__ward"))
     births = dict(Person.objects.filter(households__isnull=False).values_list("pk", "date_of_birth"))
     held: dict[int, set[str]] = defaultdict(set)
     for person_id, capacity in (
@@ -357,9 +359,9 @@ def distribution_frame(year: FinancialYear, *, rules: LedgerRules | None = None)
     ):
         held[person_id].add(str(Capacity(capacity).label))
     rows = []
-    for household_id, statement in statements.items():
+    for household_id, (contributed, received, by_group) in totals.items():
         ages = [_age(born, year.ends_on) for p in members[household_id] if (born := births.get(p)) is not None]
-        groups = statement.received_by_group()
+        groups = sorted(by_group.items(), key=lambda item: (-item[1], item[0]))
         rows.append(
             {
                 "household_id": household_id,
@@ -367,11 +369,47 @@ def distribution_frame(year: FinancialYear, *, rules: LedgerRules | None = None)
                 "age_band": age_band(max(ages) if ages else None),
                 "capacities": sorted({c for p in members[household_id] for c in held[p]}) or ["None recorded"],
                 "needs_driver": groups[0][0] if groups else "No services received directly",
-                "contributed": statement.contributed_total,
-                "received": statement.received_all,
+                "contributed": contributed,
+                "received": received,
             }
         )
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def _household_totals(
+    year: FinancialYear, *, home: dict[int, int], members: dict[int, list[int]], rules: LedgerRules
+) -> dict[int, tuple[Decimal, Decimal, dict[str, Decimal]]]:
+    """Each household's contributed and received (direct + shared) totals, and its direct receipts by family of
+    services: the same sums as its statement, without building the statement's lines."""
+    ids = sorted(Household.objects.values_list("pk", flat=True))
+    given: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for person_id, household_id, amount in (
+        Contribution.objects.filter(year=year, payer_organisation__isnull=True)
+        .values_list("payer_person_id", "payer_household_id", "amount")
+        .iterator()
+    ):
+        owner = household_id or home.get(person_id)
+        if owner is not None:
+            given[owner] += amount
+    by_group: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for person_id, household_id, group, amount in (
+        ServiceUse.objects.filter(year=year)
+        .values_list("person_id", "household_id", "service__group", "amount")
+        .iterator()
+    ):
+        owner = household_id or home.get(person_id)
+        if owner is not None:
+            by_group[owner][group] += amount
+    apportionment = apportionment_for(rules)
+    shared: dict[int, Decimal] = {}
+    totals = {}
+    for household_id in ids:
+        size = len(members[household_id])
+        if size not in shared:
+            shared[size] = sum((line.amount for line in apportionment.household_lines(size)), ZERO)
+        groups = dict(by_group.get(household_id, {}))
+        totals[household_id] = (given[household_id], sum(groups.values(), ZERO) + shared[size], groups)
+    return totals
 
 
 def _age(born: dt.date, on: dt.date) -> int:

@@ -20,7 +20,7 @@ from . import charts, distributions, selectors
 from .forms import BillForm, YearForm
 from .pdf import pdf_filename, statement_pdf
 from .rules import rules_load
-from .statements import Statement
+from .statements import Statement, pennies
 
 
 def pdf_response(statement: Statement, *, resident: bool = False) -> HttpResponse:
@@ -139,6 +139,6 @@ def where_your_rates_go(request: HttpRequest) -> HttpResponse:
         context["breakdown"] = breakdown
         bill: Decimal | None = form.cleaned_data.get("bill") if valid and form.is_bound else None
         if bill is not None:
-            context["bill"] = bill
-            context["estimate"] = selectors.estimate_for_bill(breakdown, bill)
+            context["bill"] = pennies(bill)  # "200" is shown as £200.00
+            context["estimate"] = selectors.estimate_for_bill(breakdown, context["bill"])
     return render(request, "ledger/where_your_rates_go.html", context, status=200 if valid else 400)

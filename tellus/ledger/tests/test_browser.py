@@ -96,10 +96,14 @@ def test_the_estimate_works_with_javascript_off(page, live_server, loaded):
     context = page.context.browser.new_context(java_script_enabled=False)
     try:
         plain = context.new_page()
-        plain.goto(f"{live_server.url}/where-your-rates-go/")
+        plain.set_default_timeout(60_000)
+        plain.goto(f"{live_server.url}/where-your-rates-go/", wait_until="domcontentloaded")
         plain.get_by_label("Your rates bill for the year").fill("200")
         plain.get_by_role("button", name="Show where it goes").click()
-        assert plain.get_by_role("heading", name="Where a bill of £200.00 goes").is_visible()
+        plain.wait_for_url("**/where-your-rates-go/?*bill=200*", timeout=30_000)
+        heading = plain.get_by_role("heading", name="Where a bill of £200.00 goes")
+        heading.wait_for(timeout=30_000)
+        assert heading.is_visible()
     finally:
         context.close()
 

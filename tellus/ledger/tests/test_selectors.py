@@ -129,3 +129,15 @@ def test_an_estimate_shares_a_bill_in_the_same_proportions(loaded):
 
     roads = next(share for share in breakdown.shares if share.group == "Roads")
     assert estimate["Roads"] == roads.per_hundred * 10
+
+
+def test_the_distribution_frame_sums_each_household_as_its_statement_does(loaded):
+    town = loaded
+    frame = selectors.distribution_frame(town.year).set_index("household_id")
+    statements = selectors.household_statements(town.year)
+
+    for household_id, statement in statements.items():
+        assert frame.loc[household_id, "contributed"] == statement.contributed_total
+        assert frame.loc[household_id, "received"] == statement.received_all
+    home = frame.loc[town.home.pk]
+    assert home["ward"] == "North" and home["age_band"] == "75 and over" and home["needs_driver"] == "Waste"
