@@ -48,6 +48,12 @@ NAVIGATION: tuple[NavItem, ...] = (
     ),
     NavItem("services", _("Services"), "catalogue:list", ("catalogue.view_service",)),
     NavItem("analysis", _("Demand analysis"), "insight:demand", ("insight.view_demand_analysis",)),
+    NavItem("feedback_new", _("Record feedback"), "feedback:new", ("feedback.add_feedback",)),
+    NavItem(
+        "complaints", _("Complaints"), "feedback:complaints", ("feedback.view_feedback", "feedback.change_feedback")
+    ),
+    NavItem("themes", _("Themes"), "feedback:themes", ("feedback.change_theme", "feedback.add_change")),
+    NavItem("listening", _("Listening"), "insight:listening", ("feedback.view_listening_analysis",)),
     NavItem("joined_up", _("Joined-up support"), "inclusion:joined_up", ("inclusion.view_joined_up_support",)),
     NavItem("equity", _("Equity"), "insight:equity", ("inclusion.view_equity",)),
     NavItem("give_and_take", _("Give and take"), "ledger:distribution", ("ledger.view_distribution",)),

@@ -146,7 +146,7 @@ def _invitation_for(token: str, *, lock: bool = False) -> SurveyInvitation:
         raise SurveyError(_("This survey link is not right. Check it was copied in full."), status=404)
     queryset = SurveyInvitation.objects.select_related("service")
     if lock:
-        queryset = queryset.select_for_update()
+        queryset = queryset.select_for_update(of=("self",))  # not the service, which may be null
     try:
         invitation = queryset.get(token_digest=token_digest(token))
     except SurveyInvitation.DoesNotExist:

@@ -76,6 +76,8 @@ def scores_figure(group: str, table: pd.DataFrame, labels: Mapping[Any, str]) ->
         _("Responses"),
         *[_("%(driver)s, %% agree (95%% CI)") % {"driver": q.driver} for q in questions],
     )
+    if table.empty:  # no survey answered yet: a table with no rows, which the page leaves out
+        return Figure(f"scores_{group}", heading, Table(heading, headers, rows))
     shown = table[~table["suppressed"]]
     bars = [
         Bar(_label(g, labels), (float(s),), f"{s:.1f}% ({lo:.1f}\N{EN DASH}{hi:.1f}), n={n:,}")
@@ -125,6 +127,8 @@ def rates_figure(group: str, table: pd.DataFrame, labels: Mapping[Any, str]) -> 
             )
         )
     headers = (GROUP_HEADINGS[group], _("Offered"), _("Opened"), _("Responded"), _("Response rate, % (95% CI)"))
+    if table.empty:
+        return Figure(f"rates_{group}", heading, Table(heading, headers, rows))
     shown = table[~table["suppressed"]]
     bars = [
         Bar(_label(g, labels), (float(r),), f"{r:.1f}% of {int(o):,}")

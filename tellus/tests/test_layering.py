@@ -24,14 +24,14 @@ FLOORS = {
     "catalogue": 5,
     "demand": 6,
     "open311": 7,
-    "rights": 7,  # coming: subject access and the other rights of data subjects
+    "rights": 7,  # subject access and the other rights of data subjects
     "once": 7,
-    "feedback": 7,  # coming: Listening
+    "feedback": 7,  # Listening
     "inclusion": 7,  # Inclusion: needs, adjustments, routes
     "ledger": 7,  # Give and take
     "insight": 8,
     "console": 9,
-    "portal": 9,  # coming: the resident portal
+    "portal": 9,  # the resident portal
     "demo": 10,
     "bench": 11,
 }

@@ -109,3 +109,8 @@ def test_the_comments_of_a_suppressed_group_are_refused(django_user_model, answe
 
     assert refused.status_code == 400 and junk.status_code == 400
     assert not AuditEvent.objects.filter(object_type="feedback.surveyresponse").exists()
+
+
+def test_the_dashboard_with_no_survey_answered_says_so(analyst):
+    response = signed_in(Client(), analyst, purpose=Purpose.ANALYSIS).get(URL)
+    assert response.status_code == 200 and "No survey has been answered yet." in response.content.decode()

@@ -1,0 +1,77 @@
+"""The demo year's listening: the same seed gives the same surveys and complaints, with the patterns the issue
+asks for (people reached by letter, with no fixed address, answer less; failure demand scores worse)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db.models import Avg, Count
+
+from tellus.demand.models import Contact, Need
+from tellus.demand.tests.factories import ServiceFactory
+from tellus.demo.feedback import demo_feedback_load, known_themes
+from tellus.feedback.models import ComplaintEvent, Feedback, SurveyInvitation, SurveyResponse, Theme, ThemeTag
+from tellus.people.tests.factories import PersonFactory, SourceRecordFactory
+from tellus.privacy.services import Actor
+
+pytestmark = pytest.mark.django_db
+ACTOR = Actor.system("tellus demo")
+
+
+def _year(needs: int = 600) -> None:
+    service = ServiceFactory()
+    emailed = [PersonFactory() for _ in range(20)]
+    for person in emailed:
+        SourceRecordFactory(person=person, email=f"p{person.pk}@example.org")
+    lettered = [PersonFactory() for _ in range(20)]
+    start = dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
+    for i in range(needs):
+        person = (emailed + lettered)[i % 40]
+        at = start + dt.timedelta(hours=13 * i)
+        need = Need.objects.create(
+            person=person, service=service, summary="x", status="met", opened_at=at,
+            met_at=at + dt.timedelta(days=1), end_to_end_seconds=86400,
+        )  # fmt: skip
+        failure = i % 3 == 0
+        Contact.objects.create(
+            person=person, need=need, occurred_at=at, channel="phone", words="x", service=service,
+            demand_type="failure" if failure else "value", failure_cause="not_done" if failure else "",
+            is_first_contact_for_need=True, recorded_by_label="t",
+        )  # fmt: skip
+
+
+def _digest() -> list[tuple]:
+    responses = SurveyResponse.objects.order_by("invitation__need_id").values_list(
+        "invitation__need_id", "satisfaction", "trust", "comment", "wants_updates"
+    )
+    feedback = Feedback.objects.order_by("need_id", "kind").values_list("need_id", "kind", "words", "status")
+    return list(responses) + list(feedback)
+
+
+def test_the_same_seed_gives_the_same_listening_and_the_patterns_hold(tmp_path):
+    _year()
+    first = demo_feedback_load(seed=3, actor=ACTOR, known_themes_dir=tmp_path)
+    digest = _digest()
+
+    by_route = {
+        route: SurveyInvitation.objects.filter(route=route, responded_at__isnull=False).count()
+        / SurveyInvitation.objects.filter(route=route).count()
+        for route in ("email", "letter")
+    }
+    failing = set(Contact.objects.filter(demand_type="failure").values_list("need_id", flat=True))
+    scores = SurveyResponse.objects.exclude(satisfaction=None)
+    worse = scores.filter(invitation__need_id__in=failing).aggregate(a=Avg("satisfaction"))["a"]
+    better = scores.exclude(invitation__need_id__in=failing).aggregate(a=Avg("satisfaction"))["a"]
+
+    assert first.invitations == 600 and first.responses > 30 and first.themes == 8
+    assert by_route["letter"] < by_route["email"]
+    assert worse < better
+    assert len(known_themes(tmp_path / "known_themes.csv")) > 10
+    assert ThemeTag.objects.exists()
+
+    for model in (ThemeTag, Theme, ComplaintEvent, Feedback, SurveyResponse, SurveyInvitation):
+        model.objects.all().delete()
+    demo_feedback_load(seed=3, actor=ACTOR, known_themes_dir=tmp_path)
+    assert _digest() == digest
+    assert Feedback.objects.values("kind").annotate(n=Count("id")).count() >= 2
