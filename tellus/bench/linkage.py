@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import resource
 import shutil
 import statistics
@@ -13,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -187,3 +189,128 @@ READ_RECORDS = (
     "from tellus.linkage.selectors import records_frame; import time; t=time.perf_counter(); "
     "f=records_frame(); print(f'read {len(f):,} records in {time.perf_counter()-t:.1f} s')"
 )
+
+
+SPARK_DB = "linked-spark.sqlite3"  # the copy `bench resolve --backend spark` links on Spark
+_PHASE = re.compile(r"^\[\s*([\d.]+)s\] (.*)$")
+_RESOLVED = re.compile(
+    r"^Resolved in full with model (?P<model>\S+): (?P<records>[\d,]+) records evaluated, (?P<pairs>[\d,]+) pairs "
+    r"scored, (?P<linked>[\d,]+) linked automatically, (?P<review>[\d,]+) sent for review, (?P<people>[\d,]+) people"
+)
+
+
+def run_tellus_output(args: list[str], env: dict[str, str], say: Say) -> tuple[float, list[str]]:
+    """run_tellus, keeping the output lines (streamed through as they come) to read the phases' times from."""
+    started = time.perf_counter()
+    lines: list[str] = []
+    with subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+        [sys.executable, "-m", "tellus.cli", *args], env=env, text=True, stdout=subprocess.PIPE
+    ) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            say(line.rstrip("\n"))
+            lines.append(line.rstrip("\n"))
+    if process.returncode != 0:
+        raise RuntimeError(f"`tellus {' '.join(args)}` failed with status {process.returncode}")
+    return time.perf_counter() - started, lines
+
+
+def resolve_figures(seconds: float, lines: list[str]) -> dict[str, Any]:
+    """What `tellus resolve` said: seconds spent training and scoring (from its timestamped progress lines), the
+    model version and the counts of its summary line."""
+    phases = [(float(m.group(1)), m.group(2)) for m in map(_PHASE.match, lines) if m]
+
+    def at(prefix: str) -> float | None:
+        return next((t for t, message in phases if message.startswith(prefix)), None)
+
+    train, score, evidence = at("Training the model"), at("Scoring candidate pairs"), at("Keeping the evidence")
+    figures: dict[str, Any] = {"wall_seconds": seconds}
+    figures["train_seconds"] = score - train if train is not None and score is not None else None
+    figures["score_seconds"] = evidence - score if score is not None and evidence is not None else None
+    summary = next((m for m in map(_RESOLVED.match, lines) if m), None)
+    if summary:
+        figures["model"] = summary.group("model")
+        for key in ("records", "pairs", "linked", "review", "people"):
+            figures[key] = int(summary.group(key).replace(",", ""))
+    return figures
+
+
+def bench_resolve_spark(*, people: int, seed: int, spark_master: str | None, say: Say) -> dict[str, Any]:
+    """`tellus resolve --full --retrain` on DuckDB and on Spark, each on a fresh copy of the same imported town, in
+    one run: the phases' seconds side by side, and whether both gave the same model, pairs, links and people.
+    Baseline, as for bench_resolve: reading the records out of the database."""
+    env = bench_environment(people)
+    say(f"Building a {people:,}-person town in {bench_town_dir(people)} (imports only; reused if already built)…")
+    run_tellus(["demo", "--no-serve", "--import-only", "--people", str(people), "--seed", str(seed)], env, say)
+    run_tellus(
+        [
+            "shell",
+            "-c",
+            "from django.db import connection; connection.cursor().execute('PRAGMA wal_checkpoint(TRUNCATE)')",
+        ],
+        env,
+        say,
+    )
+    copy_database(people, IMPORTED_DB, LINKED_DB)
+    copy_database(people, IMPORTED_DB, SPARK_DB)
+    say("Reading the records alone (baseline)…")
+    baseline = run_tellus(["shell", "-c", READ_RECORDS], bench_environment(people, LINKED_DB), say)
+    say("Resolving on DuckDB (train, score, cluster, write people)…")
+    duck = resolve_figures(
+        *run_tellus_output(["resolve", "--full", "--retrain"], bench_environment(people, LINKED_DB), say)
+    )
+    duck["peak_memory_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    master = spark_master or "local[2]"
+    say(f"Resolving on Spark ({master}): the same training in DuckDB, scoring on Spark…")
+    # A 200,000-person town's scored pairs (about a million rows with their evidence) come back through the driver.
+    spark_args = ["resolve", "--full", "--retrain", "--backend", "spark", "--spark-conf", "spark.driver.memory=4g"]
+    if spark_master:
+        spark_args += ["--spark-master", spark_master]
+    spark = resolve_figures(*run_tellus_output(spark_args, bench_environment(people, SPARK_DB), say))
+    spark["peak_memory_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    same = {key: duck.get(key) == spark.get(key) for key in ("model", "pairs", "linked", "review", "people")}
+
+    def cell(value: Any, unit: str = "") -> str:
+        if value is None:
+            return "n/a"
+        return f"{value:,.1f}{unit}" if isinstance(value, float) else f"{value:,}{unit}"
+
+    def ratio(key: str) -> str:
+        a, b = duck.get(key), spark.get(key)
+        return f"{b / a:.2f}x" if a and b else "n/a"
+
+    say(
+        f"\n{people:,}-person town, {duck.get('records', 0):,} records; baseline (reading the records) {baseline:.1f} s"
+    )
+    say(f"{'':30}{'DuckDB':>14}{'Spark ' + master:>24}{'Spark/DuckDB':>14}")
+    for label, key, unit in (
+        ("Train (DuckDB in both)", "train_seconds", " s"),
+        ("Score candidate pairs", "score_seconds", " s"),
+        ("Whole resolve (wall)", "wall_seconds", " s"),
+    ):
+        say(f"{label:30}{cell(duck.get(key), unit):>14}{cell(spark.get(key), unit):>24}{ratio(key):>14}")
+    for label, key in (
+        ("Pairs scored", "pairs"),
+        ("Linked automatically", "linked"),
+        ("Sent for review", "review"),
+        ("People created", "people"),
+    ):
+        say(f"{label:30}{cell(duck.get(key)):>14}{cell(spark.get(key)):>24}")
+    say(
+        f"Whole resolve / baseline: DuckDB {duck['wall_seconds'] / baseline:.1f}x, "
+        f"Spark {spark['wall_seconds'] / baseline:.1f}x. Largest child process so far: "
+        f"{duck['peak_memory_mib']:,.0f} MiB after DuckDB, {spark['peak_memory_mib']:,.0f} MiB after Spark "
+        "(Spark's JVM is a process of its own, capped by spark.driver.memory)."
+    )
+    say(
+        "Same model, pairs, links and people on both: "
+        + ("yes" if all(same.values()) else "NO (" + ", ".join(k for k, v in same.items() if not v) + " differ)")
+    )
+    return {
+        "people": people,
+        "read_records_seconds": baseline,
+        "spark_master": master,
+        "duckdb": duck,
+        "spark": spark,
+        "same": same,
+    }

@@ -124,7 +124,8 @@ def resolve(
     if model is None:
         say("Training the model from the data (u by random sampling, m by expectation maximisation)…")
         model = engine.train(prepared, backend=backend, postgres_url=postgres_url)
-    model_row = _save_model(model, backend=backend, record_count=len(prepared))
+    # Where the model was trained: DuckDB for a Spark run (engine.train, decision 0050).
+    model_row = _save_model(model, backend=model.stats.get("backend", backend), record_count=len(prepared))
     run.model = model_row
 
     incremental = bool(previous and not full and previous.model_id == model_row.pk)

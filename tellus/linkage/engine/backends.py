@@ -1,11 +1,35 @@
-"""Choosing where Splink runs: DuckDB in process by default, PostgreSQL when asked."""
+"""Choosing where Splink runs: DuckDB in process by default, PostgreSQL or Spark when asked."""
 
 from __future__ import annotations
 
+import copy
+import os
 import secrets
 from typing import Any
 
+import pandas as pd
+
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/tellus_linkage"
+BACKENDS = ("duckdb", "postgres", "spark")
+
+# Spark in local mode unless told otherwise: two cores and a modest heap, no web UI, nothing downloaded (Splink's
+# Jaro-Winkler jar ships inside the splink package and is handed to the executors by the driver). A cluster's master
+# URL and its sizes come from `spark_session(master=..., conf=...)` (`tellus resolve --spark-master --spark-conf`).
+DEFAULT_SPARK_MASTER = "local[2]"
+SPARK_DEFAULTS: dict[str, str] = {
+    "spark.app.name": "tellus-linkage",
+    "spark.driver.memory": "2g",
+    "spark.sql.shuffle.partitions": "4",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.sql.session.timeZone": "UTC",
+}
+# Only for local mode: the driver is the only executor, on this machine, so it needs no routable address.
+SPARK_LOCAL_DEFAULTS: dict[str, str] = {
+    "spark.driver.host": "127.0.0.1",
+    "spark.driver.bindAddress": "127.0.0.1",
+}
 
 # PostgreSQL's fuzzystrmatch has levenshtein but no Jaro-Winkler; this is the same algorithm DuckDB uses
 # (Jaro with a match window of max(len)/2 - 1, Winkler boost of 0.1 per common prefix character, up to four,
@@ -100,8 +124,97 @@ def _postgres_api_class() -> Any:
     return OfflinePostgresAPI
 
 
+def spark_session(master: str | None = None, conf: dict[str, str] | None = None) -> Any:
+    """This process's Spark session, started on first use: `master` (default local[2]) with SPARK_DEFAULTS and
+    `conf` over them. Once started it is reused (a JVM takes seconds to start); asking for another master then is an
+    error rather than a silent run in the wrong place."""
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        running = active.sparkContext.master
+        if master and master != running:
+            raise ValueError(f"a Spark session is already running on {running}; cannot also use {master}")
+        return active
+    master = master or DEFAULT_SPARK_MASTER
+    if master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    settings = {**SPARK_DEFAULTS, **(SPARK_LOCAL_DEFAULTS if master.startswith("local") else {}), **(conf or {})}
+    builder = SparkSession.builder.master(master).config("spark.jars", similarity_jar_location())
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def stop_spark_session() -> None:
+    """Stop this process's Spark session, if one is running (tests; a command's process just exits)."""
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        active.stop()
+
+
+def _spark_function(node: Any) -> Any:
+    """DuckDB's jaro_winkler_similarity is Splink's jaro_winkler UDF on Spark. DuckDB's gives NULL when either
+    value is missing; the UDF gives 0.0, which would make "NOT similar" true for a missing town. So a missing value
+    gives NULL here too, and every level condition is true or not for the same pairs on both backends."""
+    from sqlglot import exp
+
+    if isinstance(node, exp.JarowinklerSimilarity):
+        left, right = node.this, node.expression
+        missing = exp.or_(
+            exp.Is(this=left.copy(), expression=exp.Null()), exp.Is(this=right.copy(), expression=exp.Null())
+        )
+        similarity = exp.Anonymous(this="jaro_winkler", expressions=[left, right])
+        return exp.If(this=missing, true=exp.Null(), false=similarity)
+    return node
+
+
+def _to_spark_sql(sql: str) -> str:
+    import sqlglot
+
+    return sqlglot.parse_one(sql, read="duckdb").transform(_spark_function).sql(dialect="spark")
+
+
+def settings_for_backend(settings: dict[str, Any], backend: str) -> dict[str, Any]:
+    """The model's Splink settings as a backend runs them. The comparisons are written once in DuckDB SQL;
+    PostgreSQL runs them as they are (backends.py installs its missing function), Spark gets every level condition
+    and blocking rule translated to Spark SQL. Only the SQL changes: the levels, their m and u, the prior and the
+    term frequencies are the model's own, so the same pair gets the same level and weight on every backend."""
+    if backend != "spark":
+        return settings
+    translated = copy.deepcopy(settings)
+    translated["sql_dialect"] = "spark"
+    for comparison in translated["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level["sql_condition"].strip().upper() != "ELSE":
+                level["sql_condition"] = _to_spark_sql(level["sql_condition"])
+    rules = []
+    for rule in translated["blocking_rules_to_generate_predictions"]:
+        rule = dict(rule) if isinstance(rule, dict) else {"blocking_rule": rule}
+        rule["blocking_rule"] = _to_spark_sql(rule["blocking_rule"])
+        rule["sql_dialect"] = "spark"
+        rules.append(rule)
+    translated["blocking_rules_to_generate_predictions"] = rules
+    return translated
+
+
 def make_db_api(backend: str = "duckdb", *, postgres_url: str | None = None) -> Any:
-    """A fresh Splink database API: 'duckdb' (in memory) or 'postgres' (schema 'splink' in postgres_url)."""
+    """A fresh Splink database API: 'duckdb' (in memory), 'postgres' (a schema of its own in postgres_url) or
+    'spark' (a session of its own on this process's Spark, see spark_session)."""
+    if backend == "spark":
+        from splink import SparkAPI
+
+        # A session of its own (shared SparkContext): its tables and functions are this run's, and release_db_api
+        # frees what it cached. Intermediate tables are persisted (memory, then executors' disks) rather than
+        # written as parquet to a checkpoint directory every worker would have to share.
+        session = spark_session().newSession()
+        partitions = int(session.conf.get("spark.sql.shuffle.partitions") or 4)
+        return SparkAPI(spark_session=session, break_lineage_method="persist", num_partitions_on_repartition=partitions)
     if backend == "duckdb":
         from splink import DuckDBAPI
 
@@ -117,11 +230,44 @@ def make_db_api(backend: str = "duckdb", *, postgres_url: str | None = None) -> 
         db_api = _postgres_api_class()(engine, schema=f"splink_{secrets.token_hex(6)}")
         db_api._execute_sql_against_backend(_PG_JARO_WINKLER)
         return db_api
-    raise ValueError(f"Unknown linkage backend {backend!r}; expected 'duckdb' or 'postgres'")
+    raise ValueError(f"Unknown linkage backend {backend!r}; expected one of {', '.join(BACKENDS)}")
+
+
+def backend_table(db_api: Any, frame: pd.DataFrame) -> Any:
+    """A pandas frame as the backend should be given it. Spark gets a DataFrame with an explicit schema (integers,
+    floats, booleans, everything else text), so a column that is empty in one batch (no emails among a few new
+    records) is still text, and missing values are nulls, never NaN."""
+    if getattr(db_api, "spark", None) is None:
+        return frame
+    from pyspark.sql.types import BooleanType, DoubleType, LongType, StringType, StructField, StructType
+
+    def spark_type(dtype: Any) -> Any:
+        if pd.api.types.is_bool_dtype(dtype):
+            return BooleanType()
+        if pd.api.types.is_integer_dtype(dtype):
+            return LongType()
+        if pd.api.types.is_float_dtype(dtype):
+            return DoubleType()
+        return StringType()
+
+    schema = StructType([StructField(str(name), spark_type(dtype)) for name, dtype in frame.dtypes.items()])
+    cleaned = frame.copy()
+    for name, dtype in frame.dtypes.items():
+        if isinstance(spark_type(dtype), StringType):
+            cleaned[name] = frame[name].astype(object).where(frame[name].notna(), None)
+    return db_api.spark.createDataFrame(cleaned, schema=schema)
 
 
 def release_db_api(db_api: Any) -> None:
-    """Drop what a run left in the backend: the PostgreSQL schema (DuckDB's in-memory database just goes away)."""
+    """Drop what a run left in the backend: the PostgreSQL schema, Spark's cached tables and views (DuckDB's
+    in-memory database just goes away)."""
+    spark = getattr(db_api, "spark", None)
+    if spark is not None:
+        # The run's views die with its session; what it persisted is held by the shared context until uncached.
+        # (Clearing the whole cache is cheap, where uncaching view by view took seconds; Tellus runs one resolve per
+        # process at a time.)
+        spark.catalog.clearCache()
+        return
     schema = getattr(db_api, "_db_schema", "")
     if schema.startswith("splink_") and hasattr(db_api, "_engine"):
         db_api._execute_sql_against_backend(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from .backends import make_db_api, release_db_api
+from .backends import backend_table, make_db_api, release_db_api
 from .comparisons import DIFFERENT_FLAT_LABEL, TF_COLUMNS, comparisons_for
 
 MODEL_FORMAT = "tellus-linkage-1"
@@ -161,9 +161,9 @@ def base_settings(prepared: pd.DataFrame, *, link_type: str = "dedupe_only") -> 
 def register_inputs(db_api: Any, frame: pd.DataFrame, link_type: str, prefix: str) -> list[Any]:
     """Register a prepared frame with the backend: one table for dedupe, one per source system for linking."""
     if link_type == "dedupe_only":
-        return [db_api.register(frame, table_name=f"{prefix}_all")]
+        return [db_api.register(backend_table(db_api, frame), table_name=f"{prefix}_all")]
     return [
-        db_api.register(part.reset_index(drop=True), table_name=f"{prefix}_{i}")
+        db_api.register(backend_table(db_api, part.reset_index(drop=True)), table_name=f"{prefix}_{i}")
         for i, (_, part) in enumerate(sorted(frame.groupby("source_system"), key=lambda item: str(item[0])))
     ]
 
@@ -260,6 +260,9 @@ def train(
     from splink import Linker, block_on
 
     started = time.perf_counter()
+    # Spark scores with a model trained in DuckDB (decision 0050): Spark's random sampling for u depends on how the
+    # data is partitioned, so the same records and seed would not give the same model, nor the model DuckDB gives.
+    backend = "duckdb" if backend == "spark" else backend
     tf = term_frequencies(prepared)
     db_api = make_db_api(backend, postgres_url=postgres_url)
     try:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from .backends import make_db_api, release_db_api
+from .backends import backend_table, make_db_api, release_db_api, settings_for_backend
 from .comparisons import (
     MISSING_LABEL,
     SAME_ADDRESS_LABELS,
@@ -69,11 +69,11 @@ def shape_predictions(raw: pd.DataFrame, model: TrainedModel) -> pd.DataFrame:
     return out.sort_values(["unique_id_l", "unique_id_r"]).reset_index(drop=True)
 
 
-def _linker(model: TrainedModel, db_api: Any, inputs: list[Any]) -> Any:
+def _linker(model: TrainedModel, db_api: Any, inputs: list[Any], backend: str) -> Any:
     from splink import Linker
 
     linker = Linker(
-        inputs if len(inputs) > 1 else inputs[0], model.settings, log_level=None
+        inputs if len(inputs) > 1 else inputs[0], settings_for_backend(model.settings, backend), log_level=None
     )  # logging is the application's to configure
     register_term_frequencies(linker, db_api, model.term_frequencies, "predict")
     return linker
@@ -92,7 +92,7 @@ def predict_pairs(
     db_api = make_db_api(backend, postgres_url=postgres_url)
     try:
         inputs = register_inputs(db_api, prepared, link_type, "records")
-        linker = _linker(model, db_api, inputs)
+        linker = _linker(model, db_api, inputs, backend)
         raw = linker.inference.predict_within(
             inputs if len(inputs) > 1 else inputs[0], threshold_match_probability=threshold_probability
         ).as_pandas_dataframe()
@@ -115,10 +115,10 @@ def predict_new(
     db_api = make_db_api(backend, postgres_url=postgres_url)
     try:
         # Registered as single tables, so incremental scoring treats every source alike.
-        new_table = db_api.register(new, table_name="records_new")
-        existing_table = db_api.register(existing, table_name="records_existing")
+        new_table = db_api.register(backend_table(db_api, new), table_name="records_new")
+        existing_table = db_api.register(backend_table(db_api, existing), table_name="records_existing")
         tables = [new_table, existing_table] if model.settings["link_type"] != "dedupe_only" else [new_table]
-        linker = _linker(model, db_api, tables)
+        linker = _linker(model, db_api, tables, backend)
         within = linker.inference.predict_within(
             new_table, link_type="dedupe_only", threshold_match_probability=threshold_probability
         ).as_pandas_dataframe()

@@ -51,9 +51,7 @@ def test_duckdb_and_postgres_backends_give_the_same_pairs_and_clusters():
 
 
 def test_a_postgres_run_reads_only_its_own_schemas_tables_when_another_has_one_of_the_same_name():
-    reason = _postgres_reachable()
-    if reason:
-        pytest.skip(reason)
+    require_postgres()
     import pandas as pd
     from sqlalchemy import create_engine, text
 

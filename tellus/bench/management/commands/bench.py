@@ -27,6 +27,13 @@ class Command(BaseCommand):
         resolve = sub.add_parser("resolve", help="Batch resolve time and peak memory on a larger town.")
         resolve.add_argument("--people", type=int, default=200_000)
         resolve.add_argument("--seed", type=int, default=1)
+        resolve.add_argument(
+            "--backend",
+            choices=["duckdb", "spark"],
+            default="duckdb",
+            help="spark: resolve the town on DuckDB and on Spark in the same run and print both.",
+        )
+        resolve.add_argument("--spark-master", help="With --backend spark: a cluster's master URL (default local[2]).")
         open311 = sub.add_parser(
             "open311", help="Open311 POST throughput and p95 on PostgreSQL, beside direct inserts."
         )
@@ -117,6 +124,10 @@ class Command(BaseCommand):
                 result = self.open311(options, say)
                 if not result:
                     return
+            elif options["backend"] == "spark":
+                result = bench.bench_resolve_spark(
+                    people=options["people"], seed=options["seed"], spark_master=options["spark_master"], say=say
+                )
             else:
                 result = bench.bench_resolve(people=options["people"], seed=options["seed"], say=say)
         except (ValueError, RuntimeError) as exc:

@@ -22,14 +22,45 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--retrain", action="store_true", help="Train a new model from the data first.")
         parser.add_argument("--full", action="store_true", help="Score every pair again, not only new records.")
-        parser.add_argument("--backend", choices=["duckdb", "postgres"], default="duckdb")
+        parser.add_argument("--backend", choices=["duckdb", "postgres", "spark"], default="duckdb")
         parser.add_argument("--postgres-url", help="For --backend postgres: the database Splink works in.")
+        parser.add_argument(
+            "--spark-master",
+            help="For --backend spark: the cluster's master URL (spark://host:7077); default local[2], this machine.",
+        )
+        parser.add_argument(
+            "--spark-conf",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            help="For --backend spark: a Spark setting (spark.executor.memory=4g), repeatable.",
+        )
         parser.add_argument("--upper", type=float, help="Link automatically at or above this probability.")
         parser.add_argument("--lower", type=float, help="Send for review at or above this probability.")
+
+    def start_spark(self, master: str | None, pairs: list[str]) -> None:
+        """Start Spark before resolving, so a wrong master or setting fails at once, before any work."""
+        from tellus.linkage.engine.backends import spark_session
+
+        conf = {}
+        for pair in pairs:
+            key, sep, value = pair.partition("=")
+            if not sep or not key.startswith("spark."):
+                raise CommandError(f"--spark-conf takes spark.KEY=VALUE, not {pair!r}")
+            conf[key] = value
+        self.stdout.write(f"Starting Spark on {master or 'local[2]'}…")
+        try:
+            spark_session(master, conf)
+        except Exception as exc:  # Java missing, master unreachable: say so plainly
+            raise CommandError(f"Spark could not start on {master or 'local[2]'}: {exc}") from exc
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["backend"] == "postgres" and not options["postgres_url"]:
             raise CommandError("--backend postgres needs --postgres-url postgres://user@host:5432/database")
+        if options["backend"] == "spark":
+            self.start_spark(options["spark_master"], options["spark_conf"])
+        elif options["spark_master"] or options["spark_conf"]:
+            raise CommandError("--spark-master and --spark-conf need --backend spark")
         started = time.perf_counter()
 
         def say(message: str) -> None:
