@@ -289,6 +289,7 @@ def _by_name(parsed: _Parsed, *, actor: Actor, purpose: Purpose | str) -> tuple[
     surname = normalise_name(last or first)
     probabilities: dict[int, float] = {}
     fuzzy = False
+    alike = _surnames.like(surname) if surname else []
     try:
         candidates = match_person(
             MatchDetails(
@@ -300,7 +301,7 @@ def _by_name(parsed: _Parsed, *, actor: Actor, purpose: Purpose | str) -> tuple[
             purpose=purpose,
             limit=50,
             min_probability=0.05,
-            also_surnames=_surnames.like(surname) if surname else (),
+            also_surnames=alike,
             audit=False,
         )
         probabilities = {c.person_id: c.probability for c in candidates}
@@ -320,6 +321,19 @@ def _by_name(parsed: _Parsed, *, actor: Actor, purpose: Purpose | str) -> tuple[
             records = records.filter(name_normalised__contains=part)
     contained = records.exclude(person__isnull=True).values_list("person_id", flat=True).distinct()
     ids.extend(pid for pid in contained[:CANDIDATE_CAP] if pid not in probabilities)
+    if not ids and alike:
+        # A surname alone ("Smyth") scores too little in the matcher to rank anyone; a caller who spells a name the
+        # way it sounds should still find the people whose surname sounds or looks like it.
+        fuzzy = True
+        sounds_like = SourceRecord.objects.filter(_narrowing(parsed), last_name_normalised__in=alike).exclude(
+            person__isnull=True
+        )
+        given = [normalise_name(word) for word in parsed.words[:-1] if normalise_name(word)]
+        narrowed = sounds_like
+        for part in given:
+            narrowed = narrowed.filter(name_normalised__contains=part)
+        found = list(narrowed.values_list("person_id", flat=True).distinct()[:CANDIDATE_CAP]) if given else []
+        ids.extend(found or sounds_like.values_list("person_id", flat=True).distinct()[:CANDIDATE_CAP])
     return list(dict.fromkeys(ids)), probabilities, fuzzy
 
 

@@ -186,3 +186,12 @@ def test_a_misspelt_surname_still_finds_the_person_ranked_by_the_real_time_match
     assert results.fuzzy
     assert record.person_id in [found.person.pk for found in results.found[:5]]
     assert results.found[0].probability is not None
+
+
+def test_a_surname_spelt_as_it_sounds_finds_the_people_with_that_surname():
+    someone("Ann Smith")
+    someone("Jon Smith")
+    someone("Ann Jones")
+    # No linkage model in these tests: the sounds-alike surnames alone must still find them, first names narrowing.
+    assert sorted(names("Smyth")) == ["Ann Smith", "Jon Smith"]
+    assert names("Jon Smyth") == ["Jon Smith"]
