@@ -231,6 +231,8 @@ AXES_DISABLE_ACCESS_LOG = True  # Tellus's own audit log records every sign-in
 AXES_CLIENT_IP_CALLABLE = "tellus.privacy.signin.client_ip_address"
 TELLUS_SIGNIN_TRUST_X_FORWARDED_FOR = env_bool("TELLUS_BEHIND_PROXY", default=False)
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # type: ignore[index]
+# `tellus worker` runs the queue in short batches; its "starting" and "no more tasks" lines every second are noise.
+LOGGING["loggers"]["django_tasks_db"] = {"level": "WARNING"}  # type: ignore[index]
 
 # Staff two-factor sign-in (django-otp: authenticator app plus recovery codes; issue 13, criterion 8). Required for
 # privacy officers, administrators and superusers (tellus.privacy.two_factor), available to everyone.
