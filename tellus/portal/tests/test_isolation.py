@@ -28,7 +28,12 @@ def test_the_list_of_pages_covers_every_portal_page_without_a_token() -> None:
     with_tokens = [
         str(p.pattern) for p in portal_urls.urlpatterns if isinstance(p, URLPattern) and "<" in str(p.pattern)
     ]
-    assert with_tokens == ["sign-in/link/<str:token>/"]
+    assert with_tokens == [
+        "sign-in/link/<str:token>/",
+        "tell-us/changes/<int:report_id>/",
+        "tell-us/changes/<int:report_id>/check/",
+        "tell-us/<slug:event_type>/",
+    ]  # each change page is tried with another resident's change below
     assert "/my/record/" in PAGES
     assert "/my/looked/" in PAGES
 
@@ -105,3 +110,31 @@ def test_a_staff_session_is_not_a_resident_session(officer):
     client.force_login(officer)
 
     assert client.get("/my/record/").status_code == 302
+
+
+def test_a_resident_cannot_open_or_check_another_residents_change_of_circumstances(resident, bob_seen):
+    from tellus.once.models import ReportedBy
+    from tellus.once.services import Reporter, change_report
+    from tellus.portal.services import resident_actor
+
+    bob = bob_seen.person
+    report = change_report(
+        person=bob,
+        event_type="contact",
+        data={"email": "bob.new@example.org"},
+        reporter=Reporter(
+            by=ReportedBy.PERSON,
+            actor=resident_actor(bob_seen),
+            name="Bob",
+            relationship="self",
+            account_id=bob_seen.pk,
+            account_person_id=bob.pk,
+        ),
+        purpose="administration",
+    )
+    client = signed_in_client(resident)
+    for url in (f"/my/tell-us/changes/{report.pk}/", f"/my/tell-us/changes/{report.pk}/check/"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "bob.new@example.org" not in response.content.decode(), url
+    assert client.post(f"/my/tell-us/changes/{report.pk}/check/", {}).status_code in (400, 404)
