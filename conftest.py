@@ -12,6 +12,7 @@ from django.test import Client
 from tellus.privacy import roles
 from tellus.privacy.models import Purpose
 from tellus.privacy.tests.helpers import connect_verified_force_login, signed_in, with_two_factor
+from tellus.privacy.two_factor import TWO_FACTOR_REQUIRED_ROLES
 
 connect_verified_force_login()
 
@@ -23,7 +24,7 @@ def _user_with_role(django_user_model, username: str, role: str | None):  # type
     if role:
         roles.sync_roles()
         user.groups.add(Group.objects.get(name=role))
-    if role in (roles.PRIVACY_OFFICER, roles.ADMINISTRATOR):
+    if role in TWO_FACTOR_REQUIRED_ROLES:
         # These roles must sign in with two factors; force_login(user) gives a verified session.
         with_two_factor(user)
     return user
@@ -52,6 +53,12 @@ def privacy_officer(django_user_model):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def administrator(django_user_model):  # type: ignore[no-untyped-def]
     return _user_with_role(django_user_model, "admin", roles.ADMINISTRATOR)
+
+
+@pytest.fixture
+def fraud_investigator(django_user_model):  # type: ignore[no-untyped-def]
+    """Looks at people for a fraud investigation: looks the person is not shown, under an exemption."""
+    return _user_with_role(django_user_model, "fraud", roles.COUNTER_FRAUD)
 
 
 @pytest.fixture

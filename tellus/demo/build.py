@@ -130,6 +130,7 @@ DEMO_USERS = (
     ("analyst", roles.ANALYST),
     ("privacy", roles.PRIVACY_OFFICER),
     ("admin", roles.ADMINISTRATOR),
+    ("fraud", roles.COUNTER_FRAUD),
 )
 # Username -> the team the demo login works in (residents see it beside each look at their record).
 DEMO_TEAMS = {
@@ -139,6 +140,7 @@ DEMO_TEAMS = {
     "analyst": "Performance and insight",
     "privacy": "Information governance",
     "admin": "Digital services",
+    "fraud": "Counter-fraud",
 }
 
 

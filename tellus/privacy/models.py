@@ -36,6 +36,10 @@ class Purpose(models.TextChoices):
     PRIVACY_REVIEW = "privacy_review", _("Privacy review")
     ADMINISTRATION = "administration", _("Administration")
     DATA_IMPORT = "data_import", _("Loading a source extract")
+    # Exempt purposes: looks made for them are withheld from the person's own view of who looked, and counted
+    # (settings.TELLUS_PORTAL_EXEMPT_PURPOSES names the exemption). Only the counter-fraud role may state them.
+    FRAUD_INVESTIGATION = "fraud_investigation", _("Investigating suspected fraud")
+    CRIME_PREVENTION = "crime_prevention", _("Preventing or detecting crime")
 
 
 class AuditAction(models.TextChoices):

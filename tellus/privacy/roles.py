@@ -222,6 +222,7 @@ SERVICE_MANAGER = "Service manager"
 ANALYST = "Analyst"
 PRIVACY_OFFICER = "Privacy officer"
 ADMINISTRATOR = "Administrator"
+COUNTER_FRAUD = "Counter-fraud investigator"
 
 # Role -> capability keys. Analysts work on aggregates and never open an individual's record.
 ROLES: dict[str, tuple[str, ...]] = {
@@ -305,6 +306,16 @@ ROLES: dict[str, tuple[str, ...]] = {
         "retry_deliveries",
         "manage_subscribers",
     ),
+    # Looks made for fraud or crime are withheld from the person (an exemption), so this role is granted only with
+    # a second person's approval and signs in with two factors (privacy/staff.py, privacy/two_factor.py).
+    COUNTER_FRAUD: (
+        "find_people",
+        "see_capacities",
+        "read_catalogue",
+        "read_demand",
+        "read_statements",
+        "see_consents",
+    ),
 }
 
 # Role -> the purposes its members may state for looking at or changing personal data. A member of staff with
@@ -316,6 +327,7 @@ ROLE_PURPOSES: dict[str, tuple[Purpose, ...]] = {
     ANALYST: (Purpose.ANALYSIS,),
     PRIVACY_OFFICER: (Purpose.PRIVACY_REVIEW,),
     ADMINISTRATOR: (Purpose.ADMINISTRATION,),
+    COUNTER_FRAUD: (Purpose.FRAUD_INVESTIGATION, Purpose.CRIME_PREVENTION),
 }
 
 ROLE_STAFF_ADMIN = {ADMINISTRATOR}  # roles whose members may sign in to Django admin

@@ -34,8 +34,9 @@ GRANT_OBJECT_TYPE = "privacy.rolegrant"
 STAFF_AUDIT_OBJECT_TYPE = "privacy.staffaudit"  # a privacy officer reading the staff audit log
 STAFF_OBJECT_TYPES = (STAFF_OBJECT_TYPE, GRANT_OBJECT_TYPE)
 
-# Roles whose grant needs a second person's approval: either one can read people's audit trails or make accounts.
-ROLES_NEEDING_APPROVAL = frozenset({roles.PRIVACY_OFFICER, roles.ADMINISTRATOR})
+# Roles whose grant needs a second person's approval: they read people's audit trails, make accounts, or look at
+# people without the person being shown (counter-fraud looks are withheld under an exemption).
+ROLES_NEEDING_APPROVAL = frozenset({roles.PRIVACY_OFFICER, roles.ADMINISTRATOR, roles.COUNTER_FRAUD})
 # Roles whose members may approve such a grant.
 APPROVER_ROLES = frozenset({roles.PRIVACY_OFFICER, roles.ADMINISTRATOR})
 

@@ -28,7 +28,7 @@ from .services import Actor
 from .signin import sign_in_failure_record, sign_in_record
 from .staff import staff_event_record
 
-TWO_FACTOR_REQUIRED_ROLES = frozenset({roles.PRIVACY_OFFICER, roles.ADMINISTRATOR})
+TWO_FACTOR_REQUIRED_ROLES = frozenset({roles.PRIVACY_OFFICER, roles.ADMINISTRATOR, roles.COUNTER_FRAUD})
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"

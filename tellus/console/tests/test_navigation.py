@@ -11,6 +11,7 @@ from django.urls import reverse
 from tellus.console.navigation import NAVIGATION, home_for
 from tellus.privacy import roles
 from tellus.privacy.tests.helpers import signed_in, with_two_factor
+from tellus.privacy.two_factor import TWO_FACTOR_REQUIRED_ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +22,7 @@ HOMES = {
     roles.ANALYST: "insight:demand",
     roles.PRIVACY_OFFICER: "console:audit",
     roles.ADMINISTRATOR: "console:administration",
+    roles.COUNTER_FRAUD: "console:search",
 }
 
 
@@ -28,7 +30,7 @@ def _member_of(django_user_model, role: str):  # type: ignore[no-untyped-def]
     roles.sync_roles()
     user = django_user_model.objects.create_user(username=f"u{len(role)}{role[:3]}", password="correct-horse-battery")
     user.groups.add(Group.objects.get(name=role))
-    if role in (roles.PRIVACY_OFFICER, roles.ADMINISTRATOR):
+    if role in TWO_FACTOR_REQUIRED_ROLES:
         with_two_factor(user)
     return user
 

@@ -24,6 +24,7 @@ from tellus.demo.build import (
 )
 from tellus.demo.models import DemoBuild
 from tellus.demo.town import MIN_PEOPLE
+from tellus.privacy.two_factor import TWO_FACTOR_REQUIRED_ROLES
 
 MAX_PEOPLE = 500_000
 
@@ -116,7 +117,10 @@ class Command(BaseCommand):
         self.stdout.write(f"with the password {password}")
         for username, role in DEMO_USERS:
             self.stdout.write(f"  {username:<11} {role}")
-        self.stdout.write("privacy and admin set up two-factor sign-in (an authenticator app) when they first sign in.")
+        with_two_factor = [username for username, role in DEMO_USERS if role in TWO_FACTOR_REQUIRED_ROLES]
+        self.stdout.write(
+            f"{', '.join(with_two_factor)} set up two-factor sign-in (an authenticator app) when they first sign in."
+        )
         residents = credentials_residents()
         if residents:
             self.stdout.write(f"Residents sign in at http://127.0.0.1:{port}/my/ with the same password, as:")
