@@ -28,6 +28,35 @@ def big_sqlite_cache() -> Iterator[None]:
 
 
 @contextmanager
+def sqlite_disposable_writes() -> Iterator[None]:
+    """For building a database that is thrown away if the build fails (the demo town): a 256 MB page cache,
+    temporary tables in memory, and no waiting for the disk at each commit (synchronous=OFF). A crash mid-build
+    can corrupt only a build that `tellus demo` would start again anyway. Restored after; no-op on PostgreSQL."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    # SQLite refuses to change synchronous inside a transaction (a build inside a test's transaction keeps it).
+    pragmas = (
+        ("cache_size", "temp_store") if connection.in_atomic_block else ("cache_size", "synchronous", "temp_store")
+    )
+    with connection.cursor() as cursor:
+        before = {}
+        for pragma in pragmas:
+            cursor.execute(f"PRAGMA {pragma}")
+            before[pragma] = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA cache_size = -262144")
+        if "synchronous" in pragmas:
+            cursor.execute("PRAGMA synchronous = OFF")
+            cursor.execute("PRAGMA temp_store = MEMORY")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for pragma, value in before.items():
+                cursor.execute(f"PRAGMA {pragma} = {value}")
+
+
+@contextmanager
 def fewer_garbage_collections() -> Iterator[None]:
     """A batch makes millions of objects that live until it ends, and Python's cyclic collector walks all of them
     again and again as they pile up. Objects made before are set aside and the collector runs far less often.

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from tellus.capacities.services import capacities_refresh
 from tellus.catalogue.services import DEMO_CATALOGUE_PATH, catalogue_load
-from tellus.common.batch import fewer_garbage_collections
+from tellus.common.batch import fewer_garbage_collections, sqlite_disposable_writes
 from tellus.demo.feedback import demo_feedback_load
 from tellus.demo.inclusion import demo_inclusion_load, hardship_of
 from tellus.demo.ledger import demo_ledger_load
@@ -364,7 +364,7 @@ def demo_build(*, people: int, seed: int, reporter: Reporter | None = None, link
     """Build the town into an empty database; returns the build and the demo users' password.
 
     With link=False the build stops after the imports, leaving records unlinked (for benchmarking resolve)."""
-    with fewer_garbage_collections():
+    with fewer_garbage_collections(), sqlite_disposable_writes():
         return _demo_build(people=people, seed=seed, reporter=reporter, link=link)
 
 

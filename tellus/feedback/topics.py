@@ -5,14 +5,19 @@ fitted on the council's own text each time."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.decomposition import NMF
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+# scikit-learn (with SciPy and pandas behind it) is imported when themes are made, not when Django starts: importing
+# it took seconds, which every command, test run, server and worker paid because the API's URLs reach this module.
 
 # Words every council comment uses, which tell no theme apart.
 COUNCIL_WORDS = frozenset({"council", "thank", "thanks", "just", "really", "time", "did", "got", "said", "told"})
-STOP_WORDS = sorted(ENGLISH_STOP_WORDS | COUNCIL_WORDS)
 KEYWORDS = 8
 SECOND_THEME_SHARE = 0.6  # a second theme is carried when it weighs at least this share of the first
 
@@ -27,12 +32,21 @@ class Topics:
     keywords: list[list[str]]
 
 
+@cache
+def stop_words() -> list[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return sorted(ENGLISH_STOP_WORDS | COUNCIL_WORDS)
+
+
 def _vectoriser(texts: list[str]) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     # A word in most texts tells none apart, and one in a single text makes no theme; a handful of texts
     # cannot afford either rule.
     large = len(texts) >= 20
     return TfidfVectorizer(
-        stop_words=STOP_WORDS, ngram_range=(1, 2), min_df=2 if large else 1, max_df=0.5 if large else 1.0,
+        stop_words=stop_words(), ngram_range=(1, 2), min_df=2 if large else 1, max_df=0.5 if large else 1.0,
         max_features=20000, sublinear_tf=True,
     )  # fmt: skip
 
@@ -47,6 +61,8 @@ def find_topics(texts: list[str], *, count: int, seed: int = 0) -> Topics:
     except ValueError:  # nothing but stop words
         return Topics([[] for _ in texts], [[] for _ in texts], [])
     count = max(1, min(count, matrix.shape[0], matrix.shape[1]))
+    from sklearn.decomposition import NMF
+
     model = NMF(n_components=count, init="nndsvda", random_state=seed, max_iter=400)
     doc_topic = model.fit_transform(matrix)
     terms = vectoriser.get_feature_names_out()

@@ -8,7 +8,12 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from tellus.common.batch import big_sqlite_cache, fewer_garbage_collections, insert_returning_ids
+from tellus.common.batch import (
+    big_sqlite_cache,
+    fewer_garbage_collections,
+    insert_returning_ids,
+    sqlite_disposable_writes,
+)
 from tellus.people.models import Person
 
 
@@ -35,6 +40,35 @@ def test_sqlite_gets_a_big_page_cache_for_the_batch_only() -> None:
             assert cursor.fetchone()[0] == -262144
         cursor.execute("PRAGMA cache_size")
         assert cursor.fetchone()[0] == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_disposable_build_skips_waiting_for_the_disk_only_while_it_runs() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite setting")
+
+    def pragmas() -> tuple[int, int, int]:
+        with connection.cursor() as cursor:
+            found = []
+            for pragma in ("cache_size", "synchronous", "temp_store"):
+                cursor.execute(f"PRAGMA {pragma}")
+                found.append(int(cursor.fetchone()[0]))
+        return found[0], found[1], found[2]
+
+    before = pragmas()
+    with sqlite_disposable_writes():
+        assert pragmas() == (-262144, 0, 2)  # 256 MB of cache, synchronous OFF, temporary tables in memory
+    assert pragmas() == before
+    assert before[1] != 0
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_a_disposable_build_changes_only_what_sqlite_allows_there() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite setting")
+    with connection.cursor() as cursor, sqlite_disposable_writes():
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == -262144
 
 
 @pytest.mark.django_db
