@@ -5,3 +5,11 @@ class InsightConfig(AppConfig):
     name = "tellus.insight"
     label = "insight"
     verbose_name = "Insight: demand analysis and capability charts"
+
+    def ready(self) -> None:
+        # Give and take and Inclusion share a floor and may not import each other; insight, above both, tells the
+        # ledger's distributions where needs drivers come from.
+        from tellus.inclusion.aggregates import drivers_by_person
+        from tellus.ledger.selectors import needs_drivers_register
+
+        needs_drivers_register(drivers_by_person)

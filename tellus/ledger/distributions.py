@@ -13,6 +13,7 @@ import pandas as pd
 from .statements import ZERO, pennies
 
 COLUMNS = ("household_id", "ward", "age_band", "capacities", "needs_driver", "contributed", "received")
+LIST_COLUMNS = ("capacities", "needs_driver")  # a household may hold several of these
 DECILES = 10
 
 
@@ -83,10 +84,11 @@ def deciles(frame: pd.DataFrame, *, suppress_below: int) -> list[GroupRow]:
 
 
 def by_group(frame: pd.DataFrame, key: str, *, suppress_below: int) -> list[GroupRow]:
-    """Totals and means for each value of `key`. A household holding several values (capacities) is in each."""
+    """Totals and means for each value of `key`. A household holding several values (capacities, needs drivers) is
+    in each."""
     if frame.empty:
         return []
-    data = frame.explode(key) if key == "capacities" else frame
+    data = frame.explode(key) if key in LIST_COLUMNS else frame
     data = data[data[key].notna() & (data[key] != "")]
     rows = [_row(str(label), part, suppress_below) for label, part in data.groupby(key, sort=True)]
     return sorted(rows, key=lambda row: (row.suppressed, row.group))

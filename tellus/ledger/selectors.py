@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -35,6 +35,26 @@ from .statements import (
     texts,
     use_line,
 )
+
+# Needs drivers (health, life events, resilience, capability) come from Inclusion, an app on this app's own floor,
+# so this app cannot import it: a higher floor registers the source (insight's AppConfig.ready()). Given people
+# and a year's first and last day, the source returns the drivers of each person's needs held during the year.
+NeedsDriversSource = Callable[[Collection[int], dt.date, dt.date], Mapping[int, Collection[str]]]
+_needs_drivers_source: list[NeedsDriversSource] = []
+NO_NEEDS_RECORDED = "No needs recorded"
+NEEDS_NOT_KNOWN = "Needs not known"
+
+
+def needs_drivers_register(source: NeedsDriversSource) -> None:
+    """Where distributions find each person's needs drivers; registering again replaces the source."""
+    _needs_drivers_source[:] = [source]
+
+
+def _needs_drivers(person_ids: Collection[int], year: FinancialYear) -> Mapping[int, Collection[str]] | None:
+    if not _needs_drivers_source:
+        return None
+    return _needs_drivers_source[0](person_ids, year.starts_on, year.ends_on)
+
 
 CONTRIBUTION_FIELDS = (
     "payer_person_id",
@@ -336,8 +356,9 @@ def estimate_for_bill(breakdown: WhereRatesGo, bill: Decimal) -> list[tuple[str,
 
 def distribution_frame(year: FinancialYear, *, rules: LedgerRules | None = None) -> pd.DataFrame:
     """One row per household: its ward, the age band of its eldest member at the year's end, the capacities its
-    members held in the year, its needs driver (the family of services it received most from directly), and what it
-    contributed and received (direct and shared) as exact Decimals. For analysis only: no names."""
+    members held in the year, the needs drivers of its members' needs held in the year (FCA FG21/1: health, life
+    events, resilience, capability; a household may have several), and what it contributed and received (direct and
+    shared) as exact Decimals. For analysis only: no names, and no need finer than its driver."""
     rules = rules or rules_load()
     members: dict[int, list[int]] = defaultdict(list)
     home: dict[int, int] = {}
@@ -358,17 +379,22 @@ def distribution_frame(year: FinancialYear, *, rules: LedgerRules | None = None)
         .distinct()
     ):
         held[person_id].add(str(Capacity(capacity).label))
+    drivers = _needs_drivers(list(home), year)
     rows = []
-    for household_id, (contributed, received, by_group) in totals.items():
+    for household_id, (contributed, received, _by_group) in totals.items():
         ages = [_age(born, year.ends_on) for p in members[household_id] if (born := births.get(p)) is not None]
-        groups = sorted(by_group.items(), key=lambda item: (-item[1], item[0]))
+        household_drivers = (
+            sorted({d for p in members[household_id] for d in drivers.get(p, ())}) or [NO_NEEDS_RECORDED]
+            if drivers is not None
+            else [NEEDS_NOT_KNOWN]
+        )
         rows.append(
             {
                 "household_id": household_id,
                 "ward": wards.get(household_id) or "Not known",
                 "age_band": age_band(max(ages) if ages else None),
                 "capacities": sorted({c for p in members[household_id] for c in held[p]}) or ["None recorded"],
-                "needs_driver": groups[0][0] if groups else "No services received directly",
+                "needs_driver": household_drivers,
                 "contributed": contributed,
                 "received": received,
             }

@@ -15,7 +15,7 @@ def _frame(n: int, *, ward: str = "North") -> pd.DataFrame:
                 "ward": ward,
                 "age_band": "45 to 64",
                 "capacities": ["Ratepayer", "Resident"],
-                "needs_driver": "Waste",
+                "needs_driver": ["Health"],
                 "contributed": Decimal(i) + Decimal("0.01"),
                 "received": Decimal("100.10"),
             }

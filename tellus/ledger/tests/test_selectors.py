@@ -140,4 +140,6 @@ def test_the_distribution_frame_sums_each_household_as_its_statement_does(loaded
         assert frame.loc[household_id, "contributed"] == statement.contributed_total
         assert frame.loc[household_id, "received"] == statement.received_all
     home = frame.loc[town.home.pk]
-    assert home["ward"] == "North" and home["age_band"] == "75 and over" and home["needs_driver"] == "Waste"
+    assert (
+        home["ward"] == "North" and home["age_band"] == "75 and over" and home["needs_driver"] == ["No needs recorded"]
+    )
