@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -72,6 +73,23 @@ def fewer_garbage_collections() -> Iterator[None]:
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
+
+
+def datetime_adapter() -> Callable[[dt.datetime | None], object]:
+    """How to pass an aware datetime to `insert_returning_ids`. On SQLite, UTC text as Django writes it, made without
+    Django's adapter, which converts zones through several calls per value and cost seconds over a few hundred
+    thousand values; elsewhere Django's own adapter."""
+    if connection.vendor != "sqlite":
+        return connection.ops.adapt_datetimefield_value
+
+    def adapt(value: dt.datetime | None) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"{value!r} has no time zone; Tellus stores aware datetimes only")
+        return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
+
+    return adapt
 
 
 def insert_returning_ids(

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count
 
 from tellus.capacities.models import PersonCapacity
-from tellus.common.batch import insert_returning_ids
+from tellus.common.batch import datetime_adapter, insert_returning_ids
 from tellus.demand.models import Contact, DemandType, Need, NeedStatus
 from tellus.feedback.clock import add_working_days
 from tellus.feedback.models import (
@@ -258,7 +258,7 @@ def demo_feedback_load(*, seed: int, actor: Actor, known_themes_dir: Path) -> De
     routes, wards = _reach()
     clients = _vulnerable({n.person_id for n in needs})
     service_offsets: dict[int | None, float] = {}
-    adapt = connection.ops.adapt_datetimefield_value
+    adapt = datetime_adapter()
     invitations: list[tuple[Any, ...]] = []
     answered: list[tuple[int, MetNeed, dt.datetime]] = []
     unanswered_token = ""

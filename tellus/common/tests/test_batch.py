@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -10,6 +12,7 @@ from django.utils import timezone
 
 from tellus.common.batch import (
     big_sqlite_cache,
+    datetime_adapter,
     fewer_garbage_collections,
     insert_returning_ids,
     sqlite_disposable_writes,
@@ -84,3 +87,23 @@ def test_rows_inserted_in_many_statements_come_back_with_their_ids_in_the_order_
     assert dict(Person.objects.filter(pk__in=ids).values_list("pk", "display_name")) == dict(
         zip(ids, names, strict=True)
     )
+
+
+@pytest.mark.django_db
+def test_the_quick_datetime_adapter_writes_what_djangos_own_adapter_writes() -> None:
+    adapt = datetime_adapter()
+    for value in (
+        dt.datetime(2026, 3, 29, 1, 30, tzinfo=ZoneInfo("Europe/London")),  # the night the clocks go forward
+        dt.datetime(2026, 7, 1, 23, 59, 59, 123456, tzinfo=ZoneInfo("Pacific/Auckland")),
+        timezone.now(),
+    ):
+        assert adapt(value) == connection.ops.adapt_datetimefield_value(value)
+    assert adapt(None) is None
+
+
+@pytest.mark.django_db
+def test_the_quick_datetime_adapter_refuses_a_datetime_without_a_zone_on_sqlite() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("Django's own adapter is used elsewhere")
+    with pytest.raises(ValueError, match="no time zone"):
+        datetime_adapter()(dt.datetime(2026, 1, 1, 9, 0))
