@@ -28,6 +28,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from tellus.catalogue.models import Service, ServiceAttribute
+from tellus.common.batch import bulk_insert
 from tellus.demand.models import Channel, Contact, Need, NeedEvent, NeedStatus, NoteVisibility
 from tellus.people.models import Property
 from tellus.privacy.services import Actor
@@ -165,7 +166,7 @@ def _requests(
         )
         request.clean_fields(exclude=["client", "service", "need", "contact"])
         made.append(request)
-    return ServiceRequest.objects.bulk_create(made, batch_size=BATCH)
+    return bulk_insert(made)  # type: ignore[return-value]
 
 
 def _updates(requests: list[ServiceRequest]) -> list[ServiceRequestUpdate]:
@@ -190,7 +191,7 @@ def _updates(requests: list[ServiceRequest]) -> list[ServiceRequestUpdate]:
         )
         update.clean_fields(exclude=["request", "client", "contact", "need_event"])
         made.append(update)
-    return ServiceRequestUpdate.objects.bulk_create(made, batch_size=BATCH)
+    return bulk_insert(made)  # type: ignore[return-value]
 
 
 def _chunks(values: list[Any]) -> Iterator[list[Any]]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tellus.common.batch import (
     big_sqlite_cache,
+    bulk_insert,
     datetime_adapter,
     fewer_garbage_collections,
     insert_returning_ids,
@@ -107,3 +108,28 @@ def test_the_quick_datetime_adapter_refuses_a_datetime_without_a_zone_on_sqlite(
         pytest.skip("Django's own adapter is used elsewhere")
     with pytest.raises(ValueError, match="no time zone"):
         datetime_adapter()(dt.datetime(2026, 1, 1, 9, 0))
+
+
+@pytest.mark.django_db
+def test_bulk_insert_stores_what_bulk_create_stores_and_gives_each_instance_its_id() -> None:
+    from tellus.people.models import Property
+
+    made = [
+        Property(reference=f"B{n}", address_line_1=f"{n} Quick Street", postcode="TL1 1AA", latitude=51.5 + n / 1000)
+        for n in range(3)
+    ]
+    compared = Property.objects.bulk_create(
+        [Property(reference=f"C{n}", address_line_1=f"{n} Quick Street", postcode="TL1 1AA", latitude=51.5 + n / 1000)][
+            0
+        ]
+        for n in range(3)
+    )
+
+    inserted = bulk_insert(made)
+
+    assert [p.pk for p in inserted] == sorted(p.pk for p in inserted) and all(p.pk for p in inserted)
+    fields = [f.attname for f in Property._meta.concrete_fields if not f.primary_key and f.attname != "reference"]
+    for ours, theirs in zip(inserted, compared, strict=True):
+        stored = Property.objects.values(*fields).get(pk=ours.pk)
+        assert stored == Property.objects.values(*fields).get(pk=theirs.pk)
+    assert not inserted[0]._state.adding

@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -232,28 +233,61 @@ def _since(started: float, timings: dict[str, float]) -> float:
 last_timings: dict[str, float] = {}  # seconds per stage of the last load, for `tellus demo-year` to report
 
 
+@dataclass(frozen=True)
+class YearInputs:
+    """What the year is generated from, read from the database: the living people and the services."""
+
+    people: list[int]
+    services: list[ServiceInfo]
+    contacts_per_person: float
+    start: dt.date
+    time_zone: str
+
+
+def demo_year_inputs() -> YearInputs:
+    people = _people()
+    return YearInputs(
+        people=people,
+        services=_services(),
+        contacts_per_person=DEFAULT_CONTACTS_PER_PERSON * _town_size(len(people)) / max(len(people), 1),
+        start=timezone.localdate() - dt.timedelta(days=365),
+        time_zone=settings.TIME_ZONE,
+    )
+
+
+def demo_year_make(
+    inputs: YearInputs, *, seed: int, hardship: Callable[[list[int]], Mapping[int, float]] | None = None
+) -> DemoYear:
+    """The year itself, from its inputs alone (no database), so that it can be made in another process while this
+    one writes something else (`tellus demo` makes it while capacities are derived)."""
+    year = demo_year_generate(
+        seed=seed,
+        people=inputs.people,
+        contacts_per_person=inputs.contacts_per_person,
+        services=inputs.services,
+        start=inputs.start,
+        time_zone=inputs.time_zone,
+    )
+    if hardship is not None:
+        year = demo_year_worsen(year, hardship=hardship(inputs.people), seed=seed)
+    return year
+
+
 def demo_year_load(
     *,
     seed: int,
     actor: Any,
     progress: Callable[[int, int], None] | None = None,
     hardship: Callable[[list[int]], Mapping[int, float]] | None = None,
+    year: DemoYear | None = None,
 ) -> int:
     """The year before today for everyone living in the database, in one transaction. Returns the contact count.
 
-    `hardship`, given the living people, says whose year to make worse and by how much (`hardship.py`)."""
-    people = _people()
+    `hardship`, given the living people, says whose year to make worse and by how much (`hardship.py`). A `year`
+    made already by `demo_year_make` (from the same people and services) is written as it is."""
     started = time.perf_counter()
-    year = demo_year_generate(
-        seed=seed,
-        people=people,
-        contacts_per_person=DEFAULT_CONTACTS_PER_PERSON * _town_size(len(people)) / max(len(people), 1),
-        services=_services(),
-        start=timezone.localdate() - dt.timedelta(days=365),
-        time_zone=settings.TIME_ZONE,
-    )
-    if hardship is not None:
-        year = demo_year_worsen(year, hardship=hardship(people), seed=seed)
+    if year is None:
+        year = demo_year_make(demo_year_inputs(), seed=seed, hardship=hardship)
     timings = {"generate": time.perf_counter() - started}
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic(), big_sqlite_cache():
