@@ -76,7 +76,7 @@ def test_views_under_an_exempt_purpose_are_withheld_and_counted(resident_client,
 
     assert "2 looks are withheld under the crime and taxation exemption" in page
     assert "showing 1 to 1 of 1" in page
-    assert "Fraud investigation" not in page
+    assert "Investigating suspected fraud" not in page
 
 
 @override_settings(TELLUS_PORTAL_EXEMPT_PURPOSES={})
@@ -94,7 +94,7 @@ def test_a_purpose_the_council_has_not_listed_as_exempt_is_shown(resident_client
     page = looked_page(resident_client)
 
     assert "withheld" not in page
-    assert "Fraud investigation" in page
+    assert "Investigating suspected fraud" in page
 
 
 def test_the_residents_own_actions_show_as_you_and_a_system_change_as_a_council_system(resident_client, alice):
