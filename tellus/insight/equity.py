@@ -7,8 +7,9 @@ Inputs:
 - `contacts`: one row per person and capacity with their contacts in the period: person_id, capacity, contacts,
   failure, first_contacts, resolved_first.
 - `needs`: one row per need met in the period: person_id, capacity (of its first contact), end_to_end_seconds.
-- `feedback` (once Listening lands; None until then): one row per person: person_id, surveys, responses,
-  satisfied.
+- `feedback` (from Listening, `feedback.equity_selectors`; None leaves its measures out): one row per person and
+  capacity with the surveys offered in the period: person_id, capacity, surveys, responses, rated (answered the
+  satisfaction question), satisfied (agreed or strongly agreed).
 
 Each group is compared with everyone else. Shares (failure demand, repeat contact, first-point resolution,
 satisfaction, response rate) carry a 95% confidence interval for the difference that treats each person as a
@@ -19,7 +20,13 @@ worse side of no difference, at a level that keeps the chance of any false flag 
 (Bonferroni over every comparison shown): with dozens of groups and several measures, a plain 95% interval would
 flag a group or two by chance alone. Groups of fewer than
 `MIN_PEOPLE` people are suppressed, with a second group in the same dimension when one alone would be (secondary
-suppression), so no suppressed figure can be worked out from the others."""
+suppression), so no suppressed figure can be worked out from the others.
+
+A group is "unheard" when it has many contacts but little feedback, precisely: (1) its people made at least as
+many contacts each in the period as everyone else's did, and (2) its survey response rate is worse than everyone
+else's by the same rule as a flag (at least `MATERIAL` lower and clear at the family-wise level). Little feedback
+is judged against the surveys offered, not the contacts made, so a group is not called unheard merely because it
+is underserved (more chasing means more contacts per survey); see decision 0085."""
 
 from __future__ import annotations
 
@@ -59,7 +66,7 @@ AGE_BANDS: tuple[tuple[int, int, str], ...] = (
 PEOPLE_COLUMNS = ["person_id", "age_band", "ward", "language", "no_fixed_address", *DRIVERS]
 CONTACT_COLUMNS = ["person_id", "capacity", "contacts", "failure", "first_contacts", "resolved_first"]
 NEED_COLUMNS = ["person_id", "capacity", "end_to_end_seconds"]
-FEEDBACK_COLUMNS = ["person_id", "surveys", "responses", "satisfied"]
+FEEDBACK_COLUMNS = ["person_id", "capacity", "surveys", "responses", "rated", "satisfied"]
 
 
 @dataclass(frozen=True)
@@ -117,13 +124,18 @@ class GroupResult:
         return [c for c in self.comparisons.values() if c.worse and c.measure.key not in ("response_rate",)]
 
     @property
+    def in_touch_as_often(self) -> bool:
+        """Many contacts: at least as many contacts per person in the period as everyone else."""
+        if self.contacts_per_person is None or self.rest_contacts_per_person is None:
+            return False
+        return self.contacts_per_person >= self.rest_contacts_per_person
+
+    @property
     def unheard(self) -> bool:
         """Many contacts but little feedback: in touch at least as often as everyone else, and significantly and
-        materially less likely to answer a survey."""
+        materially less likely to answer a survey (decision 0085)."""
         response = self.comparisons.get("response_rate")
-        if response is None or not response.worse:
-            return False
-        return (self.contacts_per_person or 0.0) >= (self.rest_contacts_per_person or math.inf)
+        return response is not None and response.worse and self.in_touch_as_often
 
     @property
     def flags(self) -> list[str]:
@@ -236,12 +248,13 @@ def _shares(rows: pd.DataFrame, mask: np.ndarray) -> dict[str, Comparison]:
     return out
 
 
-def _feedback(feedback: pd.DataFrame, members: set[int]) -> dict[str, Comparison]:
-    mask = feedback["person_id"].isin(members).to_numpy()
+def _feedback(feedback: pd.DataFrame, mask: np.ndarray) -> dict[str, Comparison]:
+    """Satisfaction (agreed, of those who answered the question) and response rate (answered, of surveys offered),
+    each person a cluster."""
     group, rest = feedback[mask], feedback[~mask]
     out = {}
     for measure, numerator, denominator in (
-        (FEEDBACK_MEASURES[0], "satisfied", "responses"),
+        (FEEDBACK_MEASURES[0], "satisfied", "rated"),
         (FEEDBACK_MEASURES[1], "responses", "surveys"),
     ):
         out[measure.key] = _compare(
@@ -260,16 +273,20 @@ def equity_table(
     people = people[people["person_id"].isin(with_contacts)].reset_index(drop=True)
     contact_people = contacts["person_id"].to_numpy()
     need_people = needs["person_id"].to_numpy()
+    if feedback is not None:  # the same people as the contacts: everyone else is everyone else in touch
+        feedback = feedback[feedback["person_id"].isin(with_contacts)].reset_index(drop=True)
     results = []
     for dimension, key, label, membership in groups_of(people, contacts):
         if isinstance(membership, str):
             contact_mask = (contacts["capacity"] == membership).to_numpy()
             need_mask = (needs["capacity"] == membership).to_numpy()
             members = set(contacts.loc[contact_mask, "person_id"])
+            rest_people = contacts.loc[~contact_mask, "person_id"].nunique()
         else:
             members = set(people.loc[membership.to_numpy(), "person_id"])
             contact_mask = np.isin(contact_people, list(members))
             need_mask = np.isin(need_people, list(members))
+            rest_people = len(with_contacts) - len(members)
         result = GroupResult(
             dimension=dimension, key=key, label=label, people=len(members),
             contacts=int(contacts.loc[contact_mask, "contacts"].sum()),
@@ -277,12 +294,16 @@ def equity_table(
         result.comparisons["e2e_median"] = _e2e(needs, need_mask, MEASURES[0], 0.5)
         result.comparisons["e2e_p90"] = _e2e(needs, need_mask, MEASURES[1], 0.9)
         result.comparisons.update(_shares(contacts, contact_mask))
-        rest_people = len(with_contacts) - len(members)
         result.contacts_per_person = result.contacts / len(members) if members else None
         rest_contacts = int(contacts["contacts"].sum()) - result.contacts
         result.rest_contacts_per_person = rest_contacts / rest_people if rest_people else None
         if feedback is not None:
-            result.comparisons.update(_feedback(feedback, members))
+            feedback_mask = (
+                (feedback["capacity"] == membership).to_numpy()
+                if isinstance(membership, str)
+                else feedback["person_id"].isin(members).to_numpy()
+            )
+            result.comparisons.update(_feedback(feedback, feedback_mask))
         results.append(result)
     suppress(results)
     shown = [c for r in results if not r.suppressed for c in r.comparisons.values() if c.se is not None]
@@ -312,13 +333,14 @@ def flags(results: list[GroupResult]) -> list[dict[str, Any]]:
     for result in results:
         for flag in result.flags:
             evidence = result.underserved if flag == "underserved" else [result.comparisons["response_rate"]]
+            measures = [c.measure.key for c in evidence] + (["contacts_per_person"] if flag == "unheard" else [])
             found.append(
                 {
                     "dimension": result.dimension,
                     "group": result.key,
                     "label": result.label,
                     "flag": flag,
-                    "measures": [c.measure.key for c in evidence],
+                    "measures": measures,
                 }
             )
     return found
@@ -343,6 +365,10 @@ def as_json(results: list[GroupResult]) -> dict[str, Any]:
         if not result.suppressed:
             row["people"] = result.people
             row["contacts"] = result.contacts
+            row["contacts_per_person"] = {
+                "group": _number(result.contacts_per_person, "days"),
+                "everyone_else": _number(result.rest_contacts_per_person, "days"),
+            }
             row["flags"] = result.flags
             row["measures"] = {
                 key: {
