@@ -166,6 +166,74 @@ def test_the_api_says_where_a_letter_goes_to_those_who_see_routes(request, role,
         assert response.status_code == 403
 
 
+FINDS_PEOPLE = {"officer", "caseworker", "manager", "privacy_officer"}  # "find people": the match itself
+
+
+@pytest.fixture
+def matched(monkeypatch, person_with_need):  # type: ignore[no-untyped-def]
+    """The real-time match finds Edith Marsh (and someone with no adjustments); the model itself is linkage's
+    to test, the candidates' adjustments are ours."""
+    from tellus.linkage import api as linkage_api
+    from tellus.linkage.matching import MatchCandidate
+    from tellus.people.tests.factories import PersonFactory
+
+    other = PersonFactory(display_name="Edith Marshall")
+
+    def match_person(details, *, actor, purpose, limit):  # type: ignore[no-untyped-def]
+        return [
+            MatchCandidate(person_with_need.pk, "Edith Marsh", None, 0.97, 9.1, 1, "Council tax"),
+            MatchCandidate(other.pk, "Edith Marshall", None, 0.2, -1.0, 2, "Council tax"),
+        ]
+
+    monkeypatch.setattr(linkage_api, "match_person", match_person)
+    return person_with_need, other
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_api_match_carries_adjustments_never_the_need_to_those_who_find_people(request, role, matched):
+    person, other = matched
+    response = _client(request, role).post(
+        "/api/v1/people/match", {"name": "Edith Marsh"}, content_type="application/json"
+    )
+    if role not in FINDS_PEOPLE:
+        assert response.status_code == 403
+        assert "Edith" not in response.content.decode() and "advocate" not in response.content.decode()
+        return
+    assert response.status_code == 200
+    candidates = {c["person_id"]: c for c in response.json()}
+    assert candidates[person.pk]["adjustments"] == ["Large print", "Speak to their advocate first"]
+    assert candidates[other.pk]["adjustments"] == []
+    assert "dementia" not in response.content.decode().lower()
+    entry = AuditEvent.objects.get(object_type="inclusion.adjustment", action=AuditAction.VIEW)
+    assert entry.subject_person_id == person.pk and entry.purpose == PURPOSE[role]
+
+
+def test_every_role_that_finds_people_sees_adjustments():
+    assert FINDS_PEOPLE <= SEES_ADJUSTMENTS  # else the match would show people without what to do for them
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_match_adjustments_are_given_only_to_a_role_that_shows_them(request, role, person_with_need):
+    from tellus.inclusion.selectors import adjustments_for_match
+    from tellus.privacy.services import Actor
+
+    user = request.getfixturevalue(role)
+    found = adjustments_for_match(
+        user=user, actor=Actor.for_user(user), purpose=PURPOSE[role] or Purpose.ENQUIRY,
+        person_ids=[person_with_need.pk],
+    )  # fmt: skip
+    assert found == ({person_with_need.pk: ["Large print", "Speak to their advocate first"]}
+                     if role in SEES_ADJUSTMENTS else {})  # fmt: skip
+
+
+def test_someone_not_signed_in_gets_nothing_from_the_api(client, person_with_need):
+    for path in ("adjustments", "needs", "letter-route"):
+        response = client.get(f"/api/v1/people/{person_with_need.pk}/{path}")
+        assert response.status_code == 401 and "Edith" not in response.content.decode()
+    match = client.post("/api/v1/people/match", {"name": "Edith Marsh"}, content_type="application/json")
+    assert match.status_code == 401
+
+
 def test_the_api_answers_404_for_nobody_and_400_for_a_number_it_cannot_read(caseworker):
     client = signed_in(Client(), caseworker, purpose=Purpose.CASEWORK)
     assert client.get("/api/v1/people/999999/adjustments").status_code == 404
