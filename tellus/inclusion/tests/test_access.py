@@ -105,6 +105,39 @@ def test_only_a_caseworker_records_needs_adjustments_representatives_and_routes(
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_only_a_caseworker_opens_or_ends_a_need_or_declares_local_connection(request, role, person_with_need):
+    from tellus.inclusion.models import SupportNeed
+
+    need = SupportNeed.objects.get(person=person_with_need)
+    client = _with_reason(_client(request, role), str(person_with_need.pk))
+    base = f"/inclusion/people/{person_with_need.pk}"
+    assert client.get(f"{base}/needs/{need.pk}/").status_code == (200 if role in RECORDS else 403)
+    assert client.get(f"{base}/local-connection/").status_code == (200 if role in RECORDS else 403)
+    if role not in RECORDS:
+        refused = client.post(f"{base}/needs/{need.pk}/", {"action": "end", "review_on": "2030-01-01"})
+        assert refused.status_code == 403 and b"Dementia" not in refused.content
+        need.refresh_from_db()
+        assert need.ended_at is None  # nothing written
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_console_person_page_and_contact_form_show_adjustments_never_the_need(request, role, person_with_need):
+    client = _client(request, role)
+    for url in (f"/console/people/{person_with_need.pk}/", f"/demand/contacts/new/?person={person_with_need.pk}"):
+        response = client.get(url)
+        text = response.content.decode()
+        assert "Dementia" not in text
+        if role in SEES_ADJUSTMENTS and response.status_code == 200:
+            assert "Speak to their advocate first" in text
+        else:
+            assert "Speak to their advocate first" not in text
+    if role in SEES_ADJUSTMENTS:  # everyone who finds people reaches the person page and sees what to do
+        assert client.get(f"/console/people/{person_with_need.pk}/").status_code == 200
+    if role == "outsider":
+        assert client.get(f"/console/people/{person_with_need.pk}/").status_code in (302, 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_the_review_list_and_the_joined_up_list_are_for_caseworkers(request, role):
     client = _client(request, role)
     assert client.get("/inclusion/review/").status_code == (200 if role in RECORDS else 403)
