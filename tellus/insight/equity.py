@@ -20,7 +20,9 @@ worse side of no difference, at a level that keeps the chance of any false flag 
 (Bonferroni over every comparison shown): with dozens of groups and several measures, a plain 95% interval would
 flag a group or two by chance alone. Groups of fewer than
 `MIN_PEOPLE` people are suppressed, with a second group in the same dimension when one alone would be (secondary
-suppression), so no suppressed figure can be worked out from the others.
+suppression), so no suppressed figure can be worked out from the others; so is any one figure of a shown group
+that fewer than `MIN_PEOPLE` people stand behind (a satisfaction share from five people's answers), with the next
+smallest group's figure of that measure beside it.
 
 A group is "unheard" when it has many contacts but little feedback, precisely: (1) its people made at least as
 many contacts each in the period as everyone else's did, and (2) its survey response rate is worse than everyone
@@ -105,6 +107,9 @@ class Comparison:
     group_n: int = 0
     rest_n: int = 0
     se: float | None = None
+    group_people: int = 0  # the people behind the group's figure (and everyone else's)
+    rest_people: int = 0
+    suppressed: str = ""  # "" or why this figure is hidden though the group is shown
 
 
 @dataclass
@@ -168,21 +173,24 @@ def groups_of(people: pd.DataFrame, contacts: pd.DataFrame) -> Iterator[tuple[st
         yield "capacity", slug(capacity), str(capacity).capitalize(), str(capacity)
 
 
-def _clustered_share(rows: pd.DataFrame, numerator: str, denominator: str) -> tuple[float | None, float, int]:
+Estimate = tuple[float | None, float, int, int]  # (figure, variance, what was counted, the people behind it)
+
+
+def _clustered_share(rows: pd.DataFrame, numerator: str, denominator: str) -> Estimate:
     """A share over many people's rows, with a variance that treats each person as a cluster (the ratio
-    estimator's linearised variance). Returns (share, variance, denominator total)."""
+    estimator's linearised variance). Returns (share, variance, denominator total, people)."""
     per_person = rows.groupby("person_id")[[numerator, denominator]].sum()
     per_person = per_person[per_person[denominator] > 0]
     total = float(per_person[denominator].sum())
     if total == 0:
-        return None, math.nan, 0
+        return None, math.nan, 0, 0
     share = float(per_person[numerator].sum()) / total
     k = len(per_person)
     if k < 2:
-        return share, math.nan, int(total)
+        return share, math.nan, int(total), k
     residual = per_person[numerator] - share * per_person[denominator]
     variance = k / (k - 1) * float((residual**2).sum()) / total**2
-    return share, variance, int(total)
+    return share, variance, int(total), k
 
 
 def _quantile_with_se(values: np.ndarray, p: float) -> tuple[float | None, float]:
@@ -198,17 +206,15 @@ def _quantile_with_se(values: np.ndarray, p: float) -> tuple[float | None, float
     return estimate, float(ordered[high] - ordered[low]) / (2 * Z95)
 
 
-def _compare(
-    measure: Measure, group: tuple[float | None, float, int], rest: tuple[float | None, float, int]
-) -> Comparison:
-    g, g_var, g_n = group
-    r, r_var, r_n = rest
+def _compare(measure: Measure, group: Estimate, rest: Estimate) -> Comparison:
+    g, g_var, g_n, g_people = group
+    r, r_var, r_n, r_people = rest
     if g is None or r is None or math.isnan(g_var) or math.isnan(r_var):
-        return Comparison(measure, g, r, group_n=g_n, rest_n=r_n)
+        return Comparison(measure, g, r, group_n=g_n, rest_n=r_n, group_people=g_people, rest_people=r_people)
     difference = g - r
     se = math.sqrt(g_var + r_var)
     low, high = difference - Z95 * se, difference + Z95 * se
-    return Comparison(measure, g, r, difference, low, high, False, g_n, r_n, se)
+    return Comparison(measure, g, r, difference, low, high, False, g_n, r_n, se, g_people, r_people)
 
 
 def _judged(comparison: Comparison, z: float) -> Comparison:
@@ -228,9 +234,14 @@ def family_z(comparisons: int) -> float:
 
 def _e2e(needs: pd.DataFrame, mask: np.ndarray, measure: Measure, p: float) -> Comparison:
     days = needs["end_to_end_seconds"].to_numpy(dtype=float) / DAY
+    people = needs["person_id"].to_numpy()
     g, g_se = _quantile_with_se(days[mask], p)
     r, r_se = _quantile_with_se(days[~mask], p)
-    return _compare(measure, (g, g_se**2, int(mask.sum())), (r, r_se**2, int((~mask).sum())))
+    return _compare(
+        measure,
+        (g, g_se**2, int(mask.sum()), len(set(people[mask]))),
+        (r, r_se**2, int((~mask).sum()), len(set(people[~mask]))),
+    )
 
 
 def _shares(rows: pd.DataFrame, mask: np.ndarray) -> dict[str, Comparison]:
@@ -306,6 +317,7 @@ def equity_table(
             result.comparisons.update(_feedback(feedback, feedback_mask))
         results.append(result)
     suppress(results)
+    suppress_figures(results)
     shown = [c for r in results if not r.suppressed for c in r.comparisons.values() if c.se is not None]
     z = family_z(len(shown))
     for result in results:
@@ -325,6 +337,38 @@ def suppress(results: list[GroupResult]) -> None:
         shown = sorted((r for r in in_dimension if not r.suppressed), key=lambda r: (r.people, r.key))
         if len(hidden) == 1 and shown:
             shown[0].suppressed = "to protect a smaller group"
+
+
+def _hidden(comparison: Comparison, why: str) -> Comparison:
+    """The comparison with every figure taken out (everyone else's too: with the whole's figure, theirs would give
+    the group's away)."""
+    return replace(
+        comparison, group=None, rest=None, difference=None, low=None, high=None, se=None, worse=False, group_n=0,
+        rest_n=0, group_people=0, rest_people=0, suppressed=why,
+    )  # fmt: skip
+
+
+def suppress_figures(results: list[GroupResult]) -> None:
+    """Within a group that is shown, a figure that fewer than MIN_PEOPLE people stand behind (on either side:
+    few of the group answered a survey, or few of everyone else) is hidden too; and in each dimension where that
+    leaves exactly one figure of a measure hidden, the next smallest group's figure of it as well."""
+    for result in results:
+        if result.suppressed:
+            continue
+        for key, c in result.comparisons.items():
+            if c.group is not None and min(c.group_people, c.rest_people) < MIN_PEOPLE:
+                result.comparisons[key] = _hidden(c, f"fewer than {MIN_PEOPLE} people")
+    for dimension in DIMENSIONS:
+        shown = [r for r in results if r.dimension == dimension and not r.suppressed]
+        for key in {key for r in shown for key in r.comparisons}:
+            hidden = [r for r in shown if key in r.comparisons and r.comparisons[key].suppressed]
+            candidates = sorted(
+                (r for r in shown if key in r.comparisons and r.comparisons[key].group is not None),
+                key=lambda r: (r.comparisons[key].group_people, r.key),
+            )
+            if len(hidden) == 1 and candidates:
+                protector = candidates[0]
+                protector.comparisons[key] = _hidden(protector.comparisons[key], "to protect a smaller group")
 
 
 def flags(results: list[GroupResult]) -> list[dict[str, Any]]:
@@ -377,6 +421,7 @@ def as_json(results: list[GroupResult]) -> dict[str, Any]:
                     "difference": _number(c.difference, c.measure.unit),
                     "ci95": [_number(c.low, c.measure.unit), _number(c.high, c.measure.unit)],
                     "worse": c.worse,
+                    "suppressed": c.suppressed or None,
                 }
                 for key, c in result.comparisons.items()
             }

@@ -55,6 +55,7 @@ def _cells(result: equity.GroupResult) -> list[dict[str, Any]]:
                     else NOT_KNOWN
                 ),
                 "worse": comparison.worse,
+                "suppressed": comparison.suppressed,
                 "group_n": comparison.group_n,
                 "rest_n": comparison.rest_n,
             }

@@ -95,6 +95,29 @@ def test_groups_under_ten_people_are_hidden_with_a_second_to_protect_them():
     assert len(hidden) == 2 and all("measures" not in g and "people" not in g for g in hidden)
 
 
+def test_a_figure_few_people_stand_behind_is_hidden_with_a_second_to_protect_it():
+    people, contacts, needs, feedback = _town(n=1000)
+    people.loc[people["person_id"] <= 40, "ward"] = "Harbour"  # 40 people, shown ...
+    harbour = feedback["person_id"] <= 40
+    feedback.loc[harbour & (feedback["person_id"] > 5), ["responses", "rated", "satisfied"]] = 0  # ... 5 answered
+    feedback.loc[harbour & (feedback["person_id"] <= 5), ["responses", "rated", "satisfied"]] = (2, 2, 0)
+    results = equity.equity_table(people, contacts, needs, feedback)
+    wards = {r.key: r for r in results if r.dimension == "ward"}
+    assert not wards["harbour"].suppressed
+    satisfaction = wards["harbour"].comparisons["satisfaction"]
+    assert satisfaction.suppressed == "fewer than 10 people"
+    assert satisfaction.group is None and satisfaction.rest is None
+    assert not satisfaction.worse  # a hidden figure raises no flag
+    assert wards["harbour"].comparisons["response_rate"].group == pytest.approx(10 / 80)  # 40 people behind it
+    protected = [r.key for r in wards.values() if r.comparisons["satisfaction"].suppressed]
+    assert len(protected) == 2 and "harbour" in protected
+    row = next(g for g in equity.as_json(results)["groups"] if g["group"] == "harbour")
+    assert row["measures"]["satisfaction"] == {
+        "group": None, "everyone_else": None, "difference": None, "ci95": [None, None], "worse": False,
+        "suppressed": "fewer than 10 people",
+    }  # fmt: skip
+
+
 def test_many_contacts_and_little_feedback_is_flagged_unheard():
     unheard = set(range(1, 201))
     people, contacts, needs, feedback = _town(feedback_worse=unheard)

@@ -15,6 +15,8 @@ from tellus.insight.equity_views import figure, figure_plain
 
 def _cell(c: equity.Comparison) -> str:
     """ "group vs everyone else (difference, 95% interval)", with * when significantly and materially worse."""
+    if c.suppressed:
+        return f"hidden: {c.suppressed}"
     unit = c.measure.unit
     text = f"{figure(c.group, unit)} vs {figure(c.rest, unit)}"
     if c.low is not None:
