@@ -3,8 +3,12 @@ complaints, compliments and comments whose themes rise and fall. Deterministic f
 
 Patterns, so the dashboard has something true to find:
 - people with no fixed address, social-care clients (the council's more vulnerable residents) and people reached
-  only by letter answer far less often;
-- scores fall with each failure-demand contact the need took (chasing, passed around, done wrong);
+  only by letter answer far less often; so do the people whose year the demo made worse (`demo.inclusion`'s
+  cohorts with a hardship above 1: their chance of answering is divided by it), while the cohort made equal
+  answers like anyone, so the equity dashboard's "unheard" flag has something true to find and something to
+  leave alone;
+- scores fall with each failure-demand contact the need took (chasing, passed around, done wrong), so groups
+  with more failure demand are less satisfied;
 - the known themes come and go: website trouble after a spring relaunch, missed bins in winter, phone queues at
   annual billing in March, and so on.
 The theme each text was written from is kept in var/demo/known_themes.csv, so `tellus themes agreement` can say how
@@ -43,9 +47,12 @@ from tellus.feedback.models import (
 )
 from tellus.feedback.surveys import NOT_FIXED_KINDS, token_digest
 from tellus.feedback.themes import themes_refresh
+from tellus.inclusion.models import SupportNeed
 from tellus.people.models import Occupancy, SourceRecord
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
+
+from .inclusion import COHORTS
 
 KNOWN_THEMES_FILE = "known_themes.csv"
 BASE_RESPONSE = 0.34
@@ -219,8 +226,21 @@ def _words(rng: random.Random, theme: str) -> str:
     return f"{opener}{text}{rng.choice(CLOSERS)}".strip()
 
 
-def _answers(rng: random.Random, need: MetNeed, service_offset: float) -> dict[str, int | None]:
-    latent = 4.15 - 0.75 * min(need.failures, 3) + service_offset + rng.gauss(0, 0.7)
+def response_chance(*, route: Route, no_fixed_address: bool, client: bool, failures: int, hardship: float) -> float:
+    """The chance that a survey is answered: lower by letter or text, with no fixed address, for social-care
+    clients, for each failure-demand contact, and divided by the person's hardship (1.0 for almost everyone)."""
+    rate = BASE_RESPONSE * ROUTE_FACTOR[route]
+    if no_fixed_address:
+        rate *= 0.3
+    if client:
+        rate *= 0.5
+    rate *= max(0.5, 1 - 0.1 * failures)  # people let down answer a little less
+    return rate / max(hardship, 1.0)
+
+
+def answers_for(rng: random.Random, failures: int, service_offset: float) -> dict[str, int | None]:
+    """One response's scores: each failure-demand contact the need took lowers them (up to three)."""
+    latent = 4.15 - 0.75 * min(failures, 3) + service_offset + rng.gauss(0, 0.7)
     answers: dict[str, int | None] = {}
     for key in QUESTION_KEYS:
         if rng.random() < 0.07:
@@ -245,6 +265,20 @@ class DemoFeedback:
         )
 
 
+def _answers(rng: random.Random, need: MetNeed, service_offset: float) -> dict[str, int | None]:
+    return answers_for(rng, need.failures, service_offset)
+
+
+def _hardship() -> dict[int, float]:
+    """The hardship the demo year gave each person with a need recorded (from the inclusion stage): the largest
+    of their current needs' cohorts'. People without one are left out (1.0)."""
+    factor_of = {str(need): cohort.hardship for cohort in COHORTS for need, _, _ in cohort.needs}
+    found: dict[int, float] = {}
+    for person_id, need in SupportNeed.objects.filter(ended_at__isnull=True).values_list("person_id", "need"):
+        found[person_id] = max(found.get(person_id, 1.0), factor_of.get(str(need), 1.0))
+    return {person: factor for person, factor in found.items() if factor > 1.0}
+
+
 def _vulnerable(person_ids: set[int]) -> set[int]:
     return set(
         PersonCapacity.objects.filter(capacity="client", person_id__in=person_ids).values_list("person_id", flat=True)
@@ -257,6 +291,7 @@ def demo_feedback_load(*, seed: int, actor: Actor, known_themes_dir: Path) -> De
     needs = _met_needs()
     routes, wards = _reach()
     clients = _vulnerable({n.person_id for n in needs})
+    hardship = _hardship()
     service_offsets: dict[int | None, float] = {}
     adapt = datetime_adapter()
     invitations: list[tuple[Any, ...]] = []
@@ -266,12 +301,11 @@ def demo_feedback_load(*, seed: int, actor: Actor, known_themes_dir: Path) -> De
         route = routes.get(need.person_id, Route.LETTER)
         token = hashlib.sha256(f"{seed}:{need.id}:{rng.random()}".encode()).hexdigest()[:32]
         ward = wards.get(need.person_id, "")
-        rate = BASE_RESPONSE * ROUTE_FACTOR[route]
-        if ward == NO_FIXED_ADDRESS:
-            rate *= 0.3
-        if need.person_id in clients or need.capacity == "client":
-            rate *= 0.5
-        rate *= max(0.5, 1 - 0.1 * need.failures)  # people let down answer a little less
+        rate = response_chance(
+            route=route, no_fixed_address=ward == NO_FIXED_ADDRESS,
+            client=need.person_id in clients or need.capacity == "client", failures=need.failures,
+            hardship=hardship.get(need.person_id, 1.0),
+        )  # fmt: skip
         offered = need.met_at
         responded = rng.random() < rate
         opened = responded or rng.random() < rate * 0.6

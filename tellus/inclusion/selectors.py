@@ -164,6 +164,16 @@ def adjustments_for_staff(*, actor: Actor, purpose: Purpose | str, person_ids: I
     return {person_id: [item.words() for item in items] for person_id, items in found.items()}
 
 
+def adjustments_for_match(
+    *, user: Any, actor: Actor, purpose: Purpose | str, person_ids: Iterable[int]
+) -> dict[int, list[str]]:
+    """The adjustments for the candidates of a real-time match (`POST /api/v1/people/match`): only for a role that
+    shows adjustments, audited like any other read of them; never the need behind them."""
+    if not user.has_perm("inclusion.view_adjustment"):
+        return {}
+    return adjustments_for_staff(actor=actor, purpose=purpose, person_ids=person_ids)
+
+
 @dataclass(frozen=True)
 class LetterRoute:
     """Where a letter for a person goes today. `kind` is one of: none (do not write at all), representative,

@@ -1,6 +1,7 @@
 """The equity dashboard's inputs, read from the database as small frames for `equity.py`: people's groups, their
-contacts per capacity and their met needs' end-to-end times. Only aggregates leave `equity.py`; nothing here is
-shown to anyone as it is."""
+contacts per capacity, their met needs' end-to-end times and the surveys they were offered and answered (from
+Listening's `feedback.equity_selectors`: inclusion and feedback share a floor, so they meet here, above both).
+Only aggregates leave `equity.py`; nothing here is shown to anyone as it is."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from tellus.demand.models import Contact, DemandType, NeedStatus
+from tellus.feedback.equity_selectors import survey_outcomes_by_person
 from tellus.inclusion.models import Driver, SpecificNeed, SupportNeed
 from tellus.people.models import Occupancy, Person
 
-from .equity import CONTACT_COLUMNS, DRIVERS, NEED_COLUMNS, PEOPLE_COLUMNS, age_band
+from .equity import CONTACT_COLUMNS, DRIVERS, FEEDBACK_COLUMNS, NEED_COLUMNS, PEOPLE_COLUMNS, age_band
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class EquityFrames:
     people: pd.DataFrame
     contacts: pd.DataFrame
     needs: pd.DataFrame
+    feedback: pd.DataFrame
     start: dt.date
     end: dt.date
 
@@ -56,7 +59,8 @@ def _people(today: dt.date) -> pd.DataFrame:
 
 
 def equity_frames(*, days: int = 365, now: dt.datetime | None = None) -> EquityFrames:
-    """Contacts in the last `days` days and needs met in them, with the groups of everyone living."""
+    """Contacts in the last `days` days, needs met and surveys offered in them, with the groups of everyone
+    living."""
     end = now or timezone.now()
     start = end - dt.timedelta(days=days)
     contacts = (
@@ -82,6 +86,7 @@ def equity_frames(*, days: int = 365, now: dt.datetime | None = None) -> EquityF
         people=_people(timezone.localdate()),
         contacts=pd.DataFrame.from_records(list(contacts), columns=CONTACT_COLUMNS),
         needs=pd.DataFrame.from_records(list(needs), columns=NEED_COLUMNS),
+        feedback=pd.DataFrame.from_records(survey_outcomes_by_person(start=start, end=end), columns=FEEDBACK_COLUMNS),
         start=start.date(),
         end=end.date(),
     )

@@ -28,6 +28,12 @@ def figure(value: float | None, unit: str, *, signed: bool = False) -> str:
     return f"{points:+.1f} pts" if signed else f"{points:.1f}%"
 
 
+def figure_plain(value: float | None) -> str:
+    if value is None or value != value:
+        return NOT_KNOWN
+    return f"{value:.1f}"
+
+
 def _cells(result: equity.GroupResult) -> list[dict[str, Any]]:
     cells = []
     for key, comparison in result.comparisons.items():
@@ -49,6 +55,7 @@ def _cells(result: equity.GroupResult) -> list[dict[str, Any]]:
                     else NOT_KNOWN
                 ),
                 "worse": comparison.worse,
+                "suppressed": comparison.suppressed,
                 "group_n": comparison.group_n,
                 "rest_n": comparison.rest_n,
             }
@@ -58,7 +65,7 @@ def _cells(result: equity.GroupResult) -> list[dict[str, Any]]:
 
 def _results() -> tuple[list[equity.GroupResult], EquityFrames]:
     frames = equity_frames()
-    return equity.equity_table(frames.people, frames.contacts, frames.needs), frames
+    return equity.equity_table(frames.people, frames.contacts, frames.needs, frames.feedback), frames
 
 
 @require_GET
@@ -75,8 +82,9 @@ def equity_dashboard(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "dimensions": [d for d in dimensions if d["rows"]],
-        "measures": equity.MEASURES,
+        "measures": (*equity.MEASURES, *equity.FEEDBACK_MEASURES),
         "flags": equity.flags(results),
+        "surveys": int(frames.feedback["surveys"].sum()),
         "start": frames.start,
         "end": frames.end,
         "min_people": equity.MIN_PEOPLE,
@@ -96,6 +104,8 @@ def equity_group(request: HttpRequest, dimension: str, group: str) -> HttpRespon
         "result": result,
         "dimension_label": equity.DIMENSIONS[dimension],
         "cells": [] if result.suppressed else _cells(result),
+        "per_person": figure_plain(result.contacts_per_person),
+        "rest_per_person": figure_plain(result.rest_contacts_per_person),
         "start": frames.start,
         "end": frames.end,
         "min_people": equity.MIN_PEOPLE,

@@ -1,8 +1,14 @@
-"""/api/v1/people/match: real-time matching at the front door. Audited."""
+"""/api/v1/people/match: real-time matching at the front door. Audited.
+
+Each candidate carries the adjustments to make for them (large print, interpreter: Arabic) when the caller's role
+shows adjustments. Adjustments belong to `inclusion`, which stands above linkage, so linkage cannot import it:
+inclusion connects a function here when it starts (`match_adjustments_connect`), as feedback does with demand."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -18,6 +24,25 @@ from tellus.privacy.services import Actor
 from .matching import MatchDetails, MatchError, match_person
 
 router = Router(tags=["people"])
+
+# (user, actor, purpose, person_ids) -> {person_id: [adjustment words]}; audited by whoever provides it.
+AdjustmentsProvider = Callable[..., dict[int, list[str]]]
+_adjustments_providers: list[AdjustmentsProvider] = []
+
+
+def match_adjustments_connect(provider: AdjustmentsProvider) -> None:
+    """Call `provider(user=…, actor=…, purpose=…, person_ids=…)` for the candidates of every match; what it
+    returns is each candidate's `adjustments`."""
+    if provider not in _adjustments_providers:
+        _adjustments_providers.append(provider)
+
+
+def _adjustments(**kwargs: Any) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for provider in _adjustments_providers:
+        for person_id, words in provider(**kwargs).items():
+            found.setdefault(person_id, []).extend(words)
+    return found
 
 
 class MatchIn(Schema):
@@ -54,6 +79,13 @@ class CandidateOut(Schema):
     match_weight: float
     best_record_system: str
     reasons: list[ReasonOut]
+    adjustments: list[str] = Field(
+        default_factory=list,
+        description=(
+            "What to do differently for this person (large print, interpreter: Arabic, call do not write), never "
+            "the need behind it; empty when there are none or the caller's role does not show adjustments."
+        ),
+    )
 
 
 @router.post(
@@ -67,10 +99,12 @@ def match(request: HttpRequest, payload: MatchIn) -> list[CandidateOut]:
         raise PermissionDenied("Your role does not allow finding people.")
     purpose = purpose_of(request)
     details = MatchDetails(**payload.model_dump(exclude={"limit"}))
+    actor = Actor.for_user(request.user)
     try:
-        found = match_person(details, actor=Actor.for_user(request.user), purpose=purpose, limit=payload.limit)
+        found = match_person(details, actor=actor, purpose=purpose, limit=payload.limit)
     except MatchError as exc:
         raise HttpError(400, str(exc)) from exc
+    adjustments = _adjustments(user=request.user, actor=actor, purpose=purpose, person_ids=[c.person_id for c in found])
     return [
         CandidateOut(
             person_id=c.person_id,
@@ -80,6 +114,7 @@ def match(request: HttpRequest, payload: MatchIn) -> list[CandidateOut]:
             match_weight=round(c.match_weight, 3),
             best_record_system=c.source_system,
             reasons=[ReasonOut(**reason) for reason in c.reasons],
+            adjustments=adjustments.get(c.person_id, []),
         )
         for c in found
     ]

@@ -75,3 +75,29 @@ def test_the_same_seed_gives_the_same_listening_and_the_patterns_hold(tmp_path):
     demo_feedback_load(seed=3, actor=ACTOR, known_themes_dir=tmp_path)
     assert _digest() == digest
     assert Feedback.objects.values("kind").annotate(n=Count("id")).count() >= 2
+
+
+def test_the_people_the_demo_serves_worse_answer_less_and_the_group_made_equal_like_anyone(tmp_path):
+    from tellus.demo.feedback import _hardship, response_chance
+    from tellus.inclusion.models import SpecificNeed
+    from tellus.inclusion.tests.conftest import record_need
+
+    _year(needs=1200)
+    people = sorted({p for p in Need.objects.values_list("person_id", flat=True)})
+    for person_id in people[:10]:  # half of those reached by email: a health need (made worse by 1.8)
+        record_need(PersonFactory._meta.model.objects.get(pk=person_id), SpecificNeed.DEMENTIA)
+    for person_id in people[10:20]:  # the other half: money worries (made equal)
+        record_need(PersonFactory._meta.model.objects.get(pk=person_id), SpecificNeed.LOW_INCOME, adjustments=[])
+    assert set(_hardship().values()) == {1.8} and set(_hardship()) == set(people[:10])
+
+    demo_feedback_load(seed=3, actor=ACTOR, known_themes_dir=tmp_path)
+
+    def rate(person_ids: list[int]) -> float:
+        offered = SurveyInvitation.objects.filter(person_id__in=person_ids, route="email")
+        return offered.filter(responded_at__isnull=False).count() / offered.count()
+
+    worse, equal = rate(people[:10]), rate(people[10:20])
+    assert worse < equal  # the size of the gap is checked on 10,000 people in test_inclusion.py
+    chance = {"route": "email", "no_fixed_address": False, "client": False, "failures": 0}
+    assert response_chance(**chance, hardship=1.8) == pytest.approx(response_chance(**chance, hardship=1.0) / 1.8)
+    assert response_chance(**chance, hardship=0.5) == response_chance(**chance, hardship=1.0)

@@ -1,7 +1,8 @@
-"""The demo's people with the least voice are measurably worse served, and the equity flags find them: each
-cohort made worse is flagged underserved, and the cohort made equal, the age bands and the wards (which the demo
-does not treat differently) are not. Run on a generated year for 10,000 people, without the database. (Capacities
-do differ in the demo: each belongs to different services, whose end-to-end times differ.)"""
+"""The demo's people with the least voice are measurably worse served and less heard, and the equity flags find
+them: each cohort made worse is flagged underserved (on time and, through its failure demand, on satisfaction) and
+unheard (it answers fewer surveys though in touch more), and the cohort made equal, the age bands and the wards
+(which the demo does not treat differently) are not. Run on a generated year for 10,000 people, without the
+database. (Capacities do differ in the demo: each belongs to different services, whose end-to-end times differ.)"""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 
+from tellus.demo.feedback import answers_for, response_chance
 from tellus.demo.inclusion import COHORTS, hardship_of, vulnerable_people
 from tellus.demo.year.generate import DemoYear, ServiceInfo, demo_year_generate
 from tellus.demo.year.hardship import demo_year_worsen
 from tellus.demo.year.profiles import PROFILES
+from tellus.feedback.models import Route
 from tellus.inclusion.models import DRIVER_OF
 from tellus.insight import equity
 
@@ -24,6 +27,34 @@ SERVICES = [ServiceInfo(id=i, code=code, team=f"Team {i}") for i, code in enumer
 PEOPLE = list(range(1, 10_001))
 SEED = 42
 WARDS = [f"Ward {n}" for n in range(1, 13)]
+
+
+def _surveys(year: DemoYear, hardship: dict[int, float]) -> pd.DataFrame:
+    """A survey for every met need, answered as `demo.feedback` answers them (everyone reached by email here, so
+    only the hardship, the capacity and the failure demand differ): the rows of `feedback.equity_selectors`."""
+    rng = random.Random(7)
+    failures: dict[int, int] = defaultdict(int)
+    capacity: dict[int, str] = {}
+    for c in year.contacts:
+        failures[c.need] += c.demand_type == "failure"
+        if c.first:
+            capacity[c.need] = c.capacity
+    counts: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for index, need in enumerate(year.needs):
+        if need.person_id is None or need.status != "met":
+            continue
+        chance = response_chance(
+            route=Route.EMAIL, no_fixed_address=False, client=capacity[index] == "client", failures=failures[index],
+            hardship=hardship.get(need.person_id, 1.0),
+        )  # fmt: skip
+        row = counts[(need.person_id, capacity[index])]
+        row[0] += 1
+        if rng.random() < chance:
+            score = answers_for(rng, failures[index], rng.uniform(-0.35, 0.25))["satisfaction"]
+            row[1] += 1
+            row[2] += score is not None
+            row[3] += score is not None and score >= 4
+    return pd.DataFrame([(p, cap, *v) for (p, cap), v in counts.items()], columns=equity.FEEDBACK_COLUMNS)
 
 
 def _frames(year: DemoYear) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -64,8 +95,9 @@ def _frames(year: DemoYear) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def results() -> list[equity.GroupResult]:
     year = demo_year_generate(seed=SEED, people=PEOPLE, services=SERVICES, start=START)
-    year = demo_year_worsen(year, hardship=hardship_of(PEOPLE, SEED), seed=SEED)
-    return equity.equity_table(*_frames(year))
+    hardship = hardship_of(PEOPLE, SEED)
+    year = demo_year_worsen(year, hardship=hardship, seed=SEED)
+    return equity.equity_table(*_frames(year), _surveys(year, hardship))
 
 
 def _group(results: list[equity.GroupResult], dimension: str, key: str) -> equity.GroupResult:
@@ -101,10 +133,28 @@ def test_the_groups_the_demo_serves_worse_are_flagged_underserved(results, dimen
     assert median.group > median.rest * 1.3  # measurably worse, not only significantly
 
 
+@pytest.mark.parametrize(
+    ("dimension", "key"),
+    [("no_fixed_address", "yes"), ("driver", "health"), ("driver", "capability"), ("driver", "life_events")],
+)
+def test_the_groups_the_demo_serves_worse_are_less_satisfied_and_flagged_unheard(results, dimension, key):
+    group = _group(results, dimension, key)
+    assert "unheard" in group.flags
+    assert "satisfaction" in {c.measure.key for c in group.underserved}
+    response, satisfaction = group.comparisons["response_rate"], group.comparisons["satisfaction"]
+    assert response.group < response.rest * 0.7  # measurably less heard
+    assert satisfaction.group < satisfaction.rest * 0.7  # and less satisfied, through their failure demand
+    assert group.contacts_per_person > group.rest_contacts_per_person  # though in touch more often
+    assert satisfaction.high < 0 and response.high < 0  # the 95% intervals stay below no difference
+
+
 def test_the_group_made_equal_is_not_flagged(results):
     resilience = _group(results, "driver", "resilience")
     assert resilience.people >= 150
     assert resilience.flags == []
+    assert resilience.comparisons["response_rate"].group_n > 500  # it has surveys to judge ...
+    assert not resilience.comparisons["response_rate"].worse  # ... and answers them like anyone
+    assert not resilience.comparisons["satisfaction"].worse
 
 
 def test_no_age_band_or_ward_is_flagged_when_the_demo_treats_them_alike(results):

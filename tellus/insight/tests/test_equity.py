@@ -12,8 +12,16 @@ import pytest
 from tellus.insight import equity
 
 
-def _town(n: int = 2000, *, worse: set[int] = frozenset(), seed: int = 5, feedback_worse: set[int] = frozenset()):  # type: ignore[no-untyped-def,assignment]
-    """n people in two wards and three age bands; `worse` wait three times as long and chase more."""
+def _town(  # type: ignore[no-untyped-def]
+    n: int = 2000,
+    *,
+    worse: set[int] = frozenset(),  # type: ignore[assignment]
+    seed: int = 5,
+    feedback_worse: set[int] = frozenset(),  # type: ignore[assignment]
+    unhappy: set[int] = frozenset(),  # type: ignore[assignment]
+):
+    """n people in two wards and three age bands; `worse` wait three times as long and chase more;
+    `feedback_worse` answer far fewer surveys; `unhappy` are satisfied far less often."""
     rng = random.Random(seed)
     people = pd.DataFrame({"person_id": range(1, n + 1)})
     people["age_band"] = [("18 to 24", "25 to 34", "75 and over")[i % 3] for i in range(n)]
@@ -35,7 +43,8 @@ def _town(n: int = 2000, *, worse: set[int] = frozenset(), seed: int = 5, feedba
             needs.append((person, "resident", int(rng.lognormvariate(math.log(86400 * (9 if bad else 3)), 0.8))))
         surveys = 2
         responses = sum(rng.random() < (0.05 if person in feedback_worse else 0.4) for _ in range(surveys))
-        feedback.append((person, surveys, responses, responses))
+        satisfied = sum(rng.random() < (0.3 if person in unhappy else 0.8) for _ in range(responses))
+        feedback.append((person, "resident", surveys, responses, responses, satisfied))
     return (
         people,
         pd.DataFrame(contacts, columns=equity.CONTACT_COLUMNS),
@@ -86,6 +95,29 @@ def test_groups_under_ten_people_are_hidden_with_a_second_to_protect_them():
     assert len(hidden) == 2 and all("measures" not in g and "people" not in g for g in hidden)
 
 
+def test_a_figure_few_people_stand_behind_is_hidden_with_a_second_to_protect_it():
+    people, contacts, needs, feedback = _town(n=1000)
+    people.loc[people["person_id"] <= 40, "ward"] = "Harbour"  # 40 people, shown ...
+    harbour = feedback["person_id"] <= 40
+    feedback.loc[harbour & (feedback["person_id"] > 5), ["responses", "rated", "satisfied"]] = 0  # ... 5 answered
+    feedback.loc[harbour & (feedback["person_id"] <= 5), ["responses", "rated", "satisfied"]] = (2, 2, 0)
+    results = equity.equity_table(people, contacts, needs, feedback)
+    wards = {r.key: r for r in results if r.dimension == "ward"}
+    assert not wards["harbour"].suppressed
+    satisfaction = wards["harbour"].comparisons["satisfaction"]
+    assert satisfaction.suppressed == "fewer than 10 people"
+    assert satisfaction.group is None and satisfaction.rest is None
+    assert not satisfaction.worse  # a hidden figure raises no flag
+    assert wards["harbour"].comparisons["response_rate"].group == pytest.approx(10 / 80)  # 40 people behind it
+    protected = [r.key for r in wards.values() if r.comparisons["satisfaction"].suppressed]
+    assert len(protected) == 2 and "harbour" in protected
+    row = next(g for g in equity.as_json(results)["groups"] if g["group"] == "harbour")
+    assert row["measures"]["satisfaction"] == {
+        "group": None, "everyone_else": None, "difference": None, "ci95": [None, None], "worse": False,
+        "suppressed": "fewer than 10 people",
+    }  # fmt: skip
+
+
 def test_many_contacts_and_little_feedback_is_flagged_unheard():
     unheard = set(range(1, 201))
     people, contacts, needs, feedback = _town(feedback_worse=unheard)
@@ -95,6 +127,76 @@ def test_many_contacts_and_little_feedback_is_flagged_unheard():
     health = _group(results, "driver", "health")
     assert "unheard" in health.flags
     assert not _group(results, "ward", "north").flags
+
+
+def test_the_unheard_flag_names_its_evidence():
+    unheard = set(range(1, 201))
+    people, contacts, needs, feedback = _town(feedback_worse=unheard)
+    people["health"] = people["person_id"].isin(unheard)
+    contacts.loc[contacts["person_id"].isin(unheard), "contacts"] += 3
+    results = equity.equity_table(people, contacts, needs, feedback)
+    found = [f for f in equity.flags(results) if f["flag"] == "unheard"]
+    assert found == [
+        {"dimension": "driver", "group": "health", "label": "Health", "flag": "unheard",
+         "measures": ["response_rate", "contacts_per_person"]}
+    ]  # fmt: skip
+    health = next(g for g in equity.as_json(results)["groups"] if g["group"] == "health")
+    assert health["contacts_per_person"]["group"] > health["contacts_per_person"]["everyone_else"]
+    low, high = health["measures"]["response_rate"]["ci95"]
+    assert low < health["measures"]["response_rate"]["difference"] < high < 0
+
+
+def test_a_group_that_answers_less_but_is_in_touch_less_is_not_unheard():
+    quiet = set(range(1, 201))
+    people, contacts, needs, feedback = _town(feedback_worse=quiet)
+    people["health"] = people["person_id"].isin(quiet)
+    contacts.loc[contacts["person_id"].isin(quiet), ["contacts", "first_contacts", "failure", "resolved_first"]] = (
+        1, 1, 0, 1
+    )  # fmt: skip
+    results = equity.equity_table(people, contacts, needs, feedback)
+    health = _group(results, "driver", "health")
+    assert health.comparisons["response_rate"].worse  # the response rate is worse ...
+    assert not health.in_touch_as_often and "unheard" not in health.flags  # ... but they are seldom in touch
+
+
+def test_a_group_less_satisfied_is_underserved_on_satisfaction():
+    unhappy = set(range(1, 301))
+    people, contacts, needs, feedback = _town(unhappy=unhappy)
+    people["health"] = people["person_id"].isin(unhappy)
+    results = equity.equity_table(people, contacts, needs, feedback)
+    health = _group(results, "driver", "health")
+    assert health.flags == ["underserved"]
+    assert [c.measure.key for c in health.underserved] == ["satisfaction"]
+    satisfaction = health.comparisons["satisfaction"]
+    assert satisfaction.group < 0.4 < 0.7 < satisfaction.rest
+    assert not any(r.flags for r in results if r.dimension in ("ward", "age_band"))
+
+
+def test_a_group_made_equal_in_feedback_is_not_flagged_satisfaction_or_unheard():
+    people, contacts, needs, feedback = _town()
+    people["health"] = people["person_id"] <= 300  # a need recorded, but answered and satisfied like anyone
+    contacts.loc[contacts["person_id"] <= 300, "contacts"] += 3  # in touch more often than most
+    results = equity.equity_table(people, contacts, needs, feedback)
+    health = _group(results, "driver", "health")
+    assert health.in_touch_as_often and not health.comparisons["response_rate"].worse
+    assert not health.comparisons["satisfaction"].worse and "unheard" not in health.flags
+    assert all("unheard" not in r.flags and "satisfaction" not in {c.measure.key for c in r.underserved}
+               for r in results)  # fmt: skip
+
+
+def test_survey_figures_for_a_capacity_are_its_own_surveys_not_its_peoples_others():
+    people, contacts, needs, feedback = _town(n=1000)
+    clients = list(range(1, 301))
+    contacts = pd.concat(
+        [contacts, pd.DataFrame([(p, "client", 2, 0, 1, 1) for p in clients], columns=equity.CONTACT_COLUMNS)]
+    )
+    as_client = pd.DataFrame([(p, "client", 2, 0, 0, 0) for p in clients], columns=equity.FEEDBACK_COLUMNS)
+    results = equity.equity_table(people, contacts, needs, pd.concat([feedback, as_client]))
+    client = _group(results, "capacity", "client")
+    resident = _group(results, "capacity", "resident")
+    assert client.comparisons["response_rate"].group == 0.0 and client.comparisons["response_rate"].group_n == 600
+    assert resident.comparisons["response_rate"].group > 0.3
+    assert resident.comparisons["response_rate"].group_n == 2000
 
 
 def test_without_feedback_there_is_no_satisfaction_and_no_unheard_flag():

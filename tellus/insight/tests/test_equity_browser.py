@@ -22,6 +22,10 @@ def test_an_analyst_follows_a_flag_to_its_evidence(page, live_server, analyst, t
     with page.expect_navigation():
         page.get_by_role("link", name="No fixed address: underserved").click()
     assert "Median end-to-end time" in page.content()
+    page.go_back()
+    with page.expect_navigation():
+        page.get_by_role("link", name="No fixed address: unheard").click()
+    assert "Survey response rate" in page.content() and "Contacts per person" in page.content()
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         assert_no_axe_violations(page, f"a group's evidence at {width}px")

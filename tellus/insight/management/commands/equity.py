@@ -6,10 +6,25 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.urls import reverse
 
 from tellus.insight import equity
 from tellus.insight.equity_data import equity_frames
-from tellus.insight.equity_views import figure
+from tellus.insight.equity_views import figure, figure_plain
+
+
+def _cell(c: equity.Comparison) -> str:
+    """ "group vs everyone else (difference, 95% interval)", with * when significantly and materially worse."""
+    if c.suppressed:
+        return f"hidden: {c.suppressed}"
+    unit = c.measure.unit
+    text = f"{figure(c.group, unit)} vs {figure(c.rest, unit)}"
+    if c.low is not None:
+        text += (
+            f" ({figure(c.difference, unit, signed=True)}, 95% CI {figure(c.low, unit, signed=True)}"
+            f" to {figure(c.high, unit, signed=True)})"
+        )
+    return text + (" *" if c.worse else "")
 
 
 class Command(BaseCommand):
@@ -24,29 +39,35 @@ class Command(BaseCommand):
             self.stderr.write("--days must be 1 or more.")
             raise SystemExit(2)
         frames = equity_frames(days=options["days"])
-        results = equity.equity_table(frames.people, frames.contacts, frames.needs)
+        results = equity.equity_table(frames.people, frames.contacts, frames.needs, frames.feedback)
+        data = {"start": frames.start.isoformat(), "end": frames.end.isoformat(), **equity.as_json(results)}
+        for flag in data["flags"]:  # each flag names the page with its evidence
+            flag["evidence"] = reverse("insight:equity_group", args=[flag["dimension"], flag["group"]])
         if options["json"]:
-            data = {"start": frames.start.isoformat(), "end": frames.end.isoformat(), **equity.as_json(results)}
             self.stdout.write(json.dumps(data, indent=2))
             return
         self.stdout.write(f"Equity, contacts from {frames.start} to {frames.end} (each group against everyone else)")
-        header = ["Dimension", "Group", "People", *(m.label for m in equity.MEASURES), "Flags"]
+        measures = (*equity.MEASURES, *equity.FEEDBACK_MEASURES)
+        header = ["Dimension", "Group", "People", "Contacts per person", *(m.label for m in measures), "Flags"]
+        self.stdout.write("Each measure: this group vs everyone else (difference, its 95% confidence interval).")
         rows = [header]
         for result in results:
             if result.suppressed:
                 rows.append([result.dimension, result.label, f"hidden: {result.suppressed}"])
                 continue
-            cells = [
-                f"{figure(c.group, c.measure.unit)} vs {figure(c.rest, c.measure.unit)}{' *' if c.worse else ''}"
-                for c in (result.comparisons[m.key] for m in equity.MEASURES)
-            ]
-            rows.append([result.dimension, result.label, str(result.people), *cells, ", ".join(result.flags) or "-"])
+            cells = [_cell(result.comparisons[m.key]) for m in measures]
+            per_person = (
+                f"{figure_plain(result.contacts_per_person)} vs {figure_plain(result.rest_contacts_per_person)}"
+            )
+            rows.append(
+                [result.dimension, result.label, str(result.people), per_person, *cells, ", ".join(result.flags) or "-"]
+            )
         for row in rows:
             self.stdout.write(" | ".join(row))
-        found = equity.flags(results)
         self.stdout.write("")
-        self.stdout.write(f"Flags ({len(found)}), * = significantly and materially worse:")
-        for flag in found:
+        self.stdout.write(f"Flags ({len(data['flags'])}), * = significantly and materially worse:")
+        for flag in data["flags"]:
             self.stdout.write(
                 f"  {flag['label']} ({flag['dimension']}): {flag['flag']} on {', '.join(flag['measures'])}"
+                f" (evidence: {flag['evidence']})"
             )
