@@ -315,6 +315,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         "read_demand",
         "read_statements",
         "see_consents",
+        "see_adjustments",
     ),
 }
 

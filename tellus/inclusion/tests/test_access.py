@@ -15,7 +15,16 @@ from tellus.privacy.tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["officer", "caseworker", "manager", "analyst", "privacy_officer", "administrator", "outsider"]
+ROLES = [
+    "officer",
+    "caseworker",
+    "manager",
+    "analyst",
+    "privacy_officer",
+    "administrator",
+    "fraud_investigator",
+    "outsider",
+]
 PURPOSE = {
     "officer": Purpose.ENQUIRY,
     "caseworker": Purpose.CASEWORK,
@@ -23,10 +32,11 @@ PURPOSE = {
     "analyst": Purpose.ANALYSIS,
     "privacy_officer": Purpose.PRIVACY_REVIEW,
     "administrator": Purpose.ADMINISTRATION,
+    "fraud_investigator": Purpose.FRAUD_INVESTIGATION,
     "outsider": None,
 }
 SEES_NEEDS = {"caseworker", "privacy_officer"}
-SEES_ADJUSTMENTS = {"officer", "caseworker", "manager", "privacy_officer"}
+SEES_ADJUSTMENTS = {"officer", "caseworker", "manager", "privacy_officer", "fraud_investigator"}
 SEES_ROUTES = {"officer", "caseworker", "privacy_officer"}
 RECORDS = {"caseworker"}
 
@@ -199,7 +209,13 @@ def test_the_api_says_where_a_letter_goes_to_those_who_see_routes(request, role,
         assert response.status_code == 403
 
 
-FINDS_PEOPLE = {"officer", "caseworker", "manager", "privacy_officer"}  # "find people": the match itself
+FINDS_PEOPLE = {
+    "officer",
+    "caseworker",
+    "manager",
+    "privacy_officer",
+    "fraud_investigator",
+}  # "find people": the match itself
 
 
 @pytest.fixture
