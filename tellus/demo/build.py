@@ -7,7 +7,6 @@ the six source systems, loads the gazetteer and every extract, and adds one staf
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import secrets
 import string
@@ -17,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from django.apps import apps
 from django.conf import settings
@@ -35,7 +34,7 @@ from tellus.demo.feedback import demo_feedback_load
 from tellus.demo.inclusion import demo_inclusion_load, hardship_of
 from tellus.demo.ledger import demo_ledger_load
 from tellus.demo.once import demo_once_history
-from tellus.demo.year.load import demo_year_inputs, demo_year_load, demo_year_make
+from tellus.demo.year.load import demo_year_load
 from tellus.linkage.resolution import resolve
 from tellus.open311.demo import demo_requests_create
 from tellus.people.importing import import_extract, import_properties, load_mapping
@@ -318,44 +317,6 @@ def credentials_residents() -> list[str]:
     return [line.removeprefix("resident=") for line in lines if line.startswith("resident=")]
 
 
-class _MadeAside:
-    """A value computed in a forked child process while this one goes on writing (two cores do two things): for
-    pure work only (the child never touches the database), with its result sent back pickled. Where fork is not
-    available the work is done when the result is asked for."""
-
-    def __init__(self, work: Callable[[], object]) -> None:
-        self.work = work
-        self.process: multiprocessing.process.BaseProcess | None = None
-        self.receiver: Any = None
-        if "fork" not in multiprocessing.get_all_start_methods():
-            return
-        context = multiprocessing.get_context("fork")
-        self.receiver, sender = context.Pipe(duplex=False)
-
-        def child() -> None:
-            try:
-                sender.send((True, work()))
-            except BaseException as exc:  # sent back and raised in the parent
-                sender.send((False, exc))
-
-        self.process = context.Process(target=child, daemon=True)
-        self.process.start()
-        sender.close()
-
-    def result(self) -> Any:
-        if self.process is None:
-            return self.work()
-        try:
-            ok, value = self.receiver.recv()
-        except EOFError:
-            raise RuntimeError("the process making the demo year stopped without a result") from None
-        finally:
-            self.process.join()
-        if not ok:
-            raise value
-        return value
-
-
 def demo_link_and_describe(*, reporter: Reporter, actor: Actor, seed: int) -> None:
     """Resolve records into people, load the service catalogue, derive capacities, add a year of contacts, and make
     its app and web reports Open311 requests."""
@@ -368,12 +329,6 @@ def demo_link_and_describe(*, reporter: Reporter, actor: Actor, seed: int) -> No
     with reporter.stage("Loading the service catalogue") as results:
         summary = catalogue_load(path=DEMO_CATALOGUE_PATH, actor=actor)
         results.append("; ".join(summary.lines()))
-    # The year is made from the people and services alone, in a second process while capacities are derived.
-    inputs = demo_year_inputs()
-    year = _MadeAside(
-        # worse outcomes for the least heard (inclusion)
-        lambda: demo_year_make(inputs, seed=seed, hardship=lambda people: hardship_of(people, seed))
-    )
     with reporter.stage("Deriving capacities (tellus capacities refresh)") as results:
         refreshed = capacities_refresh(actor=actor, full=True)
         results.append("; ".join(refreshed.lines()))
@@ -382,7 +337,7 @@ def demo_link_and_describe(*, reporter: Reporter, actor: Actor, seed: int) -> No
             seed=seed,
             actor=actor,
             progress=reporter.counter("Recording a year of contacts"),
-            year=year.result(),
+            hardship=lambda people: hardship_of(people, seed),  # worse outcomes for the least heard (inclusion)
         )
         results.append(f"{contacts:,} contacts")
     with reporter.stage("Recording needs, adjustments and ways to reach people (inclusion)") as results:

@@ -258,8 +258,7 @@ def demo_year_inputs() -> YearInputs:
 def demo_year_make(
     inputs: YearInputs, *, seed: int, hardship: Callable[[list[int]], Mapping[int, float]] | None = None
 ) -> DemoYear:
-    """The year itself, from its inputs alone (no database), so that it can be made in another process while this
-    one writes something else (`tellus demo` makes it while capacities are derived)."""
+    """The year itself, from its inputs alone (no database)."""
     year = demo_year_generate(
         seed=seed,
         people=inputs.people,
@@ -279,15 +278,12 @@ def demo_year_load(
     actor: Any,
     progress: Callable[[int, int], None] | None = None,
     hardship: Callable[[list[int]], Mapping[int, float]] | None = None,
-    year: DemoYear | None = None,
 ) -> int:
     """The year before today for everyone living in the database, in one transaction. Returns the contact count.
 
-    `hardship`, given the living people, says whose year to make worse and by how much (`hardship.py`). A `year`
-    made already by `demo_year_make` (from the same people and services) is written as it is."""
+    `hardship`, given the living people, says whose year to make worse and by how much (`hardship.py`)."""
     started = time.perf_counter()
-    if year is None:
-        year = demo_year_make(demo_year_inputs(), seed=seed, hardship=hardship)
+    year = demo_year_make(demo_year_inputs(), seed=seed, hardship=hardship)
     timings = {"generate": time.perf_counter() - started}
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic(), big_sqlite_cache():
