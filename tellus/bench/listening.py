@@ -22,6 +22,7 @@ from django.conf import settings
 from .insight import RUNS, Say, _median_ms, _raw, _run_child
 
 SEED = 1
+ROUTES, ROUTE_WEIGHTS = ("email", "sms", "letter"), (0.7, 0.2, 0.1)
 
 
 def bench_dir(responses: int) -> Path:
@@ -145,7 +146,8 @@ def dataset_build(*, responses: int, say: Say, chunk: int = 100_000) -> None:
             )
             responded = (answered < responses and rng.random() < 0.8) or offered_total - pk < responses - answered
             at = adapt(met + dt.timedelta(hours=2)) if responded else None
-            invitations.append((pk, pk, service, channel, ward, capacity, "email", f"{pk:064x}", adapt(met), at, at))
+            route = rng.choices(ROUTES, ROUTE_WEIGHTS)[0]
+            invitations.append((pk, pk, service, channel, ward, capacity, route, f"{pk:064x}", adapt(met), at, at))
             if responded:
                 answered += 1
                 scores = [rng.choice((None, 1, 2, 3, 4, 4, 5, 5)) for _ in QUESTION_KEYS]
@@ -201,6 +203,13 @@ def panels_measure() -> dict[str, dict[str, float]]:
             figures[f"{kind} by {group}"] = {"server_ms": server, "query_ms": query, "ratio": server / query}
             print(f"  measured {kind} by {group}: panel {server:.0f} ms, raw query {query:.0f} ms", flush=True)
 
+    def by_route() -> object:
+        return listening_views.rates_panel("route", everything, services)
+
+    server, query = _median_ms(by_route), _median_ms(_raw([data.rates_queryset("route", everything)]))
+    figures["response rate by route"] = {"server_ms": server, "query_ms": query, "ratio": server / query}
+    print(f"  measured response rate by route: panel {server:.0f} ms, raw query {query:.0f} ms", flush=True)
+
     roles.sync_roles()
     user, _ = get_user_model().objects.get_or_create(username="bench-analyst")
     user.groups.add(Group.objects.get(name=roles.ANALYST))
@@ -215,7 +224,7 @@ def panels_measure() -> dict[str, dict[str, float]]:
         return response
 
     every_query = [data.scores_queryset(g, everything) for g in data.GROUPS]
-    every_query += [data.rates_queryset(g, everything) for g in data.GROUPS]
+    every_query += [data.rates_queryset(g, everything) for g in data.RATE_GROUPS]
     every_query.append(data.theme_weeks_queryset(everything))
     server, query = _median_ms(fetch), _median_ms(_raw(every_query))
     figures["whole page"] = {"server_ms": server, "query_ms": query, "ratio": server / query}

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from tellus.capacities.models import Capacity
 from tellus.demand.models import Channel
-from tellus.feedback.models import QUESTION_KEYS, Theme
+from tellus.feedback.models import QUESTION_KEYS, Route, Theme
 from tellus.feedback.questions import survey
 from tellus.feedback.selectors import comments_for_staff
 from tellus.privacy.permissions import staff_permission_required
@@ -36,6 +36,7 @@ GROUP_HEADINGS = {
     "channel": _("Channel"),
     "ward": _("Ward"),
     "capacity": _("Capacity"),
+    "route": _("How the survey was sent"),
 }
 THEMES_CHARTED = 6
 
@@ -45,6 +46,8 @@ def group_labels(group: str, services: Mapping[int, str]) -> dict[Any, str]:
         return {**{key: name for key, name in services.items()}, "": _("No service")}
     if group == "channel":
         return {**{c: str(label) for c, label in Channel.choices}, "": _("Not known")}
+    if group == "route":
+        return {c: str(label) for c, label in Route.choices}
     if group == "capacity":
         return {**{c: str(label).capitalize() for c, label in Capacity.choices}, "": _("Not said")}
     return {"": _("Not known")}
@@ -202,6 +205,7 @@ def listening_overview(request: HttpRequest) -> HttpResponse:
         score_tables[group] = scores_table(group, filters)
         figures.append(scores_panel(group, filters, services, score_tables[group]))
         figures.append(rates_panel(group, filters, services))
+    figures.append(rates_panel("route", filters, services))
     figures += theme_figures(filters)
     if request.GET.get("format") == "csv":
         return _csv(request, figures)
