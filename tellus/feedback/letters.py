@@ -77,6 +77,10 @@ def letters_print(*, actor: Actor, path: Path, pdf: bool = True) -> PrintRun:
             .select_related("invitation__service")
             .order_by("id")
         )
+        answered = [row.pk for row in rows if row.invitation.responded_at is not None]
+        if answered:  # answered in the portal before the print run: no letter needed
+            SurveyLetter.objects.filter(pk__in=answered).delete()
+            rows = [row for row in rows if row.pk not in answered]
         if not rows:
             return PrintRun(0, 0, 0, None)
         letters = _letters(rows)

@@ -43,6 +43,7 @@ from .text import clean_text
 TOKEN_BYTES = 24
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
+OPEN_DAYS = 90  # how long the portal lists a survey not yet answered
 logger = logging.getLogger(__name__)
 SURVEY_ACTOR = Actor.system("resident, by survey link")
 NOT_FIXED_KINDS = (Property.Kind.PSEUDO, Property.Kind.SHARED)
@@ -281,6 +282,67 @@ def survey_respond(
     """Save the person's answers, once per link. Raises SurveyError for a used or unknown link and
     ValidationError for answers off the scale or a comment too long; nothing is written then."""
     invitation = _invitation_for(token, lock=True)
+    return _respond(invitation, answers=answers, comment=comment, wants_updates=wants_updates, at=at)
+
+
+def surveys_open_for_resident(*, person_ids: list[int]) -> list[SurveyInvitation]:
+    """The signed-in resident's surveys not yet answered (their own, and those of records merged into them), newest
+    first: what the portal lists. Offered within the last OPEN_DAYS days."""
+    since = timezone.now() - dt.timedelta(days=OPEN_DAYS)
+    return list(
+        SurveyInvitation.objects.filter(person_id__in=person_ids, responded_at__isnull=True, offered_at__gte=since)
+        .select_related("service")
+        .order_by("-offered_at", "-id")
+    )
+
+
+def _resident_invitation(invitation_id: int, person_ids: list[int], *, lock: bool) -> SurveyInvitation:
+    queryset = SurveyInvitation.objects.select_related("service")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        invitation = queryset.get(pk=invitation_id, person_id__in=person_ids)
+    except SurveyInvitation.DoesNotExist:
+        raise SurveyError(_("There is no survey of yours with that number."), status=404) from None
+    if invitation.responded_at is not None:
+        raise SurveyError(_("You have already answered this survey. Thank you."), status=410)
+    return invitation
+
+
+@transaction.atomic
+def survey_open_for_resident(*, invitation_id: int, person_ids: list[int]) -> SurveyInvitation:
+    """A signed-in resident opened one of their own surveys in the portal. Raises SurveyError (404 for anyone
+    else's, 410 once answered)."""
+    invitation = _resident_invitation(invitation_id, person_ids, lock=True)
+    if invitation.opened_at is None:
+        invitation.opened_at = timezone.now()
+        invitation.save(update_fields=["opened_at"])
+    return invitation
+
+
+@transaction.atomic
+def survey_respond_for_resident(
+    *,
+    invitation_id: int,
+    person_ids: list[int],
+    answers: dict[str, Any],
+    comment: str = "",
+    wants_updates: bool = False,
+) -> SurveyResponse:
+    """A signed-in resident answers one of their own surveys in the portal: the same checks and the same one
+    response as by the link (which then says it has been answered)."""
+    invitation = _resident_invitation(invitation_id, person_ids, lock=True)
+    return _respond(invitation, answers=answers, comment=comment, wants_updates=wants_updates, at=None)
+
+
+def _respond(
+    invitation: SurveyInvitation,
+    *,
+    answers: dict[str, Any],
+    comment: str,
+    wants_updates: bool,
+    at: dt.datetime | None,
+) -> SurveyResponse:
     cleaned = clean_answers(answers)
     text = clean_text(comment, limit=COMMENT_LENGTH, field="comment")
     if all(value is None for value in cleaned.values()) and not text:
