@@ -49,7 +49,9 @@ def survey_answer(request: HttpRequest, invitation_id: int) -> HttpResponse:
                     comment=form.cleaned_data["comment"], wants_updates=form.cleaned_data["wants_updates"],
                 )  # fmt: skip
             except ValidationError as error:
-                for name, errors in getattr(error, "error_dict", {"__all__": error.error_list}).items():
+                if not hasattr(error, "error_dict"):
+                    form.add_error(None, error)
+                for name, errors in getattr(error, "error_dict", {}).items():
                     form.add_error(name if name in form.fields else None, errors)
             else:
                 return render(request, "portal/survey_thanks.html")

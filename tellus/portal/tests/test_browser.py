@@ -22,8 +22,6 @@ from tellus.capacities.models import Capacity, PersonCapacity
 from tellus.demand.models import Channel
 from tellus.demand.services import contact_log
 from tellus.demand.tests.factories import ServiceFactory
-from tellus.feedback.models import SurveyInvitation
-from tellus.feedback.tests.factories import met_need
 from tellus.people.selectors import person_get_for_staff
 from tellus.people.tests.factories import PersonFactory, SourceRecordFactory, SourceSystemFactory
 from tellus.portal.models import ResidentAccount
@@ -329,18 +327,6 @@ def test_every_resident_page_passes_axe_at_desktop_and_mobile_width(browser, liv
     page.get_by_label("New password").fill("short")
     press(page, "Save password")
     check("the password page with an error")
-
-    invitation = SurveyInvitation.objects.get(need=met_need(person=looked_at))  # a survey waits for her
-    page.goto(f"{base}/my/surveys/")
-    check("the surveys page")
-    go(page, f"Your request to {invitation.service.name}")
-    check("a survey answered in the portal")
-    press(page, "Send")
-    check("a survey in the portal with an error")
-    page.get_by_label("Strongly agree").first.check()
-    press(page, "Send")
-    assert "Thank you" in text(page)
-    check("the survey's thank-you page")
 
     press(page, "Sign out")
     check("the start page after signing out")

@@ -54,6 +54,13 @@ def test_an_answer_off_the_scale_is_refused_beside_the_question_and_nothing_is_w
     assert not SurveyResponse.objects.exists()
 
 
+def test_sending_nothing_asks_for_an_answer_and_writes_nothing(resident_client, waiting):
+    page = resident_client.post(f"/my/surveys/{waiting.pk}/", {"comment": "  "})
+
+    assert page.status_code == 400 and b"Answer at least one question" in page.content
+    assert not SurveyResponse.objects.exists()
+
+
 def test_nobody_else_can_open_or_answer_a_residents_survey(other_resident, waiting):
     bob = signed_in_client(other_resident)
 
