@@ -54,7 +54,7 @@ def _letters(rows: list[SurveyLetter]) -> list[PrintedLetter]:
             url=survey_url(row.code),
             entry_url=entry,
             code=code_display(row.code),
-            service=row.invitation.service.name if row.invitation.service_id else "",
+            service=row.invitation.service.name if row.invitation.service is not None else "",
         )
         for row in rows
     ]

@@ -107,7 +107,7 @@ def person_reach(person_id: int | None) -> Reach | None:
         return None
     ward = _ward(person_id)
     finder = _route_finder()
-    route = finder(person_id=person_id) if finder is not None else None
+    route: Any = finder(person_id=person_id) if finder is not None else None
     kind = getattr(route, "kind", "")
     if kind == "none":
         return None
