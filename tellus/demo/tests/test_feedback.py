@@ -75,3 +75,19 @@ def test_the_same_seed_gives_the_same_listening_and_the_patterns_hold(tmp_path):
     demo_feedback_load(seed=3, actor=ACTOR, known_themes_dir=tmp_path)
     assert _digest() == digest
     assert Feedback.objects.values("kind").annotate(n=Count("id")).count() >= 2
+
+
+def test_the_recent_unopened_letters_wait_for_the_print_run_and_their_codes_open_the_survey(tmp_path):
+    from tellus.feedback.letters import letters_print
+    from tellus.feedback.models import SurveyLetter
+    from tellus.feedback.surveys import survey_open
+
+    _year()
+    demo_feedback_load(seed=3, actor=ACTOR, known_themes_dir=tmp_path)
+
+    waiting = list(SurveyLetter.objects.select_related("invitation"))
+    assert waiting and all(w.invitation.route == "letter" and w.invitation.opened_at is None for w in waiting)
+    latest = SurveyInvitation.objects.latest("offered_at").offered_at
+    assert all(w.invitation.offered_at >= latest - dt.timedelta(days=15) for w in waiting)
+    assert survey_open(token=waiting[0].code).pk == waiting[0].invitation_id
+    assert letters_print(actor=ACTOR, path=tmp_path / "run.html", pdf=False).letters == len(waiting)
