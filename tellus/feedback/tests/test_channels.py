@@ -180,3 +180,18 @@ def test_an_offer_is_recorded_for_each_route(django_capture_on_commit_callbacks)
         met_need(person=_person())
     assert sorted(SurveyInvitation.objects.values_list("route", flat=True)) == ["email", "letter", "sms"]
     assert OFFICER.label
+
+
+def test_the_print_run_command_writes_the_file_and_says_how_many(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    met_need(person=_person(home="12 High Street"))
+    out = StringIO()
+
+    call_command("surveys", "letters", "--html", "--out", str(tmp_path / "run.html"), stdout=out)
+    call_command("surveys", "letters", "--out", str(tmp_path / "again.pdf"), stdout=out)
+
+    assert "1 survey letters written" in out.getvalue() and "1 to post" in out.getvalue()
+    assert "No survey letters to print." in out.getvalue() and (tmp_path / "run.html").exists()
