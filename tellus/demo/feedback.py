@@ -42,10 +42,11 @@ from tellus.feedback.models import (
     FeedbackKind,
     Route,
     SurveyInvitation,
+    SurveyLetter,
     SurveyResponse,
     TextSource,
 )
-from tellus.feedback.surveys import NOT_FIXED_KINDS, token_digest
+from tellus.feedback.surveys import CODE_ALPHABET, CODE_LENGTH, NOT_FIXED_KINDS, person_reach, token_digest
 from tellus.feedback.themes import themes_refresh
 from tellus.inclusion.models import SupportNeed
 from tellus.people.models import Occupancy, SourceRecord
@@ -57,6 +58,7 @@ from .inclusion import COHORTS
 KNOWN_THEMES_FILE = "known_themes.csv"
 BASE_RESPONSE = 0.34
 ROUTE_FACTOR = {Route.EMAIL: 1.0, Route.SMS: 0.75, Route.LETTER: 0.4}
+LETTER_DAYS = 14  # survey letters this recent wait for the next print run
 COMMENT_SHARE = {True: 0.25, False: 0.6}  # people let down write more often than people pleased
 COMPLAINTS_PER_NEED = 0.012
 COMPLIMENTS_PER_NEED = 0.004
@@ -286,6 +288,27 @@ def _vulnerable(person_ids: set[int]) -> set[int]:
 
 
 @transaction.atomic
+def _letters_waiting(created: list[int], unprinted: list[tuple[int, MetNeed, str]]) -> None:
+    """The letters of the last LETTER_DAYS not yet opened wait for the next print run (`tellus surveys letters`),
+    addressed as the survey's own routing would address them; older ones were printed before the demo began."""
+    if not unprinted:
+        return
+    since = max(need.met_at for _index, need, _token in unprinted) - dt.timedelta(days=LETTER_DAYS)
+    letters = []
+    for index, need, code in unprinted:
+        if need.met_at < since:
+            continue
+        reach = person_reach(need.person_id)
+        if reach is None or reach.route != Route.LETTER:  # their correspondence route says otherwise now
+            continue
+        letters.append(
+            SurveyLetter(
+                invitation_id=created[index], code=code, recipient=reach.recipient, address=reach.postal_address
+            )
+        )
+    SurveyLetter.objects.bulk_create(letters, batch_size=2000)
+
+
 def demo_feedback_load(*, seed: int, actor: Actor, known_themes_dir: Path) -> DemoFeedback:
     rng = random.Random(f"listening-{seed}")
     needs = _met_needs()
@@ -297,9 +320,13 @@ def demo_feedback_load(*, seed: int, actor: Actor, known_themes_dir: Path) -> De
     invitations: list[tuple[Any, ...]] = []
     answered: list[tuple[int, MetNeed, dt.datetime]] = []
     unanswered_token = ""
+    unprinted: list[tuple[int, MetNeed, str]] = []
+    codes = random.Random(f"letters-{seed}")  # apart from `rng`, so the year's answers stay as they were
     for index, need in enumerate(needs):
         route = routes.get(need.person_id, Route.LETTER)
         token = hashlib.sha256(f"{seed}:{need.id}:{rng.random()}".encode()).hexdigest()[:32]
+        if route == Route.LETTER:
+            token = "".join(codes.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         ward = wards.get(need.person_id, "")
         rate = response_chance(
             route=route, no_fixed_address=ward == NO_FIXED_ADDRESS,
@@ -315,6 +342,8 @@ def demo_feedback_load(*, seed: int, actor: Actor, known_themes_dir: Path) -> De
              token_digest(token), adapt(offered), adapt(respond_at) if opened else None,
              adapt(respond_at) if responded else None)
         )  # fmt: skip
+        if route == Route.LETTER and not opened:
+            unprinted.append((index, need, token))
         if responded:
             answered.append((index, need, respond_at))
         elif not unanswered_token and not opened:
@@ -322,6 +351,7 @@ def demo_feedback_load(*, seed: int, actor: Actor, known_themes_dir: Path) -> De
         if need.service_id not in service_offsets:
             service_offsets[need.service_id] = rng.uniform(-0.35, 0.25)
     created = insert_returning_ids(SurveyInvitation, INVITATION_COLUMNS, invitations)
+    _letters_waiting(created, unprinted)
     known: list[tuple[str, int, str]] = []
     responses: list[tuple[Any, ...]] = []
     themes_of_response: list[str | None] = []

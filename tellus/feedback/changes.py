@@ -4,6 +4,7 @@ a notice to everyone whose words fed that theme and who agreed to be told."""
 from __future__ import annotations
 
 import functools
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -13,12 +14,15 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from tellus.catalogue.models import Service
+from tellus.common.sms import send_text
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
 from .models import CHANGE_OBJECT_TYPE, Change, ChangeNotice, Feedback, SurveyResponse, TextSource, Theme, ThemeTag
 from .surveys import person_reach
 from .text import clean_text
+
+logger = logging.getLogger(__name__)
 
 
 def _theme_family(theme: Theme) -> list[int]:
@@ -60,6 +64,17 @@ def _notify(address: str, change: Change) -> None:
     )
 
 
+def _notify_by_text(number: str, change: Change) -> None:
+    body = _("You told us about this and asked what we did. You said: %(said)s We did: %(did)s") % {
+        "said": change.you_said,
+        "did": change.we_did,
+    }
+    try:
+        send_text(to=number, body=body[:600])
+    except Exception:  # a text that cannot be sent must not undo the change being published
+        logger.exception("A change notice text message could not be sent.")
+
+
 @dataclass(frozen=True)
 class Published:
     change: Change
@@ -94,9 +109,13 @@ def change_publish(
     notices = []
     for person_id in people_to_tell(theme) if notify else []:
         reach = person_reach(person_id)
+        if reach is None:  # correspondence has stopped, or no way they accept: not told
+            continue
         notices.append(ChangeNotice(change=change, person_id=person_id, route=reach.route))
         if reach.address and reach.route == "email":
             transaction.on_commit(functools.partial(_notify, reach.address, change))
+        elif reach.address and reach.route == "sms":
+            transaction.on_commit(functools.partial(_notify_by_text, reach.address, change))
         entries.append(
             AuditEntry(
                 action=AuditAction.CREATE, object_type=CHANGE_OBJECT_TYPE, object_id=str(change.pk),

@@ -25,6 +25,26 @@ AGREEMENT = [
 ]
 
 
+class SurveyCodeForm(forms.Form):
+    """The code printed on a survey letter, as the person types it."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("For example, KM7QP-3XRD9. Capital or small letters both work."),
+        error_messages={"required": _("Type the code from your letter."),
+                        "max_length": _("The code is ten letters and numbers. Check it against your letter.")},
+    )  # fmt: skip
+
+    def clean_code(self) -> str:
+        from .surveys import CODE_ALPHABET, CODE_LENGTH, normalise_token
+
+        code = normalise_token(self.cleaned_data["code"])
+        if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+            raise forms.ValidationError(_("The code is ten letters and numbers. Check it against your letter."))
+        return code
+
+
 class SurveyForm(forms.Form):
     """The A-11 questions (each optional) and a comment, worded as the council's questions.toml says."""
 

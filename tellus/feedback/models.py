@@ -62,6 +62,31 @@ class SurveyInvitation(models.Model):
         return f"Survey invitation {self.pk} for need {self.need_id}"
 
 
+class SurveyLetter(models.Model):
+    """A survey to go out on paper in the next print run, for someone with neither email nor a mobile number (or
+    whose correspondence goes by post). Its short code is the link's token, so it must be kept until the letter is
+    printed; printing wipes the code, the recipient and the address, and keeps only when it was printed."""
+
+    invitation = models.OneToOneField(SurveyInvitation, on_delete=models.CASCADE, related_name="letter")
+    code = models.CharField(max_length=20, blank=True, help_text=_("Kept only until the letter is printed."))
+    recipient = models.CharField(max_length=300, blank=True)
+    address = models.TextField(blank=True, help_text=_("Empty: no address; the letter is handed over in person."))
+    printed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["printed_at"], name="surveyletter_printed_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(printed_at__isnull=True, code__gt="") | Q(printed_at__isnull=False, code=""),
+                name="surveyletter_code_until_printed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Survey letter {self.pk}"
+
+
 class SurveyResponse(models.Model):
     """One person's answers to the survey about one met need: each A-11 driver on a five-point agreement scale
     (1 strongly disagree to 5 strongly agree, empty when not answered), and what they wrote. The invitation's

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,10 +18,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from tellus.common.sms import is_mobile, send_text
 from tellus.demand.models import Need
-from tellus.people.models import Occupancy, Property, SourceRecord
+from tellus.people.models import Occupancy, Person, Property, SourceRecord
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
@@ -31,11 +35,16 @@ from .models import (
     RESPONSE_OBJECT_TYPE,
     Route,
     SurveyInvitation,
+    SurveyLetter,
     SurveyResponse,
 )
 from .text import clean_text
 
 TOKEN_BYTES = 24
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+OPEN_DAYS = 90  # how long the portal lists a survey not yet answered
+logger = logging.getLogger(__name__)
 SURVEY_ACTOR = Actor.system("resident, by survey link")
 NOT_FIXED_KINDS = (Property.Kind.PSEUDO, Property.Kind.SHARED)
 
@@ -58,34 +67,87 @@ def survey_url(token: str) -> str:
 
 @dataclass(frozen=True)
 class Reach:
-    """How a person can be reached and where they live, as their records say."""
+    """How the survey reaches a person and where they live, as their records and their correspondence route say.
+    `address` is the email address or mobile number for those routes; a letter has `recipient` and
+    `postal_address` (empty when there is nowhere to post it: the letter is handed over in person)."""
 
     route: Route
     address: str
     ward: str
+    recipient: str = ""
+    postal_address: str = ""
 
 
-def person_reach(person_id: int | None) -> Reach:
-    """Email if any record has one, else a mobile number for a text, else a letter: everyone can be asked."""
-    if person_id is None:
-        return Reach(Route.LETTER, "", "")
-    records = SourceRecord.objects.filter(person_id=person_id).values_list("email", "phone")
-    emails = sorted({email for email, _phone in records if email})
-    phones = sorted({phone for _email, phone in records if phone})
+def _route_finder() -> Callable[..., Any] | None:
+    path = getattr(settings, "TELLUS_SURVEY_ROUTE_FINDER", "")
+    return import_string(path) if path else None
+
+
+def _ward(person_id: int) -> str:
     occupancy = (
         Occupancy.objects.filter(person_id=person_id, date_to__isnull=True)
         .select_related("property")
         .order_by("-date_from", "-id")
         .first()
     )
-    ward = ""
-    if occupancy is not None:
-        ward = NO_FIXED_ADDRESS if occupancy.property.kind in NOT_FIXED_KINDS else occupancy.property.ward
+    if occupancy is None:
+        return ""
+    return NO_FIXED_ADDRESS if occupancy.property.kind in NOT_FIXED_KINDS else occupancy.property.ward
+
+
+def person_reach(person_id: int | None) -> Reach | None:
+    """How to offer this person the survey, or None when they must not be written to at all.
+
+    Their correspondence route decides first (the system's letter routing, `TELLUS_SURVEY_ROUTE_FINDER`): none
+    when correspondence has stopped; their representative's email, mobile or address when one receives their
+    correspondence; the email or mobile they chose. Otherwise email if any record has one, else a text to a mobile
+    number, else a printed letter to the route's address (home, care of, held for collection), or, with no
+    address at all, a letter handed over when they next come in. A landline cannot take a text."""
+    if person_id is None:
+        return None
+    ward = _ward(person_id)
+    finder = _route_finder()
+    route: Any = finder(person_id=person_id) if finder is not None else None
+    kind = getattr(route, "kind", "")
+    if kind == "none":
+        return None
+    if kind == "representative":
+        if route.email:
+            return Reach(Route.EMAIL, route.email, ward)
+        if is_mobile(route.phone):
+            return Reach(Route.SMS, route.phone, ward)
+        return Reach(Route.LETTER, "", ward, route.recipient, route.address)
+    if kind == "email" and route.email:
+        return Reach(Route.EMAIL, route.email, ward)
+    if kind == "phone":  # "phone them, do not post": a text to their mobile, and nothing on paper
+        return Reach(Route.SMS, route.phone, ward) if is_mobile(route.phone) else None
+    records = SourceRecord.objects.filter(person_id=person_id).values_list("email", "phone")
+    emails = sorted({email for email, _phone in records if email})
+    mobiles = sorted({phone for _email, phone in records if phone and is_mobile(phone)})
     if emails:
         return Reach(Route.EMAIL, emails[0], ward)
-    if phones:
-        return Reach(Route.SMS, phones[0], ward)
-    return Reach(Route.LETTER, "", ward)
+    if mobiles:
+        return Reach(Route.SMS, mobiles[0], ward)
+    can_post = kind in {"home", "care_of", "collect"}
+    recipient = getattr(route, "recipient", "") or Person.objects.get(pk=person_id).display_name
+    return Reach(Route.LETTER, "", ward, recipient, route.address if can_post and route is not None else "")
+
+
+def letter_code() -> str:
+    """A short code for a letter, typed by hand: ten characters with no 0/O or 1/I/L to mix up (about 50 bits)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def code_display(code: str) -> str:
+    return f"{code[:5]}-{code[5:]}"
+
+
+def normalise_token(token: str) -> str:
+    """A letter's code as typed (any case, spaces or a dash) becomes the code; a link's long token is left as is."""
+    squeezed = token.replace("-", "").replace(" ", "").upper()
+    if len(squeezed) == CODE_LENGTH and all(c in CODE_ALPHABET for c in squeezed):
+        return squeezed
+    return token
 
 
 def _send_email(address: str, token: str) -> None:
@@ -102,6 +164,16 @@ def _send_email(address: str, token: str) -> None:
     )
 
 
+def _send_text(number: str, token: str) -> None:
+    body = _("We have finished what you asked us for. Tell us how we did (2 minutes, works once): %(url)s") % {
+        "url": survey_url(token)
+    }
+    try:
+        send_text(to=number, body=body)
+    except Exception:  # a text that cannot be sent must never undo the need being met
+        logger.exception("The survey text message could not be sent.")
+
+
 def survey_offer_for_need(*, need: Need, actor: Actor, at: dt.datetime | None = None, **_: Any) -> str | None:
     """Offer the survey for a met need, once; returns the link's token (shown to no one but the person), or None
     when the need has no one to ask or was offered before. Called in the transaction that meets the need."""
@@ -110,7 +182,9 @@ def survey_offer_for_need(*, need: Need, actor: Actor, at: dt.datetime | None = 
     first_contact = need.contacts.filter(is_first_contact_for_need=True).values_list("channel", "capacity").first()
     channel, capacity = first_contact or ("", "")
     reach = person_reach(need.person_id)
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    if reach is None:
+        return None  # correspondence has stopped, or they asked to be phoned and have no mobile
+    token = letter_code() if reach.route == Route.LETTER else secrets.token_urlsafe(TOKEN_BYTES)
     invitation = SurveyInvitation.objects.create(
         need=need,
         person_id=need.person_id,
@@ -137,11 +211,17 @@ def survey_offer_for_need(*, need: Need, actor: Actor, at: dt.datetime | None = 
     )
     if reach.route == Route.EMAIL:
         transaction.on_commit(lambda: _send_email(reach.address, token))
-    # A text message or a letter goes out through the council's own gateway or print run; the link is the same.
+    elif reach.route == Route.SMS:
+        transaction.on_commit(lambda: _send_text(reach.address, token))
+    else:  # printed in the next run (`tellus surveys letters`); the code is kept until then
+        SurveyLetter.objects.create(
+            invitation=invitation, code=token, recipient=reach.recipient, address=reach.postal_address
+        )
     return token
 
 
 def _invitation_for(token: str, *, lock: bool = False) -> SurveyInvitation:
+    token = normalise_token(token or "")
     if not token or len(token) > 100:
         raise SurveyError(_("This survey link is not right. Check it was copied in full."), status=404)
     queryset = SurveyInvitation.objects.select_related("service")
@@ -202,6 +282,67 @@ def survey_respond(
     """Save the person's answers, once per link. Raises SurveyError for a used or unknown link and
     ValidationError for answers off the scale or a comment too long; nothing is written then."""
     invitation = _invitation_for(token, lock=True)
+    return _respond(invitation, answers=answers, comment=comment, wants_updates=wants_updates, at=at)
+
+
+def surveys_open_for_resident(*, person_ids: list[int]) -> list[SurveyInvitation]:
+    """The signed-in resident's surveys not yet answered (their own, and those of records merged into them), newest
+    first: what the portal lists. Offered within the last OPEN_DAYS days."""
+    since = timezone.now() - dt.timedelta(days=OPEN_DAYS)
+    return list(
+        SurveyInvitation.objects.filter(person_id__in=person_ids, responded_at__isnull=True, offered_at__gte=since)
+        .select_related("service")
+        .order_by("-offered_at", "-id")
+    )
+
+
+def _resident_invitation(invitation_id: int, person_ids: list[int], *, lock: bool) -> SurveyInvitation:
+    queryset = SurveyInvitation.objects.select_related("service")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        invitation = queryset.get(pk=invitation_id, person_id__in=person_ids)
+    except SurveyInvitation.DoesNotExist:
+        raise SurveyError(_("There is no survey of yours with that number."), status=404) from None
+    if invitation.responded_at is not None:
+        raise SurveyError(_("You have already answered this survey. Thank you."), status=410)
+    return invitation
+
+
+@transaction.atomic
+def survey_open_for_resident(*, invitation_id: int, person_ids: list[int]) -> SurveyInvitation:
+    """A signed-in resident opened one of their own surveys in the portal. Raises SurveyError (404 for anyone
+    else's, 410 once answered)."""
+    invitation = _resident_invitation(invitation_id, person_ids, lock=True)
+    if invitation.opened_at is None:
+        invitation.opened_at = timezone.now()
+        invitation.save(update_fields=["opened_at"])
+    return invitation
+
+
+@transaction.atomic
+def survey_respond_for_resident(
+    *,
+    invitation_id: int,
+    person_ids: list[int],
+    answers: dict[str, Any],
+    comment: str = "",
+    wants_updates: bool = False,
+) -> SurveyResponse:
+    """A signed-in resident answers one of their own surveys in the portal: the same checks and the same one
+    response as by the link (which then says it has been answered)."""
+    invitation = _resident_invitation(invitation_id, person_ids, lock=True)
+    return _respond(invitation, answers=answers, comment=comment, wants_updates=wants_updates, at=None)
+
+
+def _respond(
+    invitation: SurveyInvitation,
+    *,
+    answers: dict[str, Any],
+    comment: str,
+    wants_updates: bool,
+    at: dt.datetime | None,
+) -> SurveyResponse:
     cleaned = clean_answers(answers)
     text = clean_text(comment, limit=COMMENT_LENGTH, field="comment")
     if all(value is None for value in cleaned.values()) and not text:

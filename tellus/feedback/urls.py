@@ -4,6 +4,7 @@ from . import views
 
 app_name = "feedback"
 urlpatterns = [
+    path("survey/", views.survey_code, name="survey_code"),
     path("survey/<str:token>/", views.survey_page, name="survey"),
     path("you-said-we-did/", views.you_said_we_did, name="you_said_we_did"),
     path("new/", views.feedback_new, name="new"),

@@ -36,6 +36,7 @@ from .forms import (
     NoteForm,
     RenameForm,
     RespondForm,
+    SurveyCodeForm,
     SurveyForm,
 )
 from .models import Feedback, Theme
@@ -82,6 +83,16 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
     service = invitation.service.name if invitation is not None and invitation.service else ""
     context = {"form": form, "intro": survey().intro, "service": service}
     return render(request, "feedback/survey.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+def survey_code(request: HttpRequest) -> HttpResponse:
+    """For a survey letter: the person types its short code and goes on to the survey. A code that is not right
+    is told on the survey page itself, as for a mistyped link."""
+    form = SurveyCodeForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return HttpResponseRedirect(reverse("feedback:survey", args=[form.cleaned_data["code"]]))
+    return render(request, "feedback/survey_code.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_GET

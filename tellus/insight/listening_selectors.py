@@ -13,6 +13,8 @@ from tellus.feedback.models import QUESTION_KEYS, SurveyInvitation, SurveyRespon
 from .selectors import DemandFilters, WeekStart, _frame
 
 GROUPS = ("service", "channel", "ward", "capacity")
+# Response rates also by how the survey was sent (email, text, letter): a response has no route of its own.
+RATE_GROUPS = (*GROUPS, "route")
 SCORE_COLUMNS = ["group", "responses", *[f"{q}_{part}" for q in QUESTION_KEYS for part in ("n", "agree")]]
 RATE_COLUMNS = ["group", "offered", "opened", "responded"]
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from tellus.capacities.models import Capacity
 from tellus.demand.models import Channel
-from tellus.feedback.models import QUESTION_KEYS, Theme
+from tellus.feedback.models import QUESTION_KEYS, Route, Theme
 from tellus.feedback.questions import survey
 from tellus.feedback.selectors import comments_for_staff
 from tellus.privacy.permissions import staff_permission_required
@@ -36,6 +36,7 @@ GROUP_HEADINGS = {
     "channel": _("Channel"),
     "ward": _("Ward"),
     "capacity": _("Capacity"),
+    "route": _("How the survey was sent"),
 }
 THEMES_CHARTED = 6
 
@@ -45,6 +46,8 @@ def group_labels(group: str, services: Mapping[int, str]) -> dict[Any, str]:
         return {**{key: name for key, name in services.items()}, "": _("No service")}
     if group == "channel":
         return {**{c: str(label) for c, label in Channel.choices}, "": _("Not known")}
+    if group == "route":
+        return {c: str(label) for c, label in Route.choices}
     if group == "capacity":
         return {**{c: str(label).capitalize() for c, label in Capacity.choices}, "": _("Not said")}
     return {"": _("Not known")}
@@ -145,8 +148,15 @@ def rates_figure(group: str, table: pd.DataFrame, labels: Mapping[Any, str]) -> 
     return Figure(f"rates_{group}", heading, Table(heading, headers, rows), chart, notes)
 
 
-def scores_panel(group: str, filters: selectors.DemandFilters, services: Mapping[int, str]) -> Figure:
-    table = listening.driver_scores(data.scores(group, filters), "group", QUESTION_KEYS)
+def scores_table(group: str, filters: selectors.DemandFilters) -> pd.DataFrame:
+    return listening.driver_scores(data.scores(group, filters), "group", QUESTION_KEYS)
+
+
+def scores_panel(
+    group: str, filters: selectors.DemandFilters, services: Mapping[int, str], table: pd.DataFrame | None = None
+) -> Figure:
+    """The panel of driver scores by `group`; `table` when the page already has it (one query per panel)."""
+    table = scores_table(group, filters) if table is None else table
     return scores_figure(group, table, group_labels(group, services))
 
 
@@ -190,9 +200,12 @@ def listening_overview(request: HttpRequest) -> HttpResponse:
     services = selectors.service_names()
     form, filters = _filters(request, services)
     figures: list[Figure] = []
+    score_tables = {}
     for group in data.GROUPS:
-        figures.append(scores_panel(group, filters, services))
+        score_tables[group] = scores_table(group, filters)
+        figures.append(scores_panel(group, filters, services, score_tables[group]))
         figures.append(rates_panel(group, filters, services))
+    figures.append(rates_panel("route", filters, services))
     figures += theme_figures(filters)
     if request.GET.get("format") == "csv":
         return _csv(request, figures)
@@ -204,19 +217,19 @@ def listening_overview(request: HttpRequest) -> HttpResponse:
         "figures": [f for f in figures if f.table.rows],
         "query": query.urlencode(),
         "filtered": form.is_filtered(),
-        "drill": _drill_links(filters, services) if request.user.has_perm("feedback.read_comments") else [],
+        "drill": _drill_links(score_tables, services) if request.user.has_perm("feedback.read_comments") else [],
         "page_title": _("Listening"),
     }
     return render(request, "insight/listening.html", context)
 
 
 def _drill_links(
-    filters: selectors.DemandFilters, services: Mapping[int, str]
+    score_tables: Mapping[str, pd.DataFrame], services: Mapping[int, str]
 ) -> list[tuple[str, list[tuple[str, str]]]]:
-    """For each group, the groups large enough to show, linked to the comments behind their scores."""
+    """For each group, the groups large enough to show (from the panels' own tables, not a second query), linked to
+    the comments behind their scores."""
     links = []
-    for group in data.GROUPS:
-        table = listening.driver_scores(data.scores(group, filters), "group", QUESTION_KEYS)
+    for group, table in score_tables.items():
         labels = group_labels(group, services)
         shown = [
             (str(g), _label(g, labels))
@@ -238,7 +251,7 @@ def listening_comments(request: HttpRequest) -> HttpResponse:
     if group == "service" and value and not (value.isascii() and value.isdigit()):
         raise BadRequest(_("Choose a service from the dashboard."))
     services = selectors.service_names()
-    table = listening.driver_scores(data.scores(group, selectors.DemandFilters()), "group", QUESTION_KEYS)
+    table = scores_table(group, selectors.DemandFilters())
     row = table[table["group"].astype(str) == value]
     if row.empty or bool(row["suppressed"].iloc[0]):
         raise BadRequest(_("That group is too small to show: its comments could identify the people who wrote them."))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import oidc, once_views, views
+from . import oidc, once_views, survey_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
     path("corrections/", views.corrections, name="corrections"),
     path("statement/", views.statement, name="statement"),
     path("statement.pdf", views.statement, {"as_pdf": True}, name="statement_pdf"),
+    path("surveys/", survey_views.surveys, name="surveys"),
+    path("surveys/<int:invitation_id>/", survey_views.survey_answer, name="survey"),
     path("tell-us/", once_views.start, name="once_start"),
     path("tell-us/changes/<int:report_id>/", once_views.status, name="once_status"),
     path("tell-us/changes/<int:report_id>/check/", once_views.check, name="once_check"),

@@ -12,9 +12,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tellus.feedback.surveys import surveys_open_for_resident
 from tellus.ledger import selectors as ledger_selectors
 from tellus.ledger.forms import YearForm
 from tellus.ledger.views import pdf_response as ledger_pdf_response
+from tellus.people.selectors import people_merged_into
 from tellus.rights.consents import ConsentError
 from tellus.rights.corrections import CorrectionError
 
@@ -47,7 +49,8 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     request.resident = account  # type: ignore[attr-defined]
     person = selectors.resident_person(account)
-    return render(request, "portal/home.html", {"account": account, "person": person})
+    waiting = len(surveys_open_for_resident(person_ids=people_merged_into(person.pk)))
+    return render(request, "portal/home.html", {"account": account, "person": person, "surveys_waiting": waiting})
 
 
 @require_http_methods(["GET", "POST"])

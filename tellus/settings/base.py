@@ -297,6 +297,14 @@ TELLUS_RETENTION_FILE = Path(os.environ.get("TELLUS_RETENTION_FILE", BASE_DIR / 
 # Listening (docs/feedback.md): where residents' survey links point, the survey's wording, and the complaint clock.
 TELLUS_PUBLIC_URL = os.environ.get("TELLUS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 TELLUS_SURVEY_QUESTIONS = os.environ.get("TELLUS_SURVEY_QUESTIONS", "")
+# Text messages go through this sender (tellus/common/sms.py): by default a file per message under var/sms/, nothing
+# sent anywhere; a council names its gateway's class here.
+TELLUS_SMS_BACKEND = os.environ.get("TELLUS_SMS_BACKEND", "tellus.common.sms.FileBackend")
+# Where a survey goes, beside the person's own contact details: the system's letter routing (a function of
+# person_id returning a route with kind, recipient, address, email, phone). Named here, above every app, because
+# feedback and inclusion stand on the same floor and import neither the other (decision 0061). Empty: contact
+# details only.
+TELLUS_SURVEY_ROUTE_FINDER = os.environ.get("TELLUS_SURVEY_ROUTE_FINDER", "tellus.inclusion.selectors.letter_route")
 TELLUS_COMPLAINT_CLOCK = {
     "acknowledge_working_days": int(os.environ.get("TELLUS_COMPLAINT_ACKNOWLEDGE_DAYS", "5")),
     "respond_working_days": int(os.environ.get("TELLUS_COMPLAINT_RESPOND_DAYS", "10")),

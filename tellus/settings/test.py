@@ -18,3 +18,6 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMid
 # empties test databases with TRUNCATE between transactional tests, so test connections say so. Never in production.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c tellus.allow_audit_truncate=on"  # noqa: F405
+
+# Text messages are kept in memory (tellus.common.sms.outbox).
+TELLUS_SMS_BACKEND = "tellus.common.sms.MemoryBackend"

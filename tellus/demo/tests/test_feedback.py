@@ -101,3 +101,19 @@ def test_the_people_the_demo_serves_worse_answer_less_and_the_group_made_equal_l
     chance = {"route": "email", "no_fixed_address": False, "client": False, "failures": 0}
     assert response_chance(**chance, hardship=1.8) == pytest.approx(response_chance(**chance, hardship=1.0) / 1.8)
     assert response_chance(**chance, hardship=0.5) == response_chance(**chance, hardship=1.0)
+
+
+def test_the_recent_unopened_letters_wait_for_the_print_run_and_their_codes_open_the_survey(tmp_path):
+    from tellus.feedback.letters import letters_print
+    from tellus.feedback.models import SurveyLetter
+    from tellus.feedback.surveys import survey_open
+
+    _year()
+    demo_feedback_load(seed=3, actor=ACTOR, known_themes_dir=tmp_path)
+
+    waiting = list(SurveyLetter.objects.select_related("invitation"))
+    assert waiting and all(w.invitation.route == "letter" and w.invitation.opened_at is None for w in waiting)
+    latest = SurveyInvitation.objects.latest("offered_at").offered_at
+    assert all(w.invitation.offered_at >= latest - dt.timedelta(days=15) for w in waiting)
+    assert survey_open(token=waiting[0].code).pk == waiting[0].invitation_id
+    assert letters_print(actor=ACTOR, path=tmp_path / "run.html", pdf=False).letters == len(waiting)

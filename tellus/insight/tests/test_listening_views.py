@@ -67,6 +67,19 @@ def test_the_csv_of_a_panel_is_its_table(analyst, answered):
     assert any(line.startswith("North,32,20,20,62.5") for line in lines)
 
 
+def test_surveys_offered_by_each_route_are_counted_with_their_response_rate(analyst, answered):
+    SurveyInvitation.objects.filter(service=answered[1]).update(route="sms")  # Parks: 15 offered by text
+    client = signed_in(Client(), analyst, purpose=Purpose.ANALYSIS)
+
+    page = client.get(URL).content.decode()
+    lines = client.get(URL, {"format": "csv", "table": "rates_route"}).content.decode().splitlines()
+
+    assert "Response rate by how the survey was sent" in page
+    assert lines[0].startswith("How the survey was sent,Offered,Opened,Responded")
+    assert any(line.startswith("Text message,15,12,12,80.0") for line in lines)
+    assert any(line.startswith("Email,35,23,23,65.7") for line in lines)
+
+
 def test_the_outsider_and_the_officer_see_nothing(outsider, officer):
     assert signed_in(Client(), outsider, purpose=None).get(URL).status_code == 403
     assert signed_in(Client(), officer, purpose=Purpose.ENQUIRY).get(URL).status_code == 403

@@ -1,0 +1,114 @@
+"""The print run of survey letters: every letter not yet printed, one to a page, with the single-use link and its
+short code, for the mailroom. Printing is one transaction: the file is written, then each letter's code, recipient
+and address are wiped and its printing time kept, so a code lives only until it is on paper; if writing fails,
+nothing is marked and the next run prints them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from tellus.privacy.models import AuditAction, Purpose
+from tellus.privacy.services import Actor, AuditEntry, audit_events_record
+
+from .models import SurveyLetter
+from .surveys import code_display, survey_url
+
+LETTER_OBJECT_TYPE = "feedback.surveyletter"
+
+
+@dataclass(frozen=True)
+class PrintedLetter:
+    recipient: str
+    address_lines: list[str]
+    url: str
+    entry_url: str
+    code: str
+    service: str
+
+
+@dataclass(frozen=True)
+class PrintRun:
+    letters: int
+    to_post: int
+    to_hand_over: int
+    path: Path | None
+
+
+def letters_pending() -> int:
+    return SurveyLetter.objects.filter(printed_at__isnull=True).count()
+
+
+def _letters(rows: list[SurveyLetter]) -> list[PrintedLetter]:
+    entry = f"{settings.TELLUS_PUBLIC_URL}{reverse('feedback:survey_code')}"
+    return [
+        PrintedLetter(
+            recipient=row.recipient,
+            address_lines=[line.strip() for line in row.address.replace("\n", ",").split(",") if line.strip()],
+            url=survey_url(row.code),
+            entry_url=entry,
+            code=code_display(row.code),
+            service=row.invitation.service.name if row.invitation.service is not None else "",
+        )
+        for row in rows
+    ]
+
+
+def letters_html(letters: list[PrintedLetter]) -> str:
+    return render_to_string(
+        "feedback/survey_letters.html",
+        {"letters": letters, "posted": [x for x in letters if x.address_lines], "date": timezone.localdate()},
+    )
+
+
+def letters_print(*, actor: Actor, path: Path, pdf: bool = True) -> PrintRun:
+    """Write every unprinted survey letter to `path` (PDF with WeasyPrint, or the HTML with its print stylesheet)
+    and mark them printed. Returns what was printed; with none pending, writes nothing."""
+    with transaction.atomic():
+        rows = list(
+            SurveyLetter.objects.select_for_update(of=("self",))
+            .filter(printed_at__isnull=True)
+            .select_related("invitation__service")
+            .order_by("id")
+        )
+        answered = [row.pk for row in rows if row.invitation.responded_at is not None]
+        if answered:  # answered in the portal before the print run: no letter needed
+            SurveyLetter.objects.filter(pk__in=answered).delete()
+            rows = [row for row in rows if row.pk not in answered]
+        if not rows:
+            return PrintRun(0, 0, 0, None)
+        letters = _letters(rows)
+        html = letters_html(letters)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if pdf:
+            from weasyprint import HTML  # slow to import; only the print run needs it
+
+            HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(path)
+        else:
+            path.write_text(html, encoding="utf-8")
+        now = timezone.now()
+        SurveyLetter.objects.filter(pk__in=[row.pk for row in rows]).update(
+            printed_at=now, code="", recipient="", address=""
+        )
+        audit_events_record(
+            actor=actor,
+            purpose=Purpose.SERVICE_MANAGEMENT,
+            entries=[
+                AuditEntry(
+                    action=AuditAction.UPDATE,
+                    object_type=LETTER_OBJECT_TYPE,
+                    object_id=str(row.pk),
+                    subject_person_id=row.invitation.person_id,
+                    changes={"printed": [None, path.name]},
+                )
+                for row in rows
+            ],
+        )
+    posted = sum(1 for letter in letters if letter.address_lines)
+    return PrintRun(len(letters), posted, len(letters) - posted, path)
