@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.utils import ErrorDict
+from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext_lazy as _
 
 from tellus.capacities.models import Capacity
@@ -113,7 +115,8 @@ class ContactForm(forms.Form):
         need_field.choices = [
             (NEW_NEED, _("No, this is a new need")),
             *(
-                (key, f"{need.summary} ({need.get_status_display()}, {need.opened_at:%d/%m/%Y})")
+                # The summary is the caller's words: cut, so a long one cannot widen the form past a phone's screen.
+                (key, f"{truncatechars(need.summary, 60)} ({need.get_status_display()}, {need.opened_at:%d/%m/%Y})")
                 for key, need in self.open_needs.items()
             ),
         ]
@@ -121,12 +124,17 @@ class ContactForm(forms.Form):
         consideration_field: Any = self.fields["consideration"]
         consideration_field.queryset = CommunityConsideration.objects.filter(service=service).order_by("order", "title")
 
+    def show_without_checking(self) -> None:
+        """Show what has been typed so far without judging it: the officer asked what to discuss, not to save, so a
+        half-filled form is not an error."""
+        self._errors = ErrorDict()
+
     def chosen_service(self) -> Service | None:
         """The service picked so far, so the form can show its community considerations before it is saved."""
         key = self.data.get("service") if self.is_bound else self.initial.get("service")
         if isinstance(key, Service):
             return key
-        if key is None or not is_number(key):
+        if key is None or not is_number(key) or not 0 < int(key) < 2**31:
             return None
         return Service.objects.filter(pk=int(key)).first()
 

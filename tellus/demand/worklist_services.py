@@ -38,7 +38,9 @@ def _locked(need_ids: Sequence[int]) -> list[Need]:
         raise ValidationError(
             {"needs": _("Choose at most %(max)s needs at a time; you chose %(n)s.") % {"max": MAX_BULK, "n": len(ids)}}
         )
-    needs = list(Need.objects.select_for_update().select_related("assignee").filter(pk__in=ids).order_by("pk"))
+    needs = list(
+        Need.objects.select_for_update(of=("self",)).select_related("assignee").filter(pk__in=ids).order_by("pk")
+    )
     missing = sorted(set(ids) - {need.pk for need in needs})
     if missing:
         raise ValidationError(
