@@ -91,7 +91,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     view = worklist_for_staff(
         actor=actor,
         purpose=purpose_of(request),
-        page=query_number(request.GET, "page", default=1),
+        page=query_number(request.GET, "page", default=1) or 1,
         **filters,
     )
     context = {
