@@ -382,10 +382,12 @@ def _demo_build(*, people: int, seed: int, reporter: Reporter | None, link: bool
 
     with reporter.stage("Creating demo staff logins and residents' accounts"):
         demo_users_create(password=password, actor=actor)
-        if link:
-            demo_worklist(actor=actor)  # some needs assigned to the officer, some waiting on the resident
         residents = demo_residents_create(password=password) if link else []
         credentials_write(password, residents=[f"{r.sign_in_as} ({r.description})" for r in residents])
+    if link:
+        with reporter.stage("Filling the needs worklist (some assigned to the officer, some waiting)") as results:
+            worked = demo_worklist(actor=actor)
+            results.append(f"{worked['assigned']} assigned, {worked['waiting']} waiting on the resident")
     build.source_records = records
     build.completed_at = timezone.now()
     build.save(update_fields=["source_records", "completed_at"])
