@@ -92,8 +92,7 @@ def needs_assign(
         changes: dict[str, Any] = {"assignee": [_name(need.assignee), _name(assignee)]}
         need.assignee = assignee
         need.updated_at = timezone.now()
-        need.full_clean()
-        need.save(update_fields=["assignee", "updated_at"])
+        need.save(update_fields=["assignee", "updated_at"])  # checked above; the database's constraints stand behind
         entries.append(_need_entry(AuditAction.UPDATE, need, changes, note=note, bulk=len(needs)))
     audit_events_record(actor=actor, purpose=purpose, entries=entries)
     return needs
@@ -159,7 +158,8 @@ def needs_waiting_set(
         before = need.waiting_since
         need.waiting_since = at if waiting else None
         need.updated_at = timezone.now()
-        need.full_clean()
+        # Checked above for every need (full_clean would re-read each foreign key and constraint: a dozen queries a
+        # need); the database's constraints still refuse a waiting need that is not open.
         need.save(update_fields=["waiting_since", "updated_at"])
         changes = {"waiting_since": [_iso(before), _iso(need.waiting_since)]}
         entries.append(_need_entry(AuditAction.UPDATE, need, changes, note=note, bulk=len(needs)))

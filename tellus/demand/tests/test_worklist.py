@@ -198,3 +198,14 @@ def test_staff_without_needs_and_outsiders_cannot_open_the_worklist(client, anal
     for user in (analyst, outsider):
         signed_in(client, user, purpose=None)
         assert client.get(WORKLIST).status_code == 403
+
+
+def test_the_database_refuses_a_met_need_that_waits_or_a_due_date_before_it_opened(potholes):
+    from django.db import IntegrityError, transaction
+
+    need = open_need(potholes, days_ago=3)
+    need_transition(need=need, to_status=NeedStatus.MET, actor=Actor.system("t"), purpose=Purpose.CASEWORK)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Need.objects.filter(pk=need.pk).update(waiting_since=timezone.now())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Need.objects.filter(pk=need.pk).update(due_at=need.opened_at - dt.timedelta(days=1))
