@@ -65,6 +65,14 @@ class Service(models.Model):
     unit_cost = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     unit = models.CharField(max_length=100, blank=True, help_text=_("What one unit is: a collection, a loan, a visit."))
     responsible_team = models.CharField(max_length=200)
+    standard_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "The service standard: within how many days of the first contact a need should be met. A need's due "
+            "date is taken from it when the need is opened; empty means no standard, so no due date."
+        ),
+    )
     open311_type = models.CharField(max_length=10, choices=Open311Type.choices, default=Open311Type.REALTIME)
     open311_keywords = models.JSONField(default=list, blank=True)
     open311_group = models.CharField(max_length=100, blank=True)

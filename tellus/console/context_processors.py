@@ -18,6 +18,6 @@ def console(request: HttpRequest) -> dict[str, Any]:
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The header's links: exactly the pages this member of staff's roles let them open."""
-    from .navigation import navigation_for
+    from .navigation import navigation_links
 
-    return {"console_navigation": navigation_for(getattr(request, "user", None))}
+    return {"console_navigation": navigation_links(getattr(request, "user", None))}

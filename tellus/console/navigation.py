@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from tellus.demand.worklist_selectors import my_open_needs_count
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -21,6 +23,7 @@ class NavItem:
     url_name: str
     perms: tuple[str, ...]
     also: Callable[[Any], bool] | None = None  # a further condition on the user, beyond permissions
+    counter: Callable[[Any], int] | None = None  # a number shown beside the link (how many wait for this user)
 
     def allowed(self, user: Any) -> bool:
         return user.has_perms(self.perms) and (self.also is None or self.also(user))
@@ -37,6 +40,7 @@ def _has_a_role(user: Any) -> bool:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("search", _("Find a person"), "console:search", ("people.view_person",)),
     NavItem("contact", _("Log a contact"), "demand:contact_new", ("demand.add_contact",)),
+    NavItem("worklist", _("Needs worklist"), "demand:worklist", ("demand.view_need",), counter=my_open_needs_count),
     NavItem(
         "review", _("Review queue"), "console:review", ("linkage.view_candidatepair", "linkage.change_candidatepair")
     ),
@@ -82,6 +86,23 @@ def navigation_for(user: Any) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     return [item for item in NAVIGATION if item.allowed(user)]
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A navigation item as the header shows it, with its count worked out for this user."""
+
+    key: str
+    label: str | Promise
+    url: str
+    count: int | None
+
+
+def navigation_links(user: Any) -> list[NavLink]:
+    return [
+        NavLink(item.key, item.label, item.url, item.counter(user) if item.counter is not None else None)
+        for item in navigation_for(user)
+    ]
 
 
 def home_for(user: Any) -> str | None:

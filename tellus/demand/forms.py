@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.utils import ErrorDict
+from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext_lazy as _
 
 from tellus.capacities.models import Capacity
@@ -113,7 +115,8 @@ class ContactForm(forms.Form):
         need_field.choices = [
             (NEW_NEED, _("No, this is a new need")),
             *(
-                (key, f"{need.summary} ({need.get_status_display()}, {need.opened_at:%d/%m/%Y})")
+                # The summary is the caller's words: cut, so a long one cannot widen the form past a phone's screen.
+                (key, f"{truncatechars(need.summary, 60)} ({need.get_status_display()}, {need.opened_at:%d/%m/%Y})")
                 for key, need in self.open_needs.items()
             ),
         ]
@@ -121,12 +124,17 @@ class ContactForm(forms.Form):
         consideration_field: Any = self.fields["consideration"]
         consideration_field.queryset = CommunityConsideration.objects.filter(service=service).order_by("order", "title")
 
+    def show_without_checking(self) -> None:
+        """Show what has been typed so far without judging it: the officer asked what to discuss, not to save, so a
+        half-filled form is not an error."""
+        self._errors = ErrorDict()
+
     def chosen_service(self) -> Service | None:
         """The service picked so far, so the form can show its community considerations before it is saved."""
         key = self.data.get("service") if self.is_bound else self.initial.get("service")
         if isinstance(key, Service):
             return key
-        if key is None or not is_number(key):
+        if key is None or not is_number(key) or not 0 < int(key) < 2**31:
             return None
         return Service.objects.filter(pk=int(key)).first()
 
@@ -211,4 +219,74 @@ class NeedHandoffForm(forms.Form):
     def clean(self) -> dict[str, Any] | None:
         data = super().clean() or {}
         _visibility_of(data, "handoff_note", "handoff_note_visibility")
+        return data
+
+
+class WorklistAction:
+    ASSIGN = "assign"
+    UNASSIGN = "unassign"
+    HANDOFF = "handoff"
+    WAIT = "wait"
+    RESUME = "resume"
+
+
+WORKLIST_ACTIONS = [
+    (WorklistAction.ASSIGN, _("Assign to a member of staff")),
+    (WorklistAction.UNASSIGN, _("Unassign: back to the team's worklist")),
+    (WorklistAction.HANDOFF, _("Hand off to another team")),
+    (WorklistAction.WAIT, _("Waiting on the resident")),
+    (WorklistAction.RESUME, _("No longer waiting on the resident")),
+]
+
+
+class WorklistBulkForm(forms.Form):
+    """One bulk action on the needs ticked in the worklist. The services check each need; this checks only what
+    the submission says on its own."""
+
+    # Any whole numbers: the services say which needs do not exist or cannot take the action.
+    needs = forms.Field(label=_("Needs"), required=False, widget=forms.CheckboxSelectMultiple)
+    action = forms.ChoiceField(
+        label=_("What to do with the ticked needs"),
+        choices=WORKLIST_ACTIONS,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose what to do with the ticked needs."),
+            "invalid_choice": _("Choose an action."),
+        },
+    )
+    assignee = forms.ChoiceField(label=_("Member of staff"), required=False)
+    to_team = forms.CharField(label=_("Team"), required=False, max_length=200)
+    note = forms.CharField(label=_("Note (optional, staff only)"), required=False, max_length=2000)
+
+    def __init__(self, *args: Any, assignees: list[Any], teams: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {str(user.pk): user for user in assignees}
+        assignee_field: Any = self.fields["assignee"]
+        assignee_field.choices = [
+            ("", _("Choose a member of staff")),
+            *((key, f"{user.get_full_name() or user.get_username()}{f' ({user.team})' if user.team else ''}")
+              for key, user in self.people.items()),
+        ]  # fmt: skip
+        self.teams = teams
+
+    def clean_needs(self) -> list[int]:
+        raw = self.cleaned_data.get("needs") or []
+        ids = []
+        for value in raw:
+            if not is_number(value) or int(value) < 1:
+                raise forms.ValidationError(_("Reload the worklist: a ticked need has no number."))
+            ids.append(int(value))
+        if not ids:
+            raise forms.ValidationError(_("Tick at least one need."))
+        return ids
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        action = data.get("action")
+        if action == WorklistAction.ASSIGN:
+            if not data.get("assignee"):
+                self.add_error("assignee", _("Choose who to assign the needs to."))
+            data["assignee_user"] = self.people.get(data.get("assignee") or "")
+        if action == WorklistAction.HANDOFF and not (data.get("to_team") or "").strip():
+            self.add_error("to_team", _("Say which team the needs are passed to."))
         return data

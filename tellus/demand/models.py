@@ -82,6 +82,25 @@ class Need(models.Model):
         null=True, blank=True, help_text=_("Seconds from the first contact to the need being met.")
     )
     holder_team = models.CharField(max_length=200, blank=True, help_text=_("The team holding the need now."))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="needs_assigned",
+        db_index=False,  # need_assignee_status_idx starts with it
+        help_text=_("The member of staff working the need now; empty while it waits in the team's worklist."),
+    )
+    due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When the need should be met by: the first contact plus the service's standard, if it has one."),
+    )
+    waiting_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("Since when the need has been waiting on the resident (for a reply, access, a document)."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -92,6 +111,8 @@ class Need(models.Model):
             models.Index(fields=["status", "opened_at"], name="need_status_opened_idx"),
             models.Index(fields=["service", "end_to_end_seconds"], name="need_service_e2e_idx"),
             models.Index(fields=["person", "status"], name="need_person_status_idx"),
+            models.Index(fields=["holder_team", "status", "due_at"], name="need_team_status_due_idx"),
+            models.Index(fields=["assignee", "status", "due_at"], name="need_assignee_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=NeedStatus.values), name="need_known_status"),
@@ -114,6 +135,15 @@ class Need(models.Model):
                 condition=Q(closed_at__isnull=True) | Q(closed_at__gte=F("opened_at")),
                 name="need_closed_not_before_opened",
             ),
+            models.CheckConstraint(
+                condition=Q(waiting_since__isnull=True) | Q(status__in=[NeedStatus.OPEN, NeedStatus.IN_PROGRESS]),
+                name="need_waits_only_while_open",
+                violation_error_message=_("Only an open need can wait on the resident."),
+            ),
+            models.CheckConstraint(
+                condition=Q(due_at__isnull=True) | Q(due_at__gte=F("opened_at")),
+                name="need_due_not_before_opened",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -122,6 +152,13 @@ class Need(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_waiting_on_resident(self) -> bool:
+        return self.waiting_since is not None
+
+    def is_overdue(self, now: dt.datetime | None = None) -> bool:
+        return self.is_open and self.due_at is not None and self.due_at < (now or timezone.now())
 
     @property
     def end_to_end(self) -> dt.timedelta | None:

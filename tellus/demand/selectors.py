@@ -97,7 +97,7 @@ def person_demand_for_staff(
 def need_get_for_staff(*, actor: Actor, purpose: Purpose | str, need_id: int) -> NeedView:
     """A need with every contact about it and its history. Writes one VIEW entry. Raises Need.DoesNotExist."""
     with transaction.atomic():
-        need = Need.objects.select_related("person", "service").get(pk=need_id)
+        need = Need.objects.select_related("person", "service", "assignee").get(pk=need_id)
         view = NeedView(
             need=need,
             contacts=list(_contacts_for_display().filter(need=need).order_by("occurred_at", "id")),

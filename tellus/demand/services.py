@@ -68,6 +68,13 @@ def summary_from_words(words: str) -> str:
     return f"{cut}…"
 
 
+def due_from_standard(service: Service | None, opened_at: dt.datetime) -> dt.datetime | None:
+    """When a need opened at `opened_at` should be met by: the service's standard in days, or None without one."""
+    if service is None or not service.standard_days:
+        return None
+    return opened_at + dt.timedelta(days=service.standard_days)
+
+
 def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -113,6 +120,7 @@ def _need_open(
         status=NeedStatus.OPEN,
         opened_at=at,
         holder_team=service.responsible_team if service is not None else "",
+        due_at=due_from_standard(service, at),
     )
     need.full_clean()
     need.save()
@@ -125,6 +133,7 @@ def _need_open(
             "service": [None, service.code if service else None],
             "opened_at": [None, _iso(at)],
             "holder_team": [None, need.holder_team],
+            "due_at": [None, _iso(need.due_at)],
         },
     )
     return need, entry
@@ -148,8 +157,15 @@ def _need_apply_status(need: Need, *, to_status: NeedStatus, at: dt.datetime, no
         )
     if at < need.opened_at:
         raise ValidationError({"at": _("A need cannot change before the first contact about it.")})
-    before = {"status": need.status, "met_at": _iso(need.met_at), "closed_at": _iso(need.closed_at)}
+    before = {
+        "status": need.status,
+        "met_at": _iso(need.met_at),
+        "closed_at": _iso(need.closed_at),
+        "waiting_since": _iso(need.waiting_since),
+    }
     need.status = to_status
+    if to_status not in OPEN_STATUSES:
+        need.waiting_since = None  # a met or closed need waits on nobody
     need.met_at = need.closed_at = None
     need.end_to_end_seconds = None
     need.closed_reason = ""
@@ -162,7 +178,12 @@ def _need_apply_status(need: Need, *, to_status: NeedStatus, at: dt.datetime, no
         need.closed_at = at
         need.closed_reason = note.strip()[:500]
     need.updated_at = timezone.now()
-    after = {"status": need.status, "met_at": _iso(need.met_at), "closed_at": _iso(need.closed_at)}
+    after = {
+        "status": need.status,
+        "met_at": _iso(need.met_at),
+        "closed_at": _iso(need.closed_at),
+        "waiting_since": _iso(need.waiting_since),
+    }
     changes: dict[str, list[Any]] = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     if need.end_to_end_seconds is not None:
         changes["end_to_end_seconds"] = [None, need.end_to_end_seconds]
@@ -248,6 +269,11 @@ def _handoff(
     if to_team == need.holder_team:
         raise ValidationError({"to_team": _("%(team)s already holds this need.") % {"team": to_team}})
     from_team = need.holder_team
+    changes: dict[str, list[Any]] = {"holder_team": [from_team, to_team]}
+    if need.assignee_id is not None:
+        # The team it passes to decides who works it: it waits, unassigned, in their worklist.
+        changes["assignee"] = [need.assignee.get_username() if need.assignee else None, None]
+        need.assignee = None
     need.holder_team = to_team
     need.updated_at = timezone.now()
     need.full_clean()
@@ -263,9 +289,7 @@ def _handoff(
         note_visibility=visibility,
         contact=contact,
     )
-    return _need_entry(
-        AuditAction.UPDATE, need, {"holder_team": [from_team, to_team]}, note=note, note_visibility=visibility.value
-    )
+    return _need_entry(AuditAction.UPDATE, need, changes, note=note, note_visibility=visibility.value)
 
 
 @transaction.atomic

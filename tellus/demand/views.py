@@ -81,7 +81,9 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     open_needs = who.open_needs if who else []
     if request.method == "POST":
         form = ContactForm(request.POST, open_needs=open_needs)
-        if "show_considerations" not in request.POST and form.is_valid():
+        if "show_considerations" in request.POST:
+            form.show_without_checking()
+        elif form.is_valid():
             contact = _contact_save(request, form, actor, who)
             if contact is not None:
                 messages.success(request, _("Contact logged. Need %(id)s is shown below.") % {"id": contact.need_id})
@@ -89,7 +91,13 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     else:
         service = query_number(request.GET, "service", default=None)
         form = ContactForm(open_needs=open_needs, initial={"service": service})
-    context.update(form=form, considerations=considerations_for_service(form.chosen_service()))
+    discuss = form.chosen_service()
+    context.update(
+        form=form,
+        discuss_service=discuss,
+        considerations=considerations_for_service(discuss),
+        asked_what_to_discuss=request.method == "POST" and "show_considerations" in request.POST,
+    )
     return render(request, "demand/contact_new.html", context, status=400 if form.errors else 200)
 
 

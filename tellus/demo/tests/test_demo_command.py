@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
+from tellus.demand.models import OPEN_STATUSES, Need
 from tellus.demo.build import DEMO_USERS
 from tellus.demo.models import DemoBuild
 from tellus.people.models import ImportRun, Person, Property, SourceRecord, SourceSystem
@@ -61,6 +63,11 @@ def test_demo_builds_a_small_town_and_imports_all_six_systems(var_dir: Path) -> 
     assert (build.people, build.seed, build.is_complete) == (300, 1, True)
     assert "http://127.0.0.1:8000/" in output
     assert "Importing library" in output
+    # The worklist has something true to show: the officer's needs, some overdue, some waiting on the resident.
+    open_needs = Need.objects.filter(status__in=OPEN_STATUSES)
+    assert open_needs.filter(assignee__username="officer").exists()
+    assert open_needs.filter(due_at__lt=timezone.now()).exists()
+    assert open_needs.filter(waiting_since__isnull=False).exists()
 
 
 @pytest.mark.django_db

@@ -111,7 +111,7 @@ def test_the_year_keeps_the_rules_of_needs_and_contacts(town):
 def test_the_loader_inserts_the_year_with_one_audit_entry_per_need_and_contact():
     people = [PersonFactory(display_name=f"Person {i}") for i in range(40)]
     PersonFactory(display_name="Merged", merged_into=people[0])
-    ServiceFactory(code="household-waste", responsible_team="Waste services")
+    bins = ServiceFactory(code="household-waste", responsible_team="Waste services", standard_days=2)
     ServiceFactory(code="rates", responsible_team="Revenues")
     seen: list[tuple[int, int]] = []
     count = demo_year_load(seed=1, actor=Actor.system("tellus demo"), progress=lambda d, t: seen.append((d, t)))
@@ -125,6 +125,9 @@ def test_the_loader_inserts_the_year_with_one_audit_entry_per_need_and_contact()
     assert seen[-1][0] == seen[-1][1]
     met = Need.objects.filter(status="met").first()
     assert met is not None and met.end_to_end_seconds == int((met.met_at - met.opened_at).total_seconds())
+    # Each need is due its service's standard after it was opened; a service with none gives no due date.
+    assert all(n.due_at == n.opened_at + dt.timedelta(days=2) for n in Need.objects.filter(service=bins))
+    assert not Need.objects.exclude(service=bins).filter(due_at__isnull=False).exists()
     # New rows after the load get fresh ids on every database.
     extra = Need.objects.create(summary="after", opened_at=met.opened_at)
     assert extra.pk > max(Need.objects.exclude(pk=extra.pk).values_list("pk", flat=True))

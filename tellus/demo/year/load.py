@@ -109,17 +109,21 @@ def _reset_sequences(*models_: type[models.Model]) -> None:
 
 def _need_rows(year: DemoYear, first_id: int, stamp: Any) -> Iterator[tuple[Any, ...]]:
     adapt = datetime_adapter()
+    # A need is due its service's standard after it was opened, as demand's services set it for a live one.
+    standard = {pk: dt.timedelta(days=days) for pk, days in Service.objects.values_list("pk", "standard_days") if days}
     for offset, need in enumerate(year.needs):
         e2e = int((need.met_at - need.opened_at).total_seconds()) if need.met_at is not None else None
+        due = standard.get(need.service_id)
         yield (
             first_id + offset, need.person_id, need.service_id, need.summary, need.status, adapt(need.opened_at),
             adapt(need.met_at), adapt(need.closed_at), need.closed_reason, e2e, need.holder_team, stamp, stamp,
+            adapt(need.opened_at + due) if due is not None else None,
         )  # fmt: skip
 
 
 NEED_COLUMNS = (
     "id", "person_id", "service_id", "summary", "status", "opened_at", "met_at", "closed_at", "closed_reason",
-    "end_to_end_seconds", "holder_team", "created_at", "updated_at",
+    "end_to_end_seconds", "holder_team", "created_at", "updated_at", "due_at",
 )  # fmt: skip
 CONTACT_COLUMNS = (
     "id", "person_id", "occurred_at", "channel", "words", "capacity", "what_matters", "service_id", "demand_type",
