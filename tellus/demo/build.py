@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from tellus.capacities.services import capacities_refresh
 from tellus.catalogue.services import DEMO_CATALOGUE_PATH, catalogue_load
-from tellus.common.batch import fewer_garbage_collections
+from tellus.common.batch import fewer_garbage_collections, planner_statistics_refresh
 from tellus.demo.feedback import demo_feedback_load
 from tellus.demo.inclusion import demo_inclusion_load, hardship_of
 from tellus.demo.ledger import demo_ledger_load
@@ -383,6 +383,7 @@ def _demo_build(*, people: int, seed: int, reporter: Reporter | None, link: bool
         demo_users_create(password=password, actor=actor)
         residents = demo_residents_create(password=password) if link else []
         credentials_write(password, residents=[f"{r.sign_in_as} ({r.description})" for r in residents])
+    planner_statistics_refresh()  # a whole town written in bulk (PostgreSQL only)
     build.source_records = records
     build.completed_at = timezone.now()
     build.save(update_fields=["source_records", "completed_at"])
