@@ -264,19 +264,19 @@ def _panel(
     # A value of None (a moving range that is not computed) is left out and breaks the line.
     points = [(left + i * step, None if v is None else base - v * scale) for i, v in enumerate(values)]
     path, pen_down = [], False
-    for x, y in points:
-        if y is None:
+    for x, maybe_y in points:
+        if maybe_y is None:
             pen_down = False
             continue
-        path.append(f"{'L' if pen_down else 'M'}{x:.1f} {y:.1f}")
+        path.append(f"{'L' if pen_down else 'M'}{x:.1f} {maybe_y:.1f}")
         pen_down = True
     if path:
         out.append(f'<path d="{" ".join(path)}" fill="none" stroke="{GREY}" stroke-width="1.5"/>')
-    for i, (x, y) in enumerate(points):
-        if y is None:
+    for i, (x, maybe_y) in enumerate(points):
+        if maybe_y is None:
             continue
         beyond, in_run, partial = markers[i] if markers else (False, False, False)
-        out.append(_marker(x, y, beyond, in_run, partial))
+        out.append(_marker(x, maybe_y, beyond, in_run, partial))
     for i, label in enumerate(labels):
         if i % label_every == 0:
             out.append(_text(left + i * step, top + plot_h + 18, label, "middle"))
