@@ -1,4 +1,5 @@
-"""The HTTP API at /api/v1/, with its OpenAPI document at /api/v1/openapi.json and docs at /api/v1/docs.
+"""The HTTP API at /api/v1/, with its OpenAPI document at /api/v1/openapi.json, accessible docs at /api/v1/docs
+(tellus/api_docs.py) and Django Ninja's Swagger UI at /api/v1/swagger/.
 
 Each app contributes a router; every error becomes the one JSON shape of tellus.common.api_errors here, in one
 place (and ApiErrorsAsJsonMiddleware does the same for errors Django answers around Ninja)."""
@@ -46,6 +47,7 @@ api = NinjaAPI(
         "a person endpoint with no purpose stated answers 400, and a purpose your role does not allow 403."
     ),
     urls_namespace="api-v1",
+    docs_url="/swagger/",
     auth=StaffSession(csrf=True),
 )
 api.add_router("/services", catalogue_router)

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from tellus.api import api
+from tellus.api_docs import api_docs
 from tellus.open311 import views as open311_views
 from tellus.privacy.admin import admin_password_change
 from tellus.privacy.signin import StaffAdminAuthenticationForm, StaffAuthenticationForm
@@ -36,6 +37,7 @@ urlpatterns = [
     path("inclusion/", include("tellus.inclusion.urls")),
     path("admin/password_change/", admin.site.admin_view(admin_password_change)),  # audited; before admin's own
     path("admin/", admin.site.urls),
+    re_path(r"^api/v1/docs/?$", api_docs, name="api_docs"),  # before the API's own URLs; Swagger UI: /api/v1/swagger/
     path("api/v1/", api.urls),
     path("open311/v2/", include("tellus.open311.urls")),
     # Anything else under /open311/ (a wrong version, a typo) still answers in the spec's error shape, not HTML.

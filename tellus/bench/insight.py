@@ -189,7 +189,7 @@ def pages_measure() -> dict[str, dict[str, float]]:
         "insight:failure": [selectors.failure_causes_queryset(everything)],
         "insight:end_to_end": [
             selectors.end_to_end_by_service_queryset(everything),
-            selectors.end_to_end_by_week_queryset(everything),
+            selectors.end_to_end_cohort_queryset(everything),
         ],
         "insight:capability": [selectors.weekly_demand_queryset(everything)],
     }

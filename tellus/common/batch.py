@@ -146,3 +146,18 @@ def bulk_insert(objects: Sequence[models.Model]) -> list[models.Model]:
         instance._state.adding = False
         instance._state.db = connection.alias
     return list(objects)
+
+
+def planner_statistics_refresh(tables: Sequence[str] = ()) -> None:
+    """ANALYZE after a bulk write, on PostgreSQL: its planner otherwise works from the statistics of the tables
+    before the write until autovacuum gets round to them (never, where it is off), and with "8 people" where there
+    are 18,000 it walks every person to find a surname (26 s for one search instead of 16 ms). `tables`: only those;
+    none, every table. SQLite plans these queries from its indexes alone and is left as it is."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if tables:
+            for table in tables:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+        else:
+            cursor.execute("ANALYZE")

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from tellus.common.numbers import NumberField
 from tellus.linkage.models import CandidatePair
 from tellus.people.forms import PersonSearchForm
-from tellus.privacy.models import Purpose
+from tellus.privacy import roles
+from tellus.privacy.models import Purpose, User
 from tellus.privacy.purposes import purposes_for
 
 
@@ -201,3 +203,114 @@ class ApiClientForm(forms.Form):
             "max_value": _("Enter at most 100000."),
         },
     )
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in roles.ROLES]
+
+
+class StaffDetailsForm(forms.Form):
+    """A staff account's details and roles; `new` adds the username and the first password."""
+
+    username = forms.RegexField(
+        label=_("Username"),
+        regex=r"^[\w.@+-]+\Z",
+        max_length=150,
+        help_text=_("What they sign in with: letters, numbers and . @ + - _ only."),
+        error_messages={
+            "required": _("Enter a username."),
+            "invalid": _("Use only letters, numbers and . @ + - _ in a username."),
+        },
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        error_messages={"invalid": _("Enter an email address like name@council.gov.uk.")},
+    )
+    team = forms.CharField(
+        label=_("Team"),
+        max_length=100,
+        required=False,
+        help_text=_("The team they work in, such as Customer services: residents see it beside each look."),
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The privacy officer and administrator roles wait for a second privacy officer or administrator to "
+            "approve them. Nobody adds a role to their own account."
+        ),
+        error_messages={"invalid_choice": _("Choose roles from the list.")},
+    )
+    is_active = forms.BooleanField(label=_("This account may sign in"), required=False, initial=True)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        help_text=_("Give it to them by a safe route, never by email."),
+        error_messages={"required": _("Enter a password for them.")},
+    )
+    password2 = forms.CharField(
+        label=_("The password again"), strip=False, error_messages={"required": _("Enter the password again.")}
+    )
+
+    def __init__(self, *args: Any, new: bool, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        cast(forms.MultipleChoiceField, self.fields["roles"]).choices = _role_choices()
+        if new:
+            del self.fields["is_active"]
+        else:
+            for name in ("username", "password1", "password2"):
+                del self.fields[name]
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("There is already an account with that username."))
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "password1" in self.fields:
+            _passwords_clean(self, cleaned, user=User(username=cleaned.get("username", ""), **_details(cleaned)))
+        return cleaned
+
+
+class StaffPasswordForm(forms.Form):
+    """A new password for someone who lost theirs."""
+
+    password1 = forms.CharField(
+        label=_("New password"), strip=False, error_messages={"required": _("Enter a new password.")}
+    )
+    password2 = forms.CharField(
+        label=_("The new password again"), strip=False, error_messages={"required": _("Enter the new password again.")}
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        _passwords_clean(self, cleaned, user=self.user)
+        return cleaned
+
+
+def _details(cleaned: dict[str, Any]) -> dict[str, str]:
+    return {name: cleaned.get(name) or "" for name in ("first_name", "last_name", "email", "team")}
+
+
+def _passwords_clean(form: forms.Form, cleaned: dict[str, Any], *, user: Any) -> None:
+    first, second = cleaned.get("password1"), cleaned.get("password2")
+    if not first:
+        return
+    if first != second:
+        form.add_error("password2", _("The two passwords are not the same."))
+        return
+    try:
+        password_validation.validate_password(first, user)
+    except forms.ValidationError as error:
+        form.add_error("password1", error)

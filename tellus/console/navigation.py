@@ -74,7 +74,13 @@ NAVIGATION: tuple[NavItem, ...] = (
         "requests", _("Role requests"), "console:staff_requests", ("privacy.view_rolegrant", "privacy.change_rolegrant")
     ),
     NavItem("administration", _("Staff and settings"), "console:administration", ("privacy.change_user",)),
-    NavItem("api", _("API documentation"), "api-v1:openapi-view", (), also=_has_a_role),
+    NavItem(
+        "staff_accounts",
+        _("Staff accounts"),
+        "console:staff_accounts",
+        ("privacy.view_user", "privacy.add_user", "privacy.change_user"),
+    ),
+    NavItem("api", _("API documentation"), "api_docs", (), also=_has_a_role),
 )
 
 # Where each role starts, first match wins: the privacy officer at the audit search, front-line staff at the

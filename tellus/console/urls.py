@@ -17,6 +17,9 @@ urlpatterns = [
     path("review/<id:pair_id>/", views.review_pair, name="review_pair"),
     path("purpose/", views.purpose, name="purpose"),
     # Staff accounts (separation of duties)
+    path("staff/", staff_views.staff_accounts, name="staff_accounts"),
+    path("staff/new/", staff_views.staff_account_new, name="staff_account_new"),
+    path("staff/<int:user_id>/", staff_views.staff_account, name="staff_account"),
     path("staff/requests/", staff_views.staff_requests, name="staff_requests"),
     path("staff/requests/<int:grant_id>/", staff_views.staff_request_decide, name="staff_request_decide"),
     path("staff/audit/", staff_views.staff_audit, name="staff_audit"),

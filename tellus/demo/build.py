@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from tellus.capacities.services import capacities_refresh
 from tellus.catalogue.services import DEMO_CATALOGUE_PATH, catalogue_load
-from tellus.common.batch import fewer_garbage_collections, sqlite_disposable_writes
+from tellus.common.batch import fewer_garbage_collections, planner_statistics_refresh, sqlite_disposable_writes
 from tellus.demo.feedback import demo_feedback_load
 from tellus.demo.inclusion import demo_inclusion_load, hardship_of
 from tellus.demo.ledger import demo_ledger_load
@@ -390,6 +390,7 @@ def _demo_build(*, people: int, seed: int, reporter: Reporter | None, link: bool
         with reporter.stage("Filling the needs worklist (some assigned to the officer, some waiting)") as results:
             worked = demo_worklist(actor=actor)
             results.append(f"{worked['assigned']} assigned, {worked['waiting']} waiting on the resident")
+    planner_statistics_refresh()  # a whole town written in bulk (PostgreSQL only)
     build.source_records = records
     build.completed_at = timezone.now()
     build.save(update_fields=["source_records", "completed_at"])

@@ -4,7 +4,9 @@ demand, end-to-end time, capability charts)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -151,12 +153,17 @@ def failure_causes(frame: pd.DataFrame) -> pd.DataFrame:
 def weighted_percentile(values: pd.Series | np.ndarray, counts: pd.Series | np.ndarray, fraction: float) -> float:
     """The nearest-rank percentile of values each seen `counts` times: the smallest value with at least
     `fraction` of all observations at or below it."""
+    total = int(np.asarray(counts, dtype="int64").sum())
+    return value_at_rank(values, counts, max(1, math.ceil(fraction * total))) if total else math.nan
+
+
+def value_at_rank(values: pd.Series | np.ndarray, counts: pd.Series | np.ndarray, rank: int) -> float:
+    """The `rank`th smallest (from 1) of values each seen `counts` times; NaN when there are fewer."""
     order = np.argsort(np.asarray(values, dtype="float64"), kind="stable")
     sorted_values = np.asarray(values, dtype="float64")[order]
     cumulative = np.cumsum(np.asarray(counts, dtype="int64")[order])
-    if len(cumulative) == 0 or cumulative[-1] == 0:
+    if len(cumulative) == 0 or cumulative[-1] < rank:
         return math.nan
-    rank = max(1, math.ceil(fraction * cumulative[-1]))
     return float(sorted_values[np.searchsorted(cumulative, rank)])
 
 
@@ -192,26 +199,65 @@ def end_to_end_bands(bins: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def weekly_median_end_to_end(bins: pd.DataFrame) -> pd.DataFrame:
-    """Median end-to-end seconds of the needs met each week, from rows of week, seconds and needs: week, needs,
-    median_seconds, in week order (weeks with no needs met are left out: they have no median)."""
+def days_covered(weeks: Sequence[object], *, first: dt.date | None, last: dt.date | None) -> list[int]:
+    """For each Monday week, how many of its seven days fall from `first` to `last` (either end open when None):
+    the days the records (and the filters) cover. A week with fewer than seven is a part week."""
+    out = []
+    for week in weeks:
+        monday = pd.Timestamp(week).date()
+        start = monday if first is None else max(monday, first)
+        end = monday + dt.timedelta(days=6)
+        end = end if last is None else min(end, last)
+        out.append(max(0, (end - start).days + 1))
+    return out
+
+
+def part_weeks(
+    weeks: Sequence[object], *, first: dt.date | None, last: dt.date | None, today: dt.date
+) -> tuple[list[int], list[bool]]:
+    """The days each week covers (`days_covered`) and whether it is a part week: fewer than seven days covered, or
+    the week still running (it holds `today` or is later)."""
+    days = days_covered(weeks, first=first, last=last)
+    running = [pd.Timestamp(week).date() + dt.timedelta(days=6) >= today for week in weeks]
+    return days, [d < 7 or r for d, r in zip(days, running, strict=True)]
+
+
+def weekly_cohort_median(bins: pd.DataFrame, *, now: dt.datetime) -> pd.DataFrame:
+    """The median end-to-end time of the needs opened each week, from rows of week (Monday of opening), hours
+    (whole hours from first contact to met; missing while the need is still open) and needs. A need still open
+    has taken longer than any time yet seen, so it counts above every met one: the nearest-rank median is exact as
+    soon as half the week's needs are met, and missing before. The median is settled once every need of the week
+    is at least that old (`now` less the week's end): a later meeting can no longer move it.
+
+    Columns: week, needs, met, median_hours (NaN until half are met), settled; in week order."""
+    columns = ["week", "needs", "met", "median_hours", "settled"]
     if bins.empty:
-        return pd.DataFrame(columns=["week", "needs", "median_seconds"])
-    rows = [
-        {
-            "week": pd.Timestamp(week),
-            "needs": int(group["needs"].sum()),
-            "median_seconds": weighted_percentile(group["seconds"], group["needs"], 0.5),
-        }
-        for week, group in bins.groupby("week", sort=True)
-    ]
-    return pd.DataFrame(rows)
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for week, group in bins.groupby("week", sort=True):
+        monday = pd.Timestamp(week)
+        total = int(group["needs"].sum())
+        met = group.dropna(subset=["hours"])
+        met_count = int(met["needs"].sum())
+        median = value_at_rank(met["hours"], met["needs"], max(1, math.ceil(total / 2))) if total else math.nan
+        youngest_hours = (pd.Timestamp(now).tz_convert(None) - (monday + pd.Timedelta(days=7))).total_seconds() / HOUR
+        rows.append(
+            {
+                "week": monday,
+                "needs": total,
+                "met": met_count,
+                "median_hours": median,
+                "settled": bool(not math.isnan(median) and median <= youngest_hours),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
 
 
 @dataclass(frozen=True)
 class XmR:
-    """An individuals and moving range chart: `points` has columns x, moving_range (NaN for the first point),
-    beyond_limits and in_run (the signals), and the computed lines."""
+    """An individuals and moving range chart: `points` has columns x, moving_range (NaN for the first whole
+    period and for part periods), beyond_limits and in_run (the signals), partial (a part period: drawn and
+    listed, but left out of the limits and never a signal), and the computed lines."""
 
     points: pd.DataFrame
     centre: float
@@ -249,15 +295,27 @@ def runs_on_one_side(values: pd.Series, *, centre: float, length: int = RUN_LENG
     return pd.Series(marked, index=values.index)
 
 
-def xmr(values: pd.Series, *, lower_bound: float | None = None, upper_bound: float | None = None) -> XmR | None:
+def xmr(
+    values: pd.Series,
+    *,
+    partial: Sequence[bool] | pd.Series | None = None,
+    lower_bound: float | None = None,
+    upper_bound: float | None = None,
+) -> XmR | None:
     """Centre line = mean of the values; natural process limits = centre +/- 2.66 x mean moving range, clipped to
     `lower_bound`/`upper_bound` where the measure cannot go beyond them (a time cannot be negative, a share cannot
-    pass 100%). None when there are fewer than two values: there is no moving range yet."""
-    x = values.dropna().astype("float64")
-    if len(x) < 2:
+    pass 100%). Points flagged in `partial` (aligned with `values`: the part weeks at either end of a range) are
+    kept for the picture but take no part in the centre line, the moving ranges or the limits, and are never a
+    signal: a part week's count is small because the week is short, not because the system changed. None when
+    there are fewer than two whole periods: there is no moving range yet."""
+    flags = pd.Series(False if partial is None else list(partial), index=values.index, dtype="bool")
+    keep = values.notna()
+    x, part = values[keep].astype("float64"), flags[keep]
+    whole = x[~part]
+    if len(whole) < 2:
         return None
-    ranges = moving_ranges(x)
-    centre = float(x.mean())
+    ranges = moving_ranges(whole)
+    centre = float(whole.mean())
     mean_range = float(ranges.mean())
     lower = centre - NATURAL_PROCESS_LIMIT_FACTOR * mean_range
     upper = centre + NATURAL_PROCESS_LIMIT_FACTOR * mean_range
@@ -265,12 +323,15 @@ def xmr(values: pd.Series, *, lower_bound: float | None = None, upper_bound: flo
         lower = max(lower, lower_bound)
     if upper_bound is not None:
         upper = min(upper, upper_bound)
+    beyond = points_beyond_limits(whole, lower=lower, upper=upper).reindex(x.index, fill_value=False)
+    in_run = runs_on_one_side(whole, centre=centre).reindex(x.index, fill_value=False)
     points = pd.DataFrame(
         {
             "x": x,
-            "moving_range": ranges,
-            "beyond_limits": points_beyond_limits(x, lower=lower, upper=upper),
-            "in_run": runs_on_one_side(x, centre=centre),
+            "moving_range": ranges.reindex(x.index),
+            "beyond_limits": beyond.astype("bool"),
+            "in_run": in_run.astype("bool"),
+            "partial": part,
         }
     )
     return XmR(

@@ -212,8 +212,11 @@ def _clip(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "\N{HORIZONTAL ELLIPSIS}"
 
 
-def _marker(x: float, y: float, beyond: bool, in_run: bool) -> str:
-    """A signal is told by shape, not colour alone: a diamond beyond the limits, a square in a run of eight."""
+def _marker(x: float, y: float, beyond: bool, in_run: bool, partial: bool = False) -> str:
+    """A signal is told by shape, not colour alone: a diamond beyond the limits, a square in a run of eight, a
+    hollow circle for a part period (never a signal)."""
+    if partial:
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="#fff" stroke="{TEXT}" stroke-width="1.5"/>'
     if beyond:
         return (
             f'<path d="M{x:.1f} {y - 7:.1f}L{x + 7:.1f} {y:.1f}L{x:.1f} {y + 7:.1f}L{x - 7:.1f} {y:.1f}Z" '
@@ -226,18 +229,19 @@ def _marker(x: float, y: float, beyond: bool, in_run: bool) -> str:
 
 def _panel(
     *,
-    values: Sequence[float],
+    values: Sequence[float | None],
     lines: Sequence[tuple[float, str, bool]],
     top: float,
     plot_h: float,
     fmt: Format,
-    markers: Sequence[tuple[bool, bool]] | None,
+    markers: Sequence[tuple[bool, bool, bool]] | None,
     labels: Sequence[str],
     label_every: int,
 ) -> list[str]:
     left, right = 64, 150
     plot_w = WIDTH - left - right
-    every_value = [*values, *(value for value, _, _ in lines)]
+    known = [v for v in values if v is not None]
+    every_value = [*known, *(value for value, _, _ in lines)]
     ticks = nice_range(min(every_value, default=0.0), max([*every_value, 0.0]))
     scale = plot_h / (ticks[-1] - ticks[0])
     base = top + plot_h + ticks[0] * scale  # where zero would be
@@ -257,12 +261,22 @@ def _panel(
             f'stroke-width="2"{dash}/>'
         )
         out.append(_text(left + plot_w + 6, label_y, f"{name} {fmt(value)}"))
-    points = [(left + i * step, base - v * scale) for i, v in enumerate(values)]
-    path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f} {y:.1f}" for i, (x, y) in enumerate(points))
-    out.append(f'<path d="{path}" fill="none" stroke="{GREY}" stroke-width="1.5"/>')
-    for i, (x, y) in enumerate(points):
-        beyond, in_run = markers[i] if markers else (False, False)
-        out.append(_marker(x, y, beyond, in_run))
+    # A value of None (a moving range that is not computed) is left out and breaks the line.
+    points = [(left + i * step, None if v is None else base - v * scale) for i, v in enumerate(values)]
+    path, pen_down = [], False
+    for x, maybe_y in points:
+        if maybe_y is None:
+            pen_down = False
+            continue
+        path.append(f"{'L' if pen_down else 'M'}{x:.1f} {maybe_y:.1f}")
+        pen_down = True
+    if path:
+        out.append(f'<path d="{" ".join(path)}" fill="none" stroke="{GREY}" stroke-width="1.5"/>')
+    for i, (x, maybe_y) in enumerate(points):
+        if maybe_y is None:
+            continue
+        beyond, in_run, partial = markers[i] if markers else (False, False, False)
+        out.append(_marker(x, maybe_y, beyond, in_run, partial))
     for i, label in enumerate(labels):
         if i % label_every == 0:
             out.append(_text(left + i * step, top + plot_h + 18, label, "middle"))
@@ -284,12 +298,14 @@ def xmr_chart(
     out.append(_marker(300, 14, False, False) + _text(310, 18, _("point")))
     out.append(_marker(370, 14, True, False) + _text(382, 18, _("beyond a limit")))
     out.append(_marker(500, 14, False, True) + _text(512, 18, _("in a run of 8 on one side")))
+    if points["partial"].any():
+        out.append(_marker(300, 33, False, False, True) + _text(310, 37, _("part period: not judged")))
     lines = [
         (result.upper_limit, _("Upper limit"), True),
         (result.centre, _("Centre"), False),
         (result.lower_limit, _("Lower limit"), True),
     ]
-    markers = list(zip(points["beyond_limits"], points["in_run"], strict=True))
+    markers = list(zip(points["beyond_limits"], points["in_run"], points["partial"], strict=True))
     out += _panel(
         values=list(points["x"]),
         lines=lines,
@@ -302,7 +318,7 @@ def xmr_chart(
     )
     mr_top = x_top + x_h + gap
     out.append(_text(64, mr_top - 18, _("Moving ranges (mR)"), extra=' font-weight="bold"'))
-    ranges = [0.0 if math.isnan(v) else float(v) for v in points["moving_range"]]
+    ranges = [None if math.isnan(v) else float(v) for v in points["moving_range"]]
     mr_lines = [(result.upper_range_limit, _("Upper limit"), True), (result.mean_moving_range, _("Mean"), False)]
     out += _panel(
         values=ranges[1:],

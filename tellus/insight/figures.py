@@ -368,7 +368,9 @@ def e2e_service_figure(per_service: pd.DataFrame, labels: Mapping[Any, str]) -> 
     return Figure("by_service", heading, table, chart)
 
 
-def _signal(beyond: bool, in_run: bool) -> str:
+def _signal(beyond: bool, in_run: bool, partial: bool = False, reason: str = "") -> str:
+    if partial:
+        return reason or _("Part week: not judged")
     words = []
     if beyond:
         words.append(_("Beyond a limit"))
@@ -380,6 +382,19 @@ def _signal(beyond: bool, in_run: bool) -> str:
 def xmr_summary(result: analytics.XmR, unit: str) -> list[str]:
     points = result.points
     beyond, in_run = int(points["beyond_limits"].sum()), int(points["in_run"].sum())
+    partial = int(points["partial"].sum())
+    notes = []
+    if partial:
+        notes.append(
+            ngettext(
+                "%(n)s week is not whole (a part week at the start or end of the dates chosen or recorded, or one "
+                "still settling): it is drawn hollow and left out of the centre line, the limits and the signals.",
+                "%(n)s weeks are not whole (part weeks at the start or end of the dates chosen or recorded, or ones "
+                "still settling): they are drawn hollow and left out of the centre line, the limits and the signals.",
+                partial,
+            )
+            % {"n": partial}
+        )
     return [
         _(
             "Centre line %(centre)s %(unit)s; natural process limits %(lower)s to %(upper)s %(unit)s "
@@ -401,6 +416,7 @@ def xmr_summary(result: analytics.XmR, unit: str) -> list[str]:
             in_run,
         )
         % {"n": in_run},
+        *notes,
     ]
 
 
@@ -414,20 +430,24 @@ def xmr_figure(
     value_label: str,
     result: analytics.XmR,
     unit: str,
+    reasons: Sequence[str] | None = None,
 ) -> Figure:
+    """`weeks`, `counts` and `reasons` (what the table says of a part period) are aligned with the points."""
     points = result.points
+    said = list(reasons) if reasons is not None else [""] * len(points)
     rows: list[tuple[Cell, ...]] = [
         (
             _iso(week),
             int(count),
             round(float(x), 1),
             None if math.isnan(mr) else round(float(mr), 1),
-            _signal(bool(beyond), bool(in_run)),
+            _signal(bool(beyond), bool(in_run), bool(partial), reason),
         )
-        for week, count, x, mr, beyond, in_run in zip(
-            weeks, counts, points["x"], points["moving_range"], points["beyond_limits"], points["in_run"], strict=True
+        for week, count, x, mr, beyond, in_run, partial, reason in zip(
+            weeks, counts, points["x"], points["moving_range"], points["beyond_limits"], points["in_run"],
+            points["partial"], said, strict=True,
         )
-    ]
+    ]  # fmt: skip
     table = Table(heading, (_("Week beginning"), count_label, value_label, _("Moving range"), _("Signal")), rows)
     notes = xmr_summary(result, unit)
     desc = _("Individuals and moving range chart of %(what)s over %(n)s weeks.") % {"what": value_label, "n": len(rows)}

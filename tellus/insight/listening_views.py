@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from tellus.capacities.models import Capacity
 from tellus.demand.models import Channel
-from tellus.feedback.models import QUESTION_KEYS, Route, Theme
+from tellus.feedback.models import QUESTION_KEYS, Route, Theme, ThemeTag
 from tellus.feedback.questions import survey
 from tellus.feedback.selectors import comments_for_staff
 from tellus.privacy.permissions import staff_permission_required
@@ -171,17 +171,23 @@ def theme_figures(filters: selectors.DemandFilters) -> list[Figure]:
     labels = dict(Theme.objects.filter(pk__in=weeks["theme_id"].unique()).values_list("pk", "label"))
     busiest = weeks.groupby("theme_id")["texts"].sum().sort_values(ascending=False, kind="stable").index
     figures = []
+    # Every theme's weeks run over the same span (theme_weeks fills the gaps), so one reading of the period marks
+    # the part weeks at either end for all of them.
+    period = selectors.recorded_period(filters, model=ThemeTag)
     for theme_id in list(busiest)[:THEMES_CHARTED]:
         part = weeks[weeks["theme_id"] == theme_id].reset_index(drop=True)
-        result = analytics.xmr(part["texts"].astype("float64"), lower_bound=0.0)
+        days, partial = analytics.part_weeks(list(part["week"]), first=period.first, last=period.last,
+                                             today=period.today)  # fmt: skip
+        result = analytics.xmr(part["texts"].astype("float64"), partial=partial, lower_bound=0.0)
         if result is None:
             continue
+        reasons = [_("Part week (%(days)s of 7 days): not judged") % {"days": n} for n in days]
         figures.append(
             xmr_figure(
                 key=f"theme_{theme_id}",
                 heading=_("Theme “%(label)s”, texts per week") % {"label": labels.get(theme_id, theme_id)},
                 weeks=list(part["week"]), counts=list(part["texts"]), count_label=_("Texts"),
-                value_label=_("Texts in the theme"), result=result, unit=_("texts"),
+                value_label=_("Texts in the theme"), result=result, unit=_("texts"), reasons=reasons,
             )
         )  # fmt: skip
     return figures
@@ -199,14 +205,17 @@ def _filters(request: HttpRequest, services: dict[int, str]) -> tuple[DemandFilt
 def listening_overview(request: HttpRequest) -> HttpResponse:
     services = selectors.service_names()
     form, filters = _filters(request, services)
+    # A date range that cannot be read, or ends before it starts, shows only the error (as on the demand pages).
+    bad_range = any(name in form.errors for name in ("start", "end", "__all__"))
     figures: list[Figure] = []
     score_tables = {}
-    for group in data.GROUPS:
-        score_tables[group] = scores_table(group, filters)
-        figures.append(scores_panel(group, filters, services, score_tables[group]))
-        figures.append(rates_panel(group, filters, services))
-    figures.append(rates_panel("route", filters, services))
-    figures += theme_figures(filters)
+    if not bad_range:
+        for group in data.GROUPS:
+            score_tables[group] = scores_table(group, filters)
+            figures.append(scores_panel(group, filters, services, score_tables[group]))
+            figures.append(rates_panel(group, filters, services))
+        figures.append(rates_panel("route", filters, services))
+        figures += theme_figures(filters)
     if request.GET.get("format") == "csv":
         return _csv(request, figures)
     query = request.GET.copy()
@@ -217,10 +226,15 @@ def listening_overview(request: HttpRequest) -> HttpResponse:
         "figures": [f for f in figures if f.table.rows],
         "query": query.urlencode(),
         "filtered": form.is_filtered(),
-        "drill": _drill_links(score_tables, services) if request.user.has_perm("feedback.read_comments") else [],
+        "drill": (
+            _drill_links(score_tables, services)
+            if request.user.has_perm("feedback.read_comments") and not bad_range
+            else []
+        ),
         "page_title": _("Listening"),
+        "bad_range": bad_range,
     }
-    return render(request, "insight/listening.html", context)
+    return render(request, "insight/listening.html", context, status=400 if bad_range else 200)
 
 
 def _drill_links(

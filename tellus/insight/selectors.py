@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 from django.db import NotSupportedError, connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BigIntegerField, CharField, Count, Func, Q, QuerySet
+from django.db.models import BigIntegerField, CharField, Count, Func, Max, Min, Q, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 from tellus.catalogue.models import Service
@@ -181,19 +181,56 @@ def end_to_end_service_bins(filters: DemandFilters) -> pd.DataFrame:
     return _frame(end_to_end_by_service_queryset(filters), ["service_id", "seconds", "needs"])
 
 
-def end_to_end_by_week_queryset(filters: DemandFilters) -> QuerySet[Any, Any]:
+class WholeHours(Func):
+    """Seconds as whole hours (integer division on both databases; NULL stays NULL)."""
+
+    output_field = BigIntegerField()
+    arity = 1
+    template = f"(%(expressions)s / {HOUR})"
+
+
+def end_to_end_cohort_queryset(filters: DemandFilters) -> QuerySet[Any, Any]:
+    """Needs opened in the filters' dates (of the service chosen) per week of opening and whole hours to met (NULL
+    while still open); needs closed for another reason are never met and are left out."""
+    condition = filters._range("opened_at") & ~Q(status=NeedStatus.CLOSED_OTHER)
+    if filters.service_id is not None:
+        condition &= Q(service_id=filters.service_id)
     return (
-        Need.objects.filter(filters.met_needs())
-        .annotate(week=WeekStart("met_at"), seconds=end_to_end_bin())
-        .values("week", "seconds")
+        Need.objects.filter(condition)
+        .annotate(week=WeekStart("opened_at"), hours=WholeHours("end_to_end_seconds"))
+        .values("week", "hours")
         .annotate(needs=Count("id"))
         .order_by()
     )
 
 
-def end_to_end_week_bins(filters: DemandFilters) -> pd.DataFrame:
-    """Needs met per week of meeting and end-to-end bin."""
-    return _frame(end_to_end_by_week_queryset(filters), ["week", "seconds", "needs"])
+def end_to_end_cohort_bins(filters: DemandFilters) -> pd.DataFrame:
+    """Needs per week of opening and whole hours to met (None while open): what the weekly cohort median needs."""
+    return _frame(end_to_end_cohort_queryset(filters), ["week", "hours", "needs"])
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a weekly chart can speak for: from the later of the filter's start and the first contact recorded
+    to the earlier of the filter's end and the last contact recorded (None where nothing is recorded), and today,
+    whose week is still running. Weeks that reach outside it are part weeks."""
+
+    first: dt.date | None
+    last: dt.date | None
+    today: dt.date
+
+
+def _day(value: dt.datetime | None) -> dt.date | None:
+    return None if value is None else value.astimezone(UTC).date()
+
+
+def recorded_period(filters: DemandFilters, field: str = "occurred_at", model: Any = Contact) -> Period:
+    """The period the records cover within the filters' dates: the first and last `field` of `model` in range, by
+    one MIN/MAX over its date index. Services and channels are not applied: the council's records began and end on
+    the same days for every one of them, and a quiet service's first contact on a Thursday does not make its first
+    week short."""
+    span = model.objects.filter(filters._range(field)).aggregate(first=Min(field), last=Max(field))
+    return Period(first=_day(span["first"]), last=_day(span["last"]), today=dt.datetime.now(UTC).date())
 
 
 def service_names() -> dict[int, str]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -109,23 +110,55 @@ def _end_to_end(filters: selectors.DemandFilters, services: dict[int, str]) -> d
         bands_figure(analytics.end_to_end_bands(service_bins)),
         e2e_service_figure(analytics.end_to_end_by_service(service_bins), services),
     ]
-    weekly = analytics.weekly_median_end_to_end(selectors.end_to_end_week_bins(filters))
-    result = analytics.xmr(weekly["median_seconds"] / 86400, lower_bound=0.0)
-    if result is not None:
-        figures.append(
-            xmr_figure(
-                key="xmr",
-                heading=_("Capability chart of the weekly median end-to-end time"),
-                weeks=list(weekly["week"]),
-                counts=list(weekly["needs"]),
-                count_label=_("Needs met"),
-                value_label=_("Median end-to-end (days)"),
-                result=result,
-                unit=_("days"),
-            )
-        )
+    figure, no_chart = _cohort_figure(filters)
+    if figure is not None:
+        figures.append(figure)
     needs_met = int(service_bins["needs"].sum())
-    return {"figures": figures, "needs_met": needs_met, "needs_met_text": f"{needs_met:,}"}
+    return {"figures": figures, "needs_met": needs_met, "needs_met_text": f"{needs_met:,}", "no_chart": no_chart}
+
+
+def _part_weeks(weeks: list[Any], period: selectors.Period) -> tuple[list[bool], list[str]]:
+    """Which weeks are part weeks, and what the table says about each of them."""
+    days, partial = analytics.part_weeks(weeks, first=period.first, last=period.last, today=period.today)
+    return partial, [_("Part week (%(days)s of 7 days): not judged") % {"days": n} for n in days]
+
+
+def _cohort_figure(filters: selectors.DemandFilters) -> tuple[Figure | None, str]:
+    """The capability chart of end-to-end time: the median time of the needs opened each week, to the hour (see
+    docs/insight.md and decision 0070 for why this measure); or why there is none."""
+    weekly = analytics.weekly_cohort_median(selectors.end_to_end_cohort_bins(filters), now=timezone.now())
+    weekly = weekly.dropna(subset=["median_hours"]).reset_index(drop=True)
+    if weekly.empty:
+        return None, ""
+    weeks = list(weekly["week"])
+    partial, reasons = _part_weeks(weeks, selectors.recorded_period(filters))
+    for i, settled in enumerate(weekly["settled"]):
+        if not settled and not partial[i]:
+            partial[i] = True
+            reasons[i] = _("Needs still open could move this median: not judged")
+    whole = weekly["median_hours"][[not p for p in partial]]
+    if len(whole) and (whole == 0).mean() >= 0.5:
+        # Chunky data (Wheeler): a median stuck at "at once" has moving ranges of nothing, so its limits would
+        # be no width and any need not met at once a "signal".
+        return None, _(
+            "There is no capability chart for this selection: in most weeks at least half the needs were met at "
+            "the first contact, so the weekly median is “at once” and its limits would mean nothing. The bands "
+            "and percentiles above show how long the others took."
+        )
+    result = analytics.xmr(weekly["median_hours"] / 24, partial=partial, lower_bound=0.0)
+    if result is None:
+        return None, ""
+    return xmr_figure(
+        key="xmr",
+        heading=_("Capability chart of the median end-to-end time of the needs opened each week"),
+        weeks=weeks,
+        counts=list(weekly["needs"]),
+        count_label=_("Needs opened"),
+        value_label=_("Median end-to-end (days)"),
+        result=result,
+        unit=_("days"),
+        reasons=reasons,
+    ), ""
 
 
 def _capability(filters: selectors.DemandFilters, services: dict[int, str]) -> dict[str, Any]:
@@ -133,7 +166,8 @@ def _capability(filters: selectors.DemandFilters, services: dict[int, str]) -> d
     if weekly.empty:
         return {"figures": []}
     weeks = weekly.dropna(subset=["failure_share"]).reset_index(drop=True)
-    result = analytics.xmr(weeks["failure_share"] * 100, lower_bound=0.0, upper_bound=100.0)
+    partial, reasons = _part_weeks(list(weeks["week"]), selectors.recorded_period(filters))
+    result = analytics.xmr(weeks["failure_share"] * 100, partial=partial, lower_bound=0.0, upper_bound=100.0)
     figures = []
     if result is not None:
         figures.append(
@@ -146,6 +180,7 @@ def _capability(filters: selectors.DemandFilters, services: dict[int, str]) -> d
                 value_label=_("Failure share (%)"),
                 result=result,
                 unit="%",
+                reasons=reasons,
             )
         )
     return {"figures": figures, "weeks": len(weeks), "weeks_without_contacts": len(weekly) - len(weeks)}

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from tellus.common.batch import big_sqlite_cache, fewer_garbage_collections
+from tellus.common.batch import big_sqlite_cache, fewer_garbage_collections, planner_statistics_refresh
 from tellus.people.models import SourceRecord
 from tellus.people.services import households_rebuild
 from tellus.privacy.services import Actor
@@ -234,6 +234,8 @@ def resolve(
     }
     run.finished_at = timezone.now()
     run.save()
+    # People and their records were written in bulk: the real-time matcher's plans need fresh statistics.
+    planner_statistics_refresh(["people_person", "people_sourcerecord", "linkage_candidatepair"])
     return run
 
 

@@ -201,7 +201,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     ),
     Capability(
         "manage_staff",
-        "Add staff accounts and assign roles in admin",
+        "Add staff accounts, assign roles and teams, switch accounts off and reset two-factor in the console",
         ("privacy.view_user", "privacy.add_user", "privacy.change_user", "auth.view_group"),
     ),
     Capability(

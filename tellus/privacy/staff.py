@@ -269,3 +269,69 @@ def staff_audit_for_privacy_officer(
             context={"page": shown.number, "result_count": paginator.count},
         )
     return Page(events, shown.number, paginator)
+
+
+# The console's staff accounts pages (issue 18, criterion 9) call these; the admin keeps its own form.
+
+STAFF_FIELDS = ("first_name", "last_name", "email", "team")
+
+
+def staff_account_create(
+    *, actor: User, username: str, password: str, roles: Iterable[str], **fields: str
+) -> tuple[User, list[RoleGrant]]:
+    """A new staff account with its details (`STAFF_FIELDS`), a password the administrator gives them and roles:
+    the ones needing approval become requests. Audited; all or nothing."""
+    with transaction.atomic():
+        user = User(username=username, is_active=True, is_staff=False, **{k: fields.get(k, "") for k in STAFF_FIELDS})
+        user.set_password(password)
+        staff_fields_check(actor=actor, before=None, after=user)
+        user.save()
+        staff_account_created(actor=actor, user=user)
+        grants = staff_roles_set(actor=actor, user=user, wanted=roles)
+    return user, grants
+
+
+def staff_account_update(
+    *, actor: User, user: User, is_active: bool, roles: Iterable[str], **fields: str
+) -> list[RoleGrant]:
+    """Changes an account's details, whether it may sign in, and its roles (the ones needing approval become
+    requests). Nobody switches off their own account. Audited; all or nothing."""
+    if actor.pk == user.pk and not is_active:
+        raise StaffAccountRefused("You cannot switch off your own account. Ask another administrator.")
+    with transaction.atomic():
+        before = User.objects.select_for_update().get(pk=user.pk)
+        for name in STAFF_FIELDS:
+            if name in fields:
+                setattr(user, name, fields[name])
+        user.is_active = is_active
+        staff_fields_check(actor=actor, before=before, after=user)
+        staff_roles_check(actor=actor, user=user, wanted=roles)
+        user.save()
+        staff_account_changed(actor=actor, before=before, after=user)
+        return staff_roles_set(actor=actor, user=user, wanted=roles)
+
+
+def staff_password_set(*, actor: User, user: User, password: str) -> None:
+    """Sets a new password for someone who lost theirs (the administrator gives it to them). Audited."""
+    if not staff_account_may_change(actor=actor, user=user):
+        raise StaffAccountRefused("Only a superuser can change a superuser's account.")
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        staff_password_changed(actor=actor, user=user)
+
+
+def staff_two_factor_reset_allowed(*, actor: User, user: User) -> str:
+    """Why `actor` may not reset `user`'s two-factor sign-in from the console, or "" when they may. A privacy
+    officer's or an administrator's is reset only on the server: with a password reset it would hand over the
+    account."""
+    if actor.pk == user.pk:
+        return "You cannot reset your own two-factor sign-in. Ask another administrator."
+    if not staff_account_may_change(actor=actor, user=user):
+        return "Only a superuser can change a superuser's account."
+    if user.is_superuser or set(role_names(user)) & ROLES_NEEDING_APPROVAL:
+        return (
+            "Two-factor sign-in for a privacy officer, an administrator or a superuser is reset only on the server "
+            "(tellus two-factor-reset), by someone with access to it."
+        )
+    return ""

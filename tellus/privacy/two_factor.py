@@ -133,13 +133,14 @@ def two_factor_turn_off(*, user: User) -> None:
         _two_factor_event(actor=user, user=user, before="on", after="off", change="two-factor turned off")
 
 
-def two_factor_reset(*, user: User, by: str) -> int:
-    """Removes every device of a user who lost theirs (run on the server: `tellus two-factor-reset`). They set it
-    up again at their next sign-in. Returns how many devices were removed."""
+def two_factor_reset(*, user: User, by: str, actor: User | None = None) -> int:
+    """Removes every device of a user who lost theirs (on the server: `tellus two-factor-reset`; in the console, by
+    an administrator as `actor`, where `staff.staff_two_factor_reset_allowed` permits). They set it up again at
+    their next sign-in. Returns how many devices were removed."""
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
         staff_event_record(
-            actor=Actor.system(by),
+            actor=Actor.system(by) if actor is None else Actor.for_user(actor),
             action=AuditAction.UPDATE,
             user=user,
             changes={"two_factor": ["on" if removed else "off", "off"]},

@@ -37,7 +37,7 @@ FLOORS = {
 }
 # The project package's own modules (settings, urls, the API, the WSGI/ASGI entry points, the CLI) stand above every
 # app: no app imports them.
-PROJECT_MODULES = {"api", "urls", "wsgi", "asgi", "cli", "settings"}
+PROJECT_MODULES = {"api", "api_docs", "urls", "wsgi", "asgi", "cli", "settings"}
 # Test helpers shared by the apps' tests; never imported by the application itself.
 TEST_ONLY = {"testing"}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
@@ -153,3 +154,51 @@ def test_failure_causes_are_ranked_with_their_share_of_failure_demand():
     causes = analytics.failure_causes(frame)
     assert list(causes["failure_cause"]) == ["not_done", "progress_chasing"]
     assert list(causes["share"]) == pytest.approx([0.5, 0.5])
+
+
+def test_days_covered_counts_the_days_of_each_monday_week_inside_the_range():
+    weeks = ["2025-03-03", "2025-03-10", "2025-03-17"]
+    assert analytics.days_covered(weeks, first=dt.date(2025, 3, 5), last=dt.date(2025, 3, 18)) == [5, 7, 2]
+    assert analytics.days_covered(weeks, first=None, last=None) == [7, 7, 7]
+    _, partial = analytics.part_weeks(weeks, first=None, last=None, today=dt.date(2025, 3, 19))
+    assert partial == [False, False, True], "the week holding today is still running"
+
+
+def test_a_part_week_takes_no_part_in_the_limits_and_is_never_a_signal():
+    # Whole weeks 5, 7, 6, 9, 8 (mean 7, limits 2.345 to 11.655 as in the hand example); a first part week of 1
+    # and a last of 30 would pull the limits and be beyond them if they counted.
+    values = pd.Series([1, 5, 7, 6, 9, 8, 30])
+    result = analytics.xmr(values, partial=[True, False, False, False, False, False, True])
+    assert result is not None
+    assert result.centre == pytest.approx(7.0)
+    assert result.lower_limit == pytest.approx(2.345)
+    assert result.upper_limit == pytest.approx(11.655)
+    assert not result.points["beyond_limits"].any()
+    assert list(result.points["partial"]) == [True, False, False, False, False, False, True]
+    assert math.isnan(result.points["moving_range"].iloc[0]) and math.isnan(result.points["moving_range"].iloc[-1])
+    unmarked = analytics.xmr(values)
+    assert unmarked is not None and unmarked.points["beyond_limits"].iloc[-1], "unmarked, the 30 is a signal"
+
+
+def test_xmr_needs_two_whole_periods():
+    assert analytics.xmr(pd.Series([4.0, 5.0, 6.0]), partial=[True, False, True]) is None
+
+
+def test_the_weekly_cohort_median_counts_needs_still_open_as_longer_than_any_met():
+    now = dt.datetime(2025, 4, 1, tzinfo=dt.UTC)
+    bins = pd.DataFrame(
+        [
+            ("2025-03-03", 0, 1), ("2025-03-03", 50, 1), ("2025-03-03", None, 1),  # median 50 h (rank 2 of 3)
+            ("2025-03-10", 5, 1), ("2025-03-10", None, 2),  # one met of three: no median yet
+            ("2025-03-24", 1, 1), ("2025-03-24", 200, 1),  # median 1 h; the week ended a day ago: settled
+        ],
+        columns=["week", "hours", "needs"],
+    )  # fmt: skip
+    weekly = analytics.weekly_cohort_median(bins, now=now)
+    assert list(weekly["needs"]) == [3, 3, 2]
+    assert weekly["median_hours"].iloc[0] == 50 and math.isnan(weekly["median_hours"].iloc[1])
+    assert weekly["median_hours"].iloc[2] == 1
+    assert list(weekly["settled"]) == [True, False, True]
+    later = analytics.weekly_cohort_median(bins.assign(hours=bins["hours"].where(bins["week"] != "2025-03-24", 40)),
+                                           now=now)  # fmt: skip
+    assert not later["settled"].iloc[2], "a 40-hour median of a week that ended 24 hours ago could still move"

@@ -29,3 +29,13 @@ def test_nice_ranges_start_near_the_data_only_when_it_is_far_from_zero():
     assert charts.nice_range(41.0, 48.0)[0] == 40
     assert charts.nice_range(41.0, 48.0)[-1] >= 48.0
     assert len(charts.nice_range(5.0, 5.0)) >= 2
+
+
+def test_a_part_period_is_drawn_hollow_and_named_in_the_legend():
+    result = analytics.xmr(pd.Series([1.0, 5.0, 7.0, 6.0, 9.0, 8.0, 30.0]), partial=[True] + [False] * 5 + [True])
+    assert result is not None
+    svg = charts.xmr_chart(uid="p", title="t", description="d", labels=[str(i) for i in range(7)], result=result)
+    hollow = 'r="4.5" fill="#fff"'
+    assert svg.count(hollow) == 3  # the two part weeks and the legend's example
+    assert "part period: not judged" in svg
+    assert svg.count(f'fill="{charts.RED}" stroke="{charts.TEXT}"/>') == 1  # the legend only: no point is beyond

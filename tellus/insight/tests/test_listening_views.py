@@ -127,3 +127,14 @@ def test_the_comments_of_a_suppressed_group_are_refused(django_user_model, answe
 def test_the_dashboard_with_no_survey_answered_says_so(analyst):
     response = signed_in(Client(), analyst, purpose=Purpose.ANALYSIS).get(URL)
     assert response.status_code == 200 and "No survey has been answered yet." in response.content.decode()
+
+
+def test_an_end_date_before_the_start_date_shows_only_the_error(analyst, answered):
+    response = signed_in(Client(), analyst, purpose=Purpose.ANALYSIS).get(
+        URL, {"start": "2025-03-20", "end": "2025-03-01"}
+    )
+    page = response.content.decode()
+
+    assert response.status_code == 400
+    assert "The end date must be the same as or after the start date." in page
+    assert "<table" not in page and "<svg" not in page and "No survey has been answered yet." not in page

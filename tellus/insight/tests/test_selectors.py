@@ -24,7 +24,7 @@ EVERYTHING = selectors.DemandFilters()
         (selectors.weekly_demand_queryset, "insight_contact_week_idx"),
         (selectors.failure_causes_queryset, "insight_contact_cause_idx"),
         (selectors.end_to_end_by_service_queryset, "insight_need_service_e2e_idx"),
-        (selectors.end_to_end_by_week_queryset, "insight_need_week_e2e_idx"),
+        (selectors.end_to_end_cohort_queryset, "insight_need_cohort_idx"),
     ],
 )
 def test_each_unfiltered_aggregate_reads_only_its_covering_index_on_sqlite(queryset: Any, index: str):

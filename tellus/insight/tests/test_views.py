@@ -163,8 +163,66 @@ def test_the_end_to_end_page_gives_percentiles_per_service_and_a_capability_char
         ["Household waste", "3", "0.1", "10.0", "10.0"],
         ["Potholes", "1", "3.0", "3.0", "3.0"],
     ]
-    assert "Capability chart of the weekly median end-to-end time" in html
-    assert "Centre line" in html
+    assert "Capability chart" not in html, "one whole week of needs opened is not enough for a moving range"
+
+
+def _weeks_of_needs(service: Any, medians: list[dt.timedelta], start: dt.datetime = MONDAY) -> None:
+    """Three needs opened each week (Tuesday to Thursday): one at once, one at the week's median, one slower."""
+    for week, median in enumerate(medians):
+        monday = start + week * 7 * DAY
+        for day, after in ((1, dt.timedelta(0)), (2, median), (3, median * 3)):
+            need_with_contacts(service=service, opened_at=monday + day * DAY, met_after=after)
+
+
+def test_the_end_to_end_chart_plots_medians_to_the_hour_so_a_day_boundary_is_not_a_signal(client, analyst, bins):
+    # Medians of 1 day 20 h to 2 days 2 h. Rounded down to whole days (the old measure) they read 1, 1, 1, 1, 1, 2,
+    # 1, ...: moving ranges of nothing but one jump, so the 2 was "beyond the limits". To the hour it is routine.
+    hours = [44, 45, 46, 47, 45, 50, 44, 46, 47, 45, 44, 46]
+    _weeks_of_needs(bins, [dt.timedelta(hours=h) for h in hours])
+    client.force_login(analyst)
+    response = client.get(reverse("insight:end_to_end"))
+    chart = next(t for t in tables_on(response.content.decode()) if "needs opened each week" in t["caption"])
+    rows = chart["rows"][1:]
+    assert [row[2] for row in rows[:3]] == ["1.8", "1.9", "1.9"]
+    assert not any("Beyond" in row[4] or "run" in row[4] for row in rows)
+
+
+def test_the_end_to_end_chart_is_withheld_when_the_median_is_met_at_once(client, analyst, bins):
+    for week in range(6):
+        for day in range(3):
+            met_after = dt.timedelta(0) if day < 2 else dt.timedelta(days=4)
+            need_with_contacts(service=bins, opened_at=MONDAY + (week * 7 + day) * DAY, met_after=met_after)
+    client.force_login(analyst)
+    html = client.get(reverse("insight:end_to_end")).content.decode()
+    assert "its limits would mean nothing" in html
+    assert "Capability chart" not in html
+
+
+def test_part_weeks_at_either_end_are_marked_and_never_signal(client, analyst, bins):
+    # Ten whole weeks of four contacts, one of them failure demand (25%); the records begin on a Saturday with two
+    # failure contacts (100%) and end on a Tuesday with one value contact (0%): both far outside the limits.
+    first = MONDAY - 2 * DAY
+    for day in range(2):
+        need_with_contacts(service=bins, opened_at=first + day * DAY, first="failure", cause="not_done")
+    for week in range(10):
+        for n in range(4):
+            failure = n == 0
+            need_with_contacts(
+                service=bins, opened_at=MONDAY + week * 7 * DAY + n * DAY, first="failure" if failure else "value",
+                cause="not_done" if failure else "",
+            )  # fmt: skip
+    need_with_contacts(service=bins, opened_at=MONDAY + 70 * DAY + DAY)
+    client.force_login(analyst)
+    html = client.get(reverse("insight:capability")).content.decode()
+    chart = next(t for t in tables_on(html) if "weekly failure-demand share" in t["caption"])
+    rows = chart["rows"][1:]
+    assert len(rows) == 12
+    assert rows[0][:3] == ["2025-02-24", "2", "100.0"]
+    assert rows[0][4] == "Part week (2 of 7 days): not judged"
+    assert rows[-1][4] == "Part week (2 of 7 days): not judged"
+    assert all(row[4] == "" for row in rows[1:-1]), "ten weeks of 25% are routine"
+    assert "2 weeks are not whole" in html
+    assert "part period: not judged" in html
 
 
 def test_the_capability_page_charts_the_weekly_failure_share_with_its_limits(client, analyst, demand):
@@ -241,4 +299,5 @@ def test_each_page_makes_the_same_few_queries_however_much_demand_there_is(clien
             )
     after = _queries(client, url)
     assert after == before
-    assert after <= 9  # the session, the user, their roles, the two-factor check, then the page's own
+    assert after <= 10  # the session, the user, their roles, the two-factor check, then the page's own (and the
+    # MIN/MAX of the days recorded, for the part weeks)
