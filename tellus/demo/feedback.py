@@ -309,6 +309,7 @@ def _letters_waiting(created: list[int], unprinted: list[tuple[int, MetNeed, str
     SurveyLetter.objects.bulk_create(letters, batch_size=2000)
 
 
+@transaction.atomic
 def demo_feedback_load(*, seed: int, actor: Actor, known_themes_dir: Path) -> DemoFeedback:
     rng = random.Random(f"listening-{seed}")
     needs = _met_needs()
