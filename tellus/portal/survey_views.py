@@ -59,4 +59,9 @@ def survey_answer(request: HttpRequest, invitation_id: int) -> HttpResponse:
         return render(request, "portal/survey_refused.html", {"message": str(error)}, status=error.status)
     service = invitation.service.name if invitation.service else ""
     context = {"form": form, "intro": survey().intro, "service": service, "offered_at": invitation.offered_at}
-    return render(request, "portal/survey.html", context, status=400 if form.errors else 200)
+    return render(
+        request,
+        "feedback/survey.html",
+        {**context, "base_template": "portal/base.html"},
+        status=400 if form.errors else 200,
+    )
