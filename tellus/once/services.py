@@ -27,6 +27,7 @@ from tellus.people.models import Person, Property, Representative
 from tellus.people.selectors import representatives_active
 from tellus.people.services import (
     person_correspondence_stop,
+    person_details_told,
     person_no_fixed_address_set,
     representative_create,
 )
@@ -370,7 +371,9 @@ def _apply_to_person(*, report: ChangeReport, reporter: Reporter, purpose: Purpo
                 actor=reporter.actor,
                 purpose=purpose,
             )
-    elif report.event_type == EventType.NO_FIXED_ADDRESS:
+    elif report.event_type in (EventType.ADDRESS, EventType.NAME, EventType.CONTACT):
+        _own_copy(report=report, reporter=reporter, purpose=purpose)
+    if report.event_type == EventType.NO_FIXED_ADDRESS:
         person_no_fixed_address_set(person=person, no_fixed_address=True, actor=reporter.actor, purpose=purpose)
     elif report.event_type == EventType.ADDRESS and person.no_fixed_address and not report.details["moved_out_of_area"]:
         person_no_fixed_address_set(person=person, no_fixed_address=False, actor=reporter.actor, purpose=purpose)
@@ -386,6 +389,30 @@ def _apply_to_person(*, report: ChangeReport, reporter: Reporter, purpose: Purpo
             actor=reporter.actor,
             purpose=purpose,
         )
+
+
+def _own_copy(*, report: ChangeReport, reporter: Reporter, purpose: Purpose | str) -> None:
+    """Tellus's own copy of the person takes a new name, address or contact details at once, whichever services
+    the reporter chose to tell (people writes it, audited)."""
+    d = report.details
+    if report.event_type == EventType.NAME:
+        person_details_told(
+            person=report.person, effective_on=report.effective_on, actor=reporter.actor, purpose=purpose,
+            name=d["new_name"],
+        )  # fmt: skip
+    elif report.event_type == EventType.CONTACT:
+        person_details_told(
+            person=report.person, effective_on=report.effective_on, actor=reporter.actor, purpose=purpose,
+            email=d.get("email"), phone=d.get("phone"),
+        )  # fmt: skip
+    else:
+        new_property = None
+        if not d.get("moved_out_of_area") and d.get("property_reference"):
+            new_property = Property.objects.filter(reference=d["property_reference"]).first()
+        person_details_told(
+            person=report.person, effective_on=report.effective_on, actor=reporter.actor, purpose=purpose,
+            address=d["new_address"], postcode=d.get("new_postcode", ""), new_property=new_property,
+        )  # fmt: skip
 
 
 def _confirmation_email(report_id: int, status_url: str) -> None:
