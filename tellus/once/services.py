@@ -172,7 +172,11 @@ def change_details(*, event_type: str, data: dict[str, Any], today: dt.date | No
     elif event_type == EventType.NAME:
         if not (data.get("new_name") or "").strip():
             raise OnceError(_("Enter the new name."))
-        details = {"new_name": " ".join(data["new_name"].split())}
+        new_name = " ".join(data["new_name"].split())
+        given, _sep, family = new_name.rpartition(" ")
+        if len(new_name) > 300 or len(given) > 150 or len(family) > 150:
+            raise OnceError(_("Enter a shorter name: at most 150 letters for the given names and for the surname."))
+        details = {"new_name": new_name}
     elif event_type == EventType.CONTACT:
         email, phone = (data.get("email") or "").strip(), (data.get("phone") or "").strip()
         if not email and not phone:

@@ -93,3 +93,12 @@ def test_a_refused_change_writes_nothing_to_the_persons_copy(town: dict[str, Any
     assert not SourceRecord.objects.filter(source_system__name=TOLD_SYSTEM_NAME).exists()
     town["alice"].refresh_from_db()
     assert town["alice"].display_name == "Alice Example"
+
+
+def test_a_name_too_long_to_keep_is_refused_before_anything_is_written(town: dict[str, Any]) -> None:
+    from tellus.once.models import ChangeReport
+    from tellus.once.services import OnceError
+
+    with pytest.raises(OnceError, match="shorter name"):
+        _tell(town["alice"], EventType.NAME, {"new_name": "A" * 151 + " Smith"})
+    assert not ChangeReport.objects.exists()
