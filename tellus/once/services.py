@@ -570,7 +570,7 @@ def _record_outcome(delivery_id: int, number: int, started: dt.datetime, outcome
     if outcome.kind in ("sent", "actioned"):
         # One UPDATE that cannot undo an acknowledgement which came back while the POST was in flight: the status
         # only moves on from pending, and the times are kept if already set.
-        done = {
+        done: dict[str, Any] = {
             "lease_until": None,
             "last_status_code": outcome.status_code,
             "last_error": outcome.error,
