@@ -48,6 +48,7 @@ from tellus.privacy.models import Purpose
 from tellus.privacy.services import Actor
 
 Say = Callable[[str], None]
+STALL_SECONDS = 120.0
 ACTOR = Actor.system("tellus bench once")
 
 
@@ -90,60 +91,76 @@ def _ready(procs: list[subprocess.Popen[bytes]]) -> None:
         proc.stdout.readline()
 
 
-class Acknowledger(threading.Thread):
-    """The partners' side of acknowledging: each receiver hands over the webhook-id it acted on, and this thread
-    sends Tellus the signed "actioned" callback (through `acknowledgement_record`, the service behind the callback
-    endpoint: signature, timestamp and ownership checked), and says when every service has acknowledged a change."""
+class Tally:
+    """Acknowledgements recorded per change, across the partners' threads; a change is done when every service has
+    acknowledged it (its report id then goes to the bench through `finished`, a multiprocessing queue)."""
 
     def __init__(self, per_change: int, finished: Any) -> None:
-        super().__init__(daemon=True)
-        self.inbox: queue.Queue[tuple[str, str, str] | None] = queue.Queue()
         self.per_change = per_change
-        self.finished = finished  # a multiprocessing queue: report ids, each once every service has acknowledged
+        self.finished = finished
         self.acked: Counter[int] = Counter()
         self.refused = 0
+        self.lock = threading.Lock()
 
-    def hand_over(self, code: str, secret: str) -> Callable[[str], None]:
-        return lambda message_id: self.inbox.put((code, secret, message_id))
+    def count(self, report_id: int | None) -> None:
+        with self.lock:
+            if report_id is None:
+                self.refused += 1
+                return
+            self.acked[report_id] += 1
+            if self.acked[report_id] == self.per_change:
+                self.finished.put(report_id)
+
+
+class Acknowledger(threading.Thread):
+    """One partner's side of acknowledging: its receiver hands over each webhook-id it acted on, and this thread
+    sends Tellus the signed "actioned" callback (through `acknowledgement_record`, the service behind the callback
+    endpoint: signature, timestamp and ownership checked). Each partner has its own, as separate partners would."""
+
+    def __init__(self, code: str, secret: str, tally: Tally) -> None:
+        super().__init__(daemon=True)
+        self.inbox: queue.Queue[str | None] = queue.Queue()
+        self.code, self.secret, self.tally = code, secret, tally
 
     def run(self) -> None:
         try:
-            while (item := self.inbox.get()) is not None:
-                code, secret, message_id = item
-                body, headers = acknowledgement(secret, message_id, "actioned")
+            while (message_id := self.inbox.get()) is not None:
+                body, headers = acknowledgement(self.secret, message_id, "actioned")
                 try:
-                    delivery = acknowledgement_record(subscriber_code=code, body=body, headers=headers)
+                    delivery = acknowledgement_record(subscriber_code=self.code, body=body, headers=headers)
                 except Exception:  # counted: a refused acknowledgement is a lost delivery
-                    self.refused += 1
+                    self.tally.count(None)
                     continue
-                self.acked[delivery.report_id] += 1
-                if self.acked[delivery.report_id] == self.per_change:
-                    self.finished.put(delivery.report_id)
+                self.tally.count(delivery.report_id)
         finally:
             connections.close_all()
 
 
 def _partners(subscribers: list[tuple[str, str]], control: Any, finished: Any) -> None:
-    """The partners, in a process of their own (as they would be): a receiver per subscriber and the acknowledger.
+    """The partners, in a process of their own (as they would be): a receiver and an acknowledger per subscriber.
     Sends back the receivers' URLs, waits to be told to stop, then sends back what the receivers saw."""
-    acknowledger = Acknowledger(per_change=len(subscribers), finished=finished)
+    tally = Tally(per_change=len(subscribers), finished=finished)
+    acknowledgers = [Acknowledger(code, secret, tally) for code, secret in subscribers]
     receivers = [
-        LocalReceiver(secret, Behaviour(ack_inline=acknowledger.hand_over(code, secret))).__enter__()
-        for code, secret in subscribers
+        LocalReceiver(secret, Behaviour(ack_inline=a.inbox.put)).__enter__()
+        for (_code, secret), a in zip(subscribers, acknowledgers, strict=True)
     ]
-    acknowledger.start()
+    for acknowledger in acknowledgers:
+        acknowledger.start()
     control.send([r.url for r in receivers])
     control.recv()  # stop
     for receiver in receivers:
         receiver.__exit__(None, None, None)
-    acknowledger.inbox.put(None)
-    acknowledger.join(timeout=60)
+    for acknowledger in acknowledgers:
+        acknowledger.inbox.put(None)
+    for acknowledger in acknowledgers:
+        acknowledger.join(timeout=60)
     acted: Counter[str] = Counter()
     seen: Counter[str] = Counter()
     for receiver in receivers:
         acted.update(receiver.acted)
         seen.update(receiver.seen)
-    control.send({"acted": dict(acted), "seen": dict(seen), "refused": acknowledger.refused})
+    control.send({"acted": dict(acted), "seen": dict(seen), "refused": tally.refused})
 
 
 def bench_once(*, events: int, subscribers: int, workers: int, rate: float, in_flight: int, say: Say) -> dict[str, Any]:
@@ -201,16 +218,20 @@ def bench_once(*, events: int, subscribers: int, workers: int, rate: float, in_f
     reported: dict[int, float] = {}
     done = 0
     started = time.time()
-    deadline = started + max(600.0, events * 0.5)
+    progress = started  # the last time a change was fully acknowledged
+    stalled = False
 
-    def wait_for_one() -> bool:
-        nonlocal done
+    def wait_for_one() -> None:
+        """Wait for the next change to be fully acknowledged; give up only when none has been for STALL_SECONDS
+        (then the rest are reported as lost, not waited for)."""
+        nonlocal done, progress, stalled
         try:
-            finished.get(timeout=max(0.0, min(5.0, deadline - time.time())))
+            finished.get(timeout=5)
         except queue.Empty:
-            return False
+            stalled = time.time() - progress > STALL_SECONDS
+            return
         done += 1
-        return True
+        progress = time.time()
 
     try:
         for n, person in enumerate(people):
@@ -219,8 +240,11 @@ def bench_once(*, events: int, subscribers: int, workers: int, rate: float, in_f
                 if wait > 0:
                     time.sleep(wait)
             else:
-                while len(reported) - done >= in_flight and time.time() < deadline:
+                while len(reported) - done >= in_flight and not stalled:
                     wait_for_one()
+                if stalled:
+                    say("No change acknowledged for a while: stopping; what is missing counts as lost.")
+                    break
             reporter = Reporter(
                 by=ReportedBy.PERSON,
                 actor=Actor.system(f"resident:bench{n}"),
@@ -241,7 +265,7 @@ def bench_once(*, events: int, subscribers: int, workers: int, rate: float, in_f
             if n and n % 1000 == 0:
                 say(f"  {n:,} changes reported ({n / (time.time() - started):,.1f} a second)…")
         say(f"Reported {events:,} changes in {time.time() - started:.1f} s; waiting for the last acknowledgements…")
-        while done < len(reported) and time.time() < deadline:
+        while done < len(reported) and not stalled:
             wait_for_one()
     finally:
         for proc in procs:
