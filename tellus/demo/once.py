@@ -30,7 +30,7 @@ from tellus.once.rules import payload_for, proposals
 from tellus.once.services import backoff_seconds, facts_of, subscriber_create, subscriber_update
 from tellus.once.testing import Behaviour, LocalReceiver
 from tellus.people.models import Person, Property, SourceSystem
-from tellus.people.services import person_correspondence_stop, representative_create
+from tellus.people.services import person_correspondence_stop, person_details_told, representative_create
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
@@ -284,6 +284,8 @@ def demo_once_history(*, seed: int, now: dt.datetime | None = None) -> dict[str,
         reports.append((pk, kind, reported_at))
     persons = Person.objects.in_bulk([pk for pk, _k, _t in reports])
     made = {"changes": 0, "deliveries": 0, "attempts": 0, "outage_retries": 0}
+    own: list[ChangeReport] = []
+    by_reference = {p.reference: p for p in properties}
     with transaction.atomic():
         entries = []
         for pk, kind, reported_at in reports:
@@ -307,6 +309,8 @@ def demo_once_history(*, seed: int, now: dt.datetime | None = None) -> dict[str,
                 confirmed_at=reported_at + dt.timedelta(minutes=2),
             )
             made["changes"] += 1
+            if kind in (EventType.ADDRESS, EventType.NAME, EventType.CONTACT):
+                own.append(report)
             facts = facts_of(report)
             for proposal in proposals(person=person, event_type=kind, facts=facts):
                 agreed = rng.random() > 0.08
@@ -350,6 +354,23 @@ def demo_once_history(*, seed: int, now: dt.datetime | None = None) -> dict[str,
                     purpose=Purpose.ADMINISTRATION,
                 )
         audit_events_record(actor=ACTOR, purpose=Purpose.ADMINISTRATION, entries=entries)
+        # Tellus's own copy of each person takes the new name, address or contact details they told, in the order
+        # they told them (as confirming a change does).
+        for report in sorted(own, key=lambda r: r.reported_at):
+            d = report.details
+            new_property = by_reference.get(d.get("property_reference", "")) if report.event_type == "address" else None
+            person_details_told(
+                person=report.person,
+                effective_on=report.effective_on,
+                actor=ACTOR,
+                purpose=Purpose.ADMINISTRATION,
+                name=d.get("new_name"),
+                address=d.get("new_address"),
+                postcode=d.get("new_postcode", ""),
+                new_property=new_property,
+                email=d.get("email"),
+                phone=d.get("phone"),
+            )
     return made
 
 
@@ -427,7 +448,7 @@ def demo_partners_start(*, port: int) -> Callable[[], None]:
                 entitled_fields=subscriber.entitled_fields,
                 is_active=subscriber.is_active,
             )
-    worker = subprocess.Popen([sys.executable, "-m", "tellus.cli", "worker", "--interval", "1"], env={**os.environ})
+    worker = subprocess.Popen([sys.executable, "-m", "tellus.cli", "worker"], env={**os.environ})
 
     def stop(*_: Any) -> None:
         if worker.poll() is None:

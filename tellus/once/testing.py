@@ -34,6 +34,7 @@ class LocalReceiver:
         self.requests = 0
         self.refused = 0
         self.acted: Counter[str] = Counter()  # webhook-id -> times acted on (must be 1)
+        self.seen: Counter[str] = Counter()  # webhook-id -> signed requests received (more than 1: sent again)
         self.payloads: dict[str, dict[str, Any]] = {}
         self.received_at: dict[str, float] = {}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -83,6 +84,7 @@ class LocalReceiver:
                     self.end_headers()
                     return
                 with outer.lock:
+                    outer.seen[message.id] += 1
                     if message.first_time:
                         outer.acted[message.id] += 1
                         outer.payloads[message.id] = message.payload

@@ -27,6 +27,7 @@ from .models import (
     Property,
     Representative,
     SourceRecord,
+    SourceRecordVersion,
     SourceSystem,
 )
 
@@ -371,3 +372,138 @@ def person_no_fixed_address_set(
         changes={"no_fixed_address": [not no_fixed_address, no_fixed_address]},
     )
     return person
+
+
+# The council's own copy of what people tell it about themselves (Tell us once): a source system of Tellus's own.
+TOLD_SYSTEM_NAME = "told-us"
+
+
+def _told_system(actor: Actor) -> SourceSystem:
+    system = SourceSystem.objects.filter(name=TOLD_SYSTEM_NAME).first()
+    if system is None:
+        system = source_system_create(
+            name=TOLD_SYSTEM_NAME,
+            title="What you told the council (Tell us once)",
+            kind=SourceSystem.Kind.OTHER,
+            owning_team="Customer services",
+            address_is_residence=True,
+            description="Names, addresses and contact details people told the council themselves, kept by Tellus.",
+            actor=actor,
+        )
+    return system
+
+
+_TOLD_FIELDS = ("first_name", "last_name", "address", "postcode", "property_id", "email", "phone")
+
+
+@transaction.atomic
+def person_details_told(
+    *,
+    person: Person,
+    effective_on: dt.date,
+    actor: Actor,
+    purpose: Purpose | str,
+    name: str | None = None,
+    address: str | None = None,
+    postcode: str = "",
+    new_property: Property | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+) -> SourceRecord:
+    """Keep what someone told the council about themself (a new name, address or contact details) as Tellus's own
+    copy, so every page shows it at once: one source record per person in the system "told-us" (made on first
+    use), shown beside the council's systems' records; its earlier state is kept as a version. A new name becomes
+    the person's name. A move ends their current homes the day before it and, inside the area (a property), starts
+    one there. Only the details given change. Audited (the person and the record) in this transaction."""
+    now = timezone.now()
+    system = _told_system(actor)
+    record = SourceRecord.objects.select_for_update().filter(source_system=system, person=person).first()
+    created = record is None
+    if record is None:
+        first, _sep, last = person.display_name.rpartition(" ")
+        record = SourceRecord(
+            source_system=system,
+            source_key=f"person-{person.pk}",
+            first_name=first,
+            last_name=last,
+            date_of_birth=person.date_of_birth,
+            person=person,
+            imported_at=now,
+            raw={},
+        )
+        before = dict.fromkeys(_TOLD_FIELDS)
+    else:
+        before = {field: getattr(record, field) for field in _TOLD_FIELDS}
+        SourceRecordVersion.objects.create(
+            record=record,
+            raw=record.raw,
+            row_hash=record.row_hash,
+            fields={k: v for k, v in before.items()},
+            recorded_at=record.updated_at,
+            superseded_at=now,
+        )
+    told: dict[str, Any] = {}
+    person_changes: dict[str, list[Any]] = {}
+    if name is not None and name.strip():
+        name = " ".join(name.split())
+        record.first_name, _sep, record.last_name = name.rpartition(" ")
+        told["name"] = name
+        if person.display_name != name:
+            person_changes["display_name"] = [person.display_name, name]
+            person.display_name = name
+    record.name_normalised = normalise_name(record.display_name())
+    record.last_name_normalised = normalise_name(record.last_name)
+    if address is not None and address.strip():
+        record.address, record.postcode = address.strip(), postcode.strip().upper()
+        record.property = new_property
+        told |= {"address": record.address, "postcode": record.postcode}
+        if new_property is not None:
+            told["property_reference"] = new_property.reference
+        ended = []
+        for home in Occupancy.objects.filter(person=person).filter(
+            models.Q(date_to__isnull=True) | models.Q(date_to__gte=effective_on)
+        ):
+            if home.date_from is not None and home.date_from >= effective_on:
+                continue
+            home.date_to = effective_on - dt.timedelta(days=1)
+            home.save(update_fields=["date_to"])
+            ended.append(home.property_id)
+        person_changes["home"] = [ended, [new_property.pk] if new_property is not None else []]
+    if email is not None and email.strip():
+        record.email = normalise_email(email)
+        told["email"] = record.email
+    if phone is not None and phone.strip():
+        record.phone = normalise_phone(phone)
+        told["phone"] = record.phone
+    record.raw = {**record.raw, **told, "told_on": effective_on.isoformat()}
+    record.row_hash = hashlib.sha256(json.dumps(record.raw, sort_keys=True).encode("utf-8")).hexdigest()
+    record.updated_at = now
+    record.full_clean(exclude=["property", "person", "source_system"])
+    record.save()
+    if "address" in told and new_property is not None:
+        Occupancy.objects.create(person=person, property=new_property, date_from=effective_on, source_record=record)
+    person.updated_at = now
+    person.save(update_fields=["display_name", "updated_at"])
+    after = {field: getattr(record, field) for field in _TOLD_FIELDS}
+    audit_events_record(
+        actor=actor,
+        purpose=purpose,
+        entries=[
+            AuditEntry(
+                AuditAction.UPDATE,
+                PERSON_OBJECT_TYPE,
+                str(person.pk),
+                subject_person_id=person.pk,
+                changes=person_changes,
+                context={"told": sorted(told)},
+            ),
+            AuditEntry(
+                AuditAction.CREATE if created else AuditAction.UPDATE,
+                SOURCE_RECORD_OBJECT_TYPE,
+                str(record.pk),
+                subject_person_id=person.pk,
+                changes={k: [before[k], after[k]] for k in _TOLD_FIELDS if before[k] != after[k]},
+            ),
+        ],
+    )
+    return record

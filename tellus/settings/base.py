@@ -233,6 +233,8 @@ TELLUS_SIGNIN_TRUST_X_FORWARDED_FOR = env_bool("TELLUS_BEHIND_PROXY", default=Fa
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # type: ignore[index]
 # `tellus worker` runs the queue in short batches; its "starting" and "no more tasks" lines every second are noise.
 LOGGING["loggers"]["django_tasks_db"] = {"level": "WARNING"}  # type: ignore[index]
+# Nor two lines for every task run (a delivery each); a failed task is still logged as a warning or error.
+LOGGING["loggers"]["django_tasks"] = {"level": "WARNING"}  # type: ignore[index]
 
 # Staff two-factor sign-in (django-otp: authenticator app plus recovery codes; issue 13, criterion 8). Required for
 # privacy officers, administrators and superusers (tellus.privacy.two_factor), available to everyone.

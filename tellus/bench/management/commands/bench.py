@@ -63,7 +63,15 @@ class Command(BaseCommand):
         once.add_argument("--events", type=int, default=10_000)
         once.add_argument("--subscribers", type=int, default=6)
         once.add_argument("--workers", type=int, default=2, help="`tellus worker` processes (default 2).")
-        once.add_argument("--rate", type=float, default=0, help="Changes reported a second (default: flat out).")
+        once.add_argument(
+            "--rate", type=float, default=0, help="Offer this many changes a second, open loop (default: closed loop)."
+        )
+        once.add_argument(
+            "--in-flight",
+            type=int,
+            default=4,
+            help="Closed loop: report a new change when fewer than this many await acknowledgement (default 4).",
+        )
         once.add_argument(
             "--database-url",
             help="The database to measure in (migrated first). Default: a fresh SQLite file under var/bench/.",
@@ -150,6 +158,7 @@ class Command(BaseCommand):
                 subscribers=options["subscribers"],
                 workers=options["workers"],
                 rate=options["rate"],
+                in_flight=options["in_flight"],
                 say=say,
             )
         url = options["database_url"]
@@ -164,6 +173,7 @@ class Command(BaseCommand):
         bench.run_tellus(["migrate", "--verbosity", "0"], env, say)
         args = ["bench", "once", "--events", str(options["events"]), "--subscribers", str(options["subscribers"])]
         args += ["--workers", str(options["workers"]), "--rate", str(options["rate"])]
+        args += ["--in-flight", str(options["in_flight"])]
         bench.run_tellus([*args, "--json"] if options["json"] else args, env, say)
         return None
 
