@@ -1,5 +1,5 @@
-"""Pages outside the console run under the Content-Security-Policy without breaking it: the API's browsable docs
-(Swagger UI, served locally) and Django admin. The console's `page` fixture fails a test on any violation."""
+"""Pages outside the console run under the Content-Security-Policy without breaking it: Swagger UI (served locally,
+beside Tellus's own API docs page) and Django admin. The console's `page` fixture fails a test on any violation."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from tellus.testing.browser import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_api_docs_render_under_the_policy(page, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_the_optional_swagger_ui_renders_under_the_policy(page, live_server) -> None:  # type: ignore[no-untyped-def]
     page.set_default_timeout(30_000)  # Swagger UI's bundle is large
-    response = page.goto(f"{live_server.url}/api/v1/docs", wait_until="domcontentloaded")
+    response = page.goto(f"{live_server.url}/api/v1/swagger/", wait_until="domcontentloaded")
     assert response is not None and "script-src 'self'" in response.headers["content-security-policy"]
     page.get_by_text("/api/v1/services/{code}").first.wait_for()
 

@@ -308,8 +308,9 @@ def test_a_page_of_search_results_takes_the_same_few_queries_however_many_people
             SourceRecordFactory(person=person, source_system=system)
     client = signed_in(client, officer, purpose=Purpose.ENQUIRY)
 
-    # session, user, permissions, the filters' choices (wards, systems), then the selector's own handful
-    with django_assert_max_num_queries(18):  # and the matcher: its model, the newest record (surname list)
+    # session, user, permissions, the filters' choices (wards, systems), the worklist count in the navigation, then
+    # the selector's own handful and the matcher: its model, the newest record (surname list)
+    with django_assert_max_num_queries(19):
         response = client.get(SEARCH, {"q": "alice"})
 
     assert response.content.decode().count('<a class="link" href="/console/people/') == 20

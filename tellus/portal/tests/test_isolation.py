@@ -30,10 +30,11 @@ def test_the_list_of_pages_covers_every_portal_page_without_a_token() -> None:
     ]
     assert with_tokens == [
         "sign-in/link/<str:token>/",
+        "surveys/<int:invitation_id>/",
         "tell-us/changes/<int:report_id>/",
         "tell-us/changes/<int:report_id>/check/",
         "tell-us/<slug:event_type>/",
-    ]  # each change page is tried with another resident's change below
+    ]  # each change page is tried with another resident's change below; a survey with another's in test_surveys.py
     assert "/my/record/" in PAGES
     assert "/my/looked/" in PAGES
 
