@@ -223,6 +223,22 @@ def occupancies_insert(occupancies: list[tuple[int, int | None, dt.date | None, 
 
 
 @transaction.atomic
+def _households_without_members_delete(stale: models.QuerySet[Household]) -> None:
+    """Households nobody lives in any more go, except those other records still account for (a give-and-take
+    contribution or service used by the household): those stay, without members, so that history keeps its payer."""
+    try:
+        with transaction.atomic():
+            stale.delete()
+    except models.ProtectedError as refused:
+        kept = {
+            getattr(record, field.attname)
+            for record in refused.protected_objects
+            for field in record._meta.concrete_fields
+            if getattr(field, "related_model", None) is Household
+        }
+        stale.exclude(pk__in=kept).delete()
+
+
 def households_rebuild() -> int:
     """One household per dwelling with current occupants; shelters and pseudo-addresses form none."""
     today = timezone.localdate()
@@ -236,7 +252,7 @@ def households_rebuild() -> int:
         members.setdefault(property_id, set()).add(person_id)
     Through = Household.members.through
     Through.objects.all().delete()
-    Household.objects.exclude(property_id__in=members).delete()
+    _households_without_members_delete(Household.objects.exclude(property_id__in=members))
     existing = dict(Household.objects.values_list("property_id", "id"))
     # Plain multi-row INSERTs (decision 0008): after a full resolve that is 80,000 households and 170,000 members,
     # and bulk_create spent most of its time building and compiling their model instances.

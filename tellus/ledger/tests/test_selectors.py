@@ -143,3 +143,25 @@ def test_the_distribution_frame_sums_each_household_as_its_statement_does(loaded
     assert (
         home["ward"] == "North" and home["age_band"] == "75 and over" and home["needs_driver"] == ["No needs recorded"]
     )
+
+
+def test_a_household_the_ledger_accounts_for_stays_when_its_people_move_out_and_households_are_rebuilt(loaded):
+    from tellus.ledger.models import Contribution, ServiceUse
+    from tellus.people.services import households_rebuild
+
+    town = loaded
+    owed = (
+        Contribution.objects.filter(payer_household=town.home).count()
+        + ServiceUse.objects.filter(household=town.home).count()
+    )
+    assert owed, "the home household must hold ledger lines for this test to mean anything"
+
+    households_rebuild()  # nobody lives anywhere in this town (no occupancies), so every household is stale
+
+    assert Household.objects.filter(pk=town.home.pk).exists()
+    assert not Household.objects.get(pk=town.home.pk).members.exists()
+    assert (
+        Contribution.objects.filter(payer_household=town.home).count()
+        + ServiceUse.objects.filter(household=town.home).count()
+        == owed
+    )

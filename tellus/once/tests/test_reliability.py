@@ -64,6 +64,9 @@ def shared_database(settings: Any) -> Iterator[str]:
     finally:
         connection.close()
         db["NAME"] = memory_name
+        # Open Django's connection to the in-memory database again before letting the keeper go: a shared in-memory
+        # database lives only while a connection holds it, and every later test needs it.
+        connection.ensure_connection()
         if keeper is not None:
             keeper.close()
         shutil.rmtree(folder, ignore_errors=True)
