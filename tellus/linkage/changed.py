@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tellus.people.models import SOURCE_RECORD_OBJECT_TYPE, SourceRecord
+from tellus.people.services import TOLD_SYSTEM_NAME
 from tellus.privacy.models import AuditAction, AuditEvent, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
@@ -66,11 +67,13 @@ class ChangedRecords:
 
 
 def changed_linked_records(since: object) -> ChangedRecords:
-    """Records of people changed since `since` (an import updated them) that are on a person."""
+    """Records of people changed since `since` (an import updated them) that are on a person. A record the person
+    told us themselves (Tell us once's own copy, people's `told-us` system) is on them by their own word, as a
+    staff decision would be: the machine never re-scores or splits it."""
     person_of = dict(
-        SourceRecord.objects.filter(is_organisation=False, person__isnull=False, updated_at__gte=since).values_list(
-            "pk", "person_id"
-        )
+        SourceRecord.objects.filter(is_organisation=False, person__isnull=False, updated_at__gte=since)
+        .exclude(source_system__name=TOLD_SYSTEM_NAME)
+        .values_list("pk", "person_id")
     )
     changed = ChangedRecords(person_of=person_of)
     if not person_of:
