@@ -54,7 +54,7 @@ def survey_answer(request: HttpRequest, invitation_id: int) -> HttpResponse:
                 for name, errors in getattr(error, "error_dict", {}).items():
                     form.add_error(name if name in form.fields else None, errors)
             else:
-                return render(request, "portal/survey_thanks.html")
+                return render(request, "feedback/survey_thanks.html", {"base_template": "portal/base.html"})
     except SurveyError as error:
         return render(request, "portal/survey_refused.html", {"message": str(error)}, status=error.status)
     service = invitation.service.name if invitation.service else ""
