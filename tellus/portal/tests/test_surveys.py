@@ -38,6 +38,7 @@ def test_a_resident_answers_their_survey_once_and_the_emailed_link_then_says_so(
     done = resident_client.post(f"/my/surveys/{waiting.pk}/", {"satisfaction": "4", "comment": "<b>Quick</b>"})
 
     assert done.status_code == 200 and b"Thank you" in done.content
+    assert b"Back to your surveys" in done.content and b'href="/my/"' in done.content  # in the portal's frame
     response = SurveyResponse.objects.get(invitation=waiting)
     assert response.satisfaction == 4 and response.comment == "<b>Quick</b>"  # kept as typed, escaped when shown
     assert resident_client.get(f"/my/surveys/{waiting.pk}/").status_code == 410
