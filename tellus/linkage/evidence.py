@@ -60,6 +60,28 @@ def evidence_lists(scored: pd.DataFrame, model: engine.TrainedModel) -> list[lis
     return out
 
 
+def evidence_rows(scored: dict[str, Any], rows: list[int], model: engine.TrainedModel) -> list[list[dict[str, Any]]]:
+    """evidence_lists for some rows of scored columns held as arrays (score_prepared_query's), in the order given."""
+    names = [name for name in model.comparison_names if f"weight_{name}" in scored]
+    out: list[list[dict[str, Any]]] = [[] for _ in rows]
+    for name in names:
+        labels, gammas, weights = scored[f"label_{name}"], scored[f"gamma_{name}"], scored[f"weight_{name}"]
+        title = comparison_title(name)
+        for items, row in zip(out, rows, strict=True):
+            weight = float(weights[row])
+            items.append(
+                {
+                    "code": name,
+                    "comparison": title,
+                    "level": labels[row],
+                    "gamma": int(gammas[row]),
+                    "weight": round(weight, 4),
+                    "bayes_factor": 2.0**weight if math.isfinite(weight) and abs(weight) < 1000 else None,
+                }
+            )
+    return out
+
+
 def is_missing(item: dict[str, Any]) -> bool:
     return str(item.get("level", "")).lower().startswith("missing") or item.get("gamma") == -1
 

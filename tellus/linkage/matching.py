@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 
@@ -28,7 +27,7 @@ from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
 from . import engine
 from .engine.prepare import INPUT_COLUMNS, prepare_record
-from .evidence import evidence_lists, is_missing
+from .evidence import evidence_rows, is_missing
 from .models import LinkageModel
 from .selectors import RECORD_FIELDS, address_is_evidence
 
@@ -254,21 +253,18 @@ def match_person(
         if audit:
             _audit(actor, purpose, details, [])
         return []
-    # One record at a time without pandas, and each record prepared once per process until it changes.
-    prepared = pd.DataFrame(
-        [_prepared.get(row, lambda row=row: _prepare(row)) for row in records],
-        columns=engine.PREPARED_COLUMNS,
-    )
-    scores = engine.score_query(details.query(), prepared, model)
+    # Each record prepared once per process until it changes, and scored without pandas.
+    prepared = [_prepared.get(row, lambda row=row: _prepare(row)) for row in records]
+    ids, scored, order = engine.score_prepared_query(details.query(), prepared, model)
     about = {row[0]: row for row in records}
     best: dict[int, MatchCandidate] = {}
-    likely = scores[scores["match_probability"] >= min_probability].head(limit * 4)
-    # Three plain columns rather than to_dict("records"): the frame is wide (every comparison's evidence columns).
+    probabilities = scored["match_probability"]
+    likely = [int(row) for row in order if probabilities[row] >= min_probability][: limit * 4]
     rows = zip(
-        likely["unique_id"].tolist(),
-        likely["match_probability"].tolist(),
-        likely["match_weight"].tolist(),
-        evidence_lists(likely, model),
+        ids[likely].tolist(),
+        probabilities[likely].tolist(),
+        scored["match_weight"][likely].tolist(),
+        evidence_rows(scored, likely, model),
         strict=True,
     )
     for unique_id, probability, match_weight, evidence in rows:

@@ -20,7 +20,7 @@ from .predict import (
     predict_pairs,
 )
 from .prepare import PREPARED_COLUMNS, evidence_count, prepare, too_thin_to_link
-from .realtime import score_pairs, score_query
+from .realtime import score_pairs, score_prepared_query, score_query
 
 __all__ = [
     "DEFAULT_LOWER",
@@ -42,6 +42,7 @@ __all__ = [
     "prepare",
     "run_febrl_eval",
     "score_pairs",
+    "score_prepared_query",
     "score_query",
     "too_thin_to_link",
     "train",

@@ -12,6 +12,7 @@ from tellus.linkage.engine import (
     predict_new,
     predict_pairs,
     score_pairs,
+    score_prepared_query,
     score_query,
     train,
 )
@@ -63,6 +64,24 @@ def test_score_query_agrees_with_splink_predict_on_the_same_pairs():
         if checked > 300:
             break
     assert checked > 300
+
+
+def test_scoring_prepared_candidates_without_pandas_ranks_and_weighs_them_as_score_query_does():
+    model = febrl1_model()
+    prepared = febrl1_prepared()
+    raw = febrl1_records().set_index("unique_id")
+    fields = ["first_name", "last_name", "date_of_birth", "address", "postcode"]
+    for left_id in prepared["unique_id"].head(40):
+        query = {field: raw.loc[left_id, field] for field in fields}
+        candidates = prepared[prepared["last_name"].str[:1] == str(raw.loc[left_id, "last_name"])[:1]].head(120)
+        expected = score_query(query, candidates, model)
+
+        ids, scored, order = score_prepared_query(query, candidates.to_dict("records"), model)
+
+        assert ids[order].tolist() == expected["unique_id"].tolist()
+        np.testing.assert_allclose(scored["match_weight"][order], expected["match_weight"].to_numpy(), atol=1e-12)
+        for name in model.comparison_names:
+            assert scored[f"gamma_{name}"][order].tolist() == expected[f"gamma_{name}"].tolist()
 
 
 def test_scoring_given_pairs_without_blocking_agrees_with_splink_predict_whichever_side_each_record_is_on():
