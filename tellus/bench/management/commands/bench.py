@@ -58,6 +58,12 @@ class Command(BaseCommand):
         )
         console.add_argument("--sessions", type=int, default=20)
         console.add_argument("--callers", type=int, default=15, help="Callers each session handles.")
+        console.add_argument(
+            "--pause",
+            type=float,
+            default=5.0,
+            help="Mean seconds an officer takes between steps (default 5; 0: no pause, the server's throughput).",
+        )
         console.add_argument("--seed", type=int, default=1)
         once = sub.add_parser("once", help="Tell us once: deliveries to local receivers, report-to-ack p50/p95.")
         once.add_argument("--events", type=int, default=10_000)
@@ -114,7 +120,11 @@ class Command(BaseCommand):
                 from tellus.bench.console import bench_console
 
                 result = bench_console(
-                    sessions=options["sessions"], callers=options["callers"], seed=options["seed"], say=say
+                    sessions=options["sessions"],
+                    callers=options["callers"],
+                    seed=options["seed"],
+                    pause=options["pause"],
+                    say=say,
                 )
             elif options["benchmark"] == "sar":
                 from tellus.bench.sar import bench_sar
