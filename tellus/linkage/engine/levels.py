@@ -109,28 +109,18 @@ def _compare(operator: Callable[[Any, Any], bool], left: Value, right: Value) ->
     return value
 
 
-def _and(left: Value, right: Value) -> Value:
+def _junction(decisive: bool, left: Value, right: Value) -> Value:
+    """AND (decisive False) or OR (decisive True) in SQL's three-valued logic: the decisive value wins, else NULL
+    if either side is NULL, else the other value."""
+
     def value(row: Row) -> bool | None:
         a = left(row)
-        if a is False:
-            return False
+        if a is decisive:
+            return decisive
         b = right(row)
-        if b is False:
-            return False
-        return None if a is None or b is None else True
-
-    return value
-
-
-def _or(left: Value, right: Value) -> Value:
-    def value(row: Row) -> bool | None:
-        a = left(row)
-        if a is True:
-            return True
-        b = right(row)
-        if b is True:
-            return True
-        return None if a is None or b is None else False
+        if b is decisive:
+            return decisive
+        return None if a is None or b is None else not decisive
 
     return value
 
@@ -180,9 +170,9 @@ def _compile(node: Any) -> Value:  # one branch per kind of SQL node
         constant = -_literal(node.this)
         return lambda row: constant
     if isinstance(node, exp.And):
-        return _and(_compile(node.this), _compile(node.expression))
+        return _junction(False, _compile(node.this), _compile(node.expression))
     if isinstance(node, exp.Or):
-        return _or(_compile(node.this), _compile(node.expression))
+        return _junction(True, _compile(node.this), _compile(node.expression))
     if isinstance(node, exp.Not):
         return _not(_compile(node.this))
     if isinstance(node, exp.Is):
