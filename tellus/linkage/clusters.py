@@ -137,17 +137,17 @@ def _plain_rows(ids: list[int]) -> dict[int, _Row]:
     connection = transaction.get_connection()
     quote = connection.ops.quote_name
     record = SourceRecord._meta
+    column = {field.attname: quote(field.column) for field in record.concrete_fields}
     key = quote(record.pk.column)
+    kind = {field.attname: quote(field.column) for field in Property._meta.concrete_fields}["kind"]
     columns = ", ".join(
-        f"p.{quote(Property._meta.get_field('kind').column)}"
-        if name == "property_kind"
-        else f"r.{key if name == 'pk' else quote(record.get_field(name).column)}"
+        f"p.{kind}" if name == "property_kind" else f"r.{key if name == 'pk' else column[name]}"
         for name in _Row._fields
     )
     sql = (
         f"SELECT {columns} FROM {quote(record.db_table)} r "  # noqa: S608 (quoted identifiers, values bound)
         f"LEFT OUTER JOIN {quote(Property._meta.db_table)} p "
-        f"ON r.{quote(record.get_field('property').column)} = p.{quote(Property._meta.pk.column)} "
+        f"ON r.{column['property_id']} = p.{quote(Property._meta.pk.column)} "
         f"WHERE r.{key} IN "
     )
 

@@ -7,6 +7,7 @@ records takes seconds.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Callable
 from typing import Any
@@ -217,7 +218,7 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     parts = _map_unique(frame["address"], _address_parts)
     out["postcode"] = _map_unique(frame["postcode"], _postcode).where(evidence, None).to_numpy()
     for index, column in enumerate(("house_number", "street", "locality", "town", "flat")):
-        values = _map_unique(parts, lambda triple, i=index: triple[i])
+        values = _map_unique(parts, operator.itemgetter(index))
         out[column] = values.where(evidence, None).to_numpy()
     out["email"] = _map_unique(frame["email"], _email).to_numpy()
     out["phone"] = _map_unique(frame["phone"], _phone).to_numpy()
