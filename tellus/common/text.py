@@ -11,6 +11,8 @@ _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)([0-9][A-Z]{2})$")
 
 
 def strip_accents(value: str) -> str:
+    if value.isascii():  # nothing to decompose or drop (most text), and a full resolve strips 400,000 addresses
+        return value
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

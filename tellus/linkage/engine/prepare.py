@@ -7,10 +7,12 @@ records takes seconds.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tellus.common.text import normalise_email, normalise_name, normalise_postcode, strip_accents
@@ -87,11 +89,16 @@ def _blank_to_none(value: Any) -> Any:
 
 
 def _map_unique(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
-    """Apply func once per distinct value; missing values stay None."""
-    values = series.astype(object).map(_blank_to_none)
-    uniques = values.dropna().unique()
-    lookup: dict[Hashable, Any] = {value: func(value) for value in uniques}
-    return values.map(lambda value: None if value is None else lookup[value]).astype(object)
+    """Apply func once per distinct value; missing and blank values become None.
+
+    The distinct values are found by pd.factorize (missing ones get code -1) and the results taken by code, so no
+    Python call is made per record: at 400,000 records two per-record maps were most of preparing them."""
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+    results = np.empty(len(uniques) + 1, dtype=object)  # the last slot, None, is what code -1 takes
+    for index, value in enumerate(uniques):
+        value = _blank_to_none(value)
+        results[index] = None if value is None else func(value)
+    return pd.Series(results[codes], index=series.index, dtype=object)
 
 
 def soundex(name: str) -> str | None:
@@ -211,7 +218,7 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     parts = _map_unique(frame["address"], _address_parts)
     out["postcode"] = _map_unique(frame["postcode"], _postcode).where(evidence, None).to_numpy()
     for index, column in enumerate(("house_number", "street", "locality", "town", "flat")):
-        values = parts.map(lambda triple, i=index: None if triple is None else triple[i])
+        values = _map_unique(parts, operator.itemgetter(index))
         out[column] = values.where(evidence, None).to_numpy()
     out["email"] = _map_unique(frame["email"], _email).to_numpy()
     out["phone"] = _map_unique(frame["phone"], _phone).to_numpy()
