@@ -191,7 +191,17 @@ def test_a_worker_survives_its_database_connections_being_cut_during_delivery(sh
         try:
             _wait(lambda: receiver.requests >= 5, 300, "deliveries to be under way")
             with connection.cursor() as cursor:
+
+                def others() -> int:
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                    return int(cursor.fetchone()[0])
+
                 for _ in range(3):  # the "restart": every other session on this database is cut, three times
+                    # each time once the worker has connected again (on a loaded machine that takes a while)
+                    _wait(lambda: others() >= 1, 120, "the worker to connect again")
                     cursor.execute(
                         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                         "WHERE datname = current_database() AND pid <> pg_backend_pid()"
