@@ -5,7 +5,7 @@ search reads every source record (about 35 ms a name search in the 20,000-person
 extension (PostgreSQL 13 and later), so the database's owner may create it. Where it is not installed the migration
 does nothing and searches still work, only slower. SQLite has no such index; it is skipped there."""
 
-from django.db import migrations
+from django.db import DatabaseError, migrations, transaction
 
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS people_sourcerecord_name_trgm ON people_sourcerecord "
@@ -25,7 +25,11 @@ def create(apps, schema_editor):
         if row is None:
             return  # contrib not installed on this server: searches scan instead
         if row[0] is None:
-            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            try:
+                with transaction.atomic():  # a savepoint: a role that may not create it leaves searches as they were
+                    cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            except DatabaseError:
+                return
         for sql in INDEXES:
             cursor.execute(sql)
 
