@@ -8,6 +8,10 @@ another), far shorter than a real call (a council contact centre's calls last mi
 the moment the last one answered, which measures how many requests a second one server process can take rather than
 what twenty officers would see. Sessions start at random moments within the first pause, not all at once.
 
+A server answers from one Python process unless told otherwise, and Python runs one thread of a process at a time:
+`--processes N` runs the sessions in N processes (sessions shared out between them), as `tellus serve --processes N`
+serves from N processes sharing one port (decision 90). The processes are forked once the matcher's model is loaded.
+
 Each step is timed beside its bare query, run by the same session in the same round: the single indexed query the
 step cannot do without (the records matching the caller's detail; the person and their records; one contact row
 written). The ratio says what the page adds on top of the database. Every session works inside its own transaction
@@ -16,6 +20,8 @@ and rolls it back, so nothing the bench does is kept (not even its audit entries
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import random
 import statistics
 import threading
@@ -27,7 +33,7 @@ from typing import Any
 from django.contrib.auth.models import update_last_login
 from django.contrib.auth.signals import user_logged_in
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection, connections, transaction
+from django.db import DatabaseError, close_old_connections, connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -178,9 +184,74 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def _sessions_run(
+    officer: User, slices: list[tuple[list[tuple[str, int]], int]], service_id: int, pause: float
+) -> _Times:
+    """Each slice of callers handled by a session of its own, all at once, as threads of this process."""
+    times = _Times()
+    threads = [
+        threading.Thread(target=_session, args=(officer, work, service_id, times, pause, seed), daemon=True)
+        for work, seed in slices
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return times
+
+
+def _sessions_run_in_processes(
+    officer: User, slices: list[tuple[list[tuple[str, int]], int]], service_id: int, pause: float, processes: int
+) -> _Times:
+    """The sessions shared out between forked processes, each running its share as threads; their times gathered."""
+    connections.close_all()  # a forked process opens connections of its own, never shares the parent's
+    context = multiprocessing.get_context("fork")
+    results = context.SimpleQueue()  # writes under a lock: the processes' results never interleave
+    shares = [slices[n::processes] for n in range(processes)]
+
+    def work(share: list[tuple[list[tuple[str, int]], int]]) -> None:
+        try:
+            done = _sessions_run(officer, share, service_id, pause)
+            results.put({"page": done.page, "bare": done.bare, "errors": done.errors})
+        except BaseException as error:
+            results.put({"page": {}, "bare": {}, "errors": [f"{type(error).__name__}: {error}"]})
+        finally:
+            connections.close_all()
+
+    children = [context.Process(target=work, args=(share,), daemon=True) for share in shares if share]
+    for child in children:
+        child.start()
+    times = _Times()
+    for _ in children:
+        part = results.get()
+        for kind in ("page", "bare"):
+            for step, values in part[kind].items():
+                getattr(times, kind)[step].extend(values)
+        times.errors.extend(part["errors"])
+    for child in children:
+        child.join()
+        if child.exitcode:
+            times.errors.append(f"a bench process ended with exit code {child.exitcode}")
+    return times
+
+
 def bench_console(
-    *, sessions: int, callers: int, seed: int, say: Callable[[str], None], pause: float = 0.0
+    *,
+    sessions: int,
+    callers: int,
+    seed: int,
+    say: Callable[[str], None],
+    pause: float = 0.0,
+    processes: int = 1,
 ) -> dict[str, Any]:
+    if sessions < 1 or callers < 1:
+        raise ValueError("--sessions and --callers must each be at least 1")
+    if pause < 0:
+        raise ValueError("--pause cannot be negative")
+    if not 1 <= processes <= 64:
+        raise ValueError(f"--processes must be between 1 and 64, not {processes}")
+    if processes > 1 and connection.vendor == "sqlite" and "mode=memory" in str(connection.settings_dict["NAME"]):
+        raise RuntimeError("several processes cannot share an in-memory SQLite database; use one process")
     officer = User.objects.filter(groups__name="Front-line officer", is_active=True).order_by("pk").first()
     if officer is None:
         raise RuntimeError("no front-line officer: run `tellus demo --no-serve` first")
@@ -195,35 +266,35 @@ def bench_console(
     # Signing in writes the user's last_login; twenty sessions of one bench user would queue on that row's lock
     # for as long as each session's transaction lasts, which no real contact centre does.
     user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
-    with connection.cursor() as cursor:  # the bare write's table: one row like a contact's, kept by no one
-        cursor.execute("CREATE TABLE IF NOT EXISTS bench_bare_contact (person_id integer, words text)")
-    # One warm-up caller, alone: the matcher's model and the surname list load once per process.
-    _session(officer, work[:1], service.pk, _Times())
-    times = _Times()
-    paced = f"pausing about {pause:g} s between steps" if pause > 0 else "with no pause between steps"
-    say(f"{sessions} staff sessions at once, {callers} callers each, {paced}, on {connection.vendor}…")
-    threads = [
-        threading.Thread(
-            target=_session,
-            args=(officer, work[n * callers : (n + 1) * callers], service.pk, times, pause, seed * 1000 + n),
-            daemon=True,
-        )
-        for n in range(sessions)
-    ]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    connections.close_all()
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_bare_contact")
+    try:
+        with connection.cursor() as cursor:  # the bare write's table: one row like a contact's, kept by no one
+            cursor.execute("CREATE TABLE IF NOT EXISTS bench_bare_contact (person_id integer, words text)")
+        # One warm-up caller, alone: the matcher's model and the surname list load once per process.
+        _session(officer, work[:1], service.pk, _Times())
+        paced = f"pausing about {pause:g} s between steps" if pause > 0 else "with no pause between steps"
+        served = f"{processes} processes" if processes > 1 else "one process"
+        on = connection.vendor
+        say(f"{sessions} staff sessions at once, {callers} callers each, {paced}, served by {served}, on {on}…")
+        slices = [(work[n * callers : (n + 1) * callers], seed * 1000 + n) for n in range(sessions)]
+        started = time.perf_counter()
+        if processes == 1:
+            times = _sessions_run(officer, slices, service.pk, pause)
+        else:
+            times = _sessions_run_in_processes(officer, slices, service.pk, pause, processes)
+        wall = time.perf_counter() - started
+    finally:  # nothing left behind, and Django as it was for whatever this process does next
+        connections.close_all()
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS bench_bare_contact")
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+        user_logged_in.connect(update_last_login, dispatch_uid="update_last_login")
     result: dict[str, Any] = {
         "sessions": sessions,
         "callers_per_session": callers,
         "database": connection.vendor,
         "pause_seconds": pause,
+        "processes": processes,
         "wall_seconds": round(wall, 1),
         "requests_per_second": round(sum(len(v) for v in times.page.values()) / wall, 2) if wall else None,
         "errors": times.errors[:5],

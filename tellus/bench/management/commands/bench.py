@@ -64,6 +64,12 @@ class Command(BaseCommand):
             default=5.0,
             help="Mean seconds an officer takes between steps (default 5; 0: no pause, the server's throughput).",
         )
+        console.add_argument(
+            "--processes",
+            type=int,
+            default=1,
+            help="Processes the sessions are shared between, as `tellus serve --processes N` (default 1).",
+        )
         console.add_argument("--seed", type=int, default=1)
         once = sub.add_parser("once", help="Tell us once: deliveries to local receivers, report-to-ack p50/p95.")
         once.add_argument("--events", type=int, default=10_000)
@@ -124,6 +130,7 @@ class Command(BaseCommand):
                     callers=options["callers"],
                     seed=options["seed"],
                     pause=options["pause"],
+                    processes=options["processes"],
                     say=say,
                 )
             elif options["benchmark"] == "sar":
