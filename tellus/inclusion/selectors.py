@@ -196,6 +196,7 @@ def _home_address(person: Person, day: dt.date) -> str:
     occupancy = (
         Occupancy.objects.filter(person=person)
         .filter(Q(date_to__isnull=True) | Q(date_to__gte=day))
+        .filter(Q(date_from__isnull=True) | Q(date_from__lte=day))  # a move told of ahead of time has not happened
         .select_related("property")
         .order_by("-date_from", "-id")
         .first()

@@ -39,6 +39,17 @@ def test_a_letter_goes_to_the_home_address_by_default():
     assert route.kind == "home" and "12 High Street" in route.address
 
 
+def test_a_letter_goes_to_where_they_live_today_not_to_a_home_they_move_into_next_month():
+    person = PersonFactory()
+    today_home = PropertyFactory(address_line_1="12 High Street", postcode="TE1 1AA")
+    next_home = PropertyFactory(address_line_1="4 Mill Lane", postcode="TE2 2BB")
+    Occupancy.objects.create(person=person, property=today_home, date_from=TODAY - dt.timedelta(days=400))
+    Occupancy.objects.create(person=person, property=next_home, date_from=TODAY + dt.timedelta(days=30))
+
+    assert "12 High Street" in letter_route(person_id=person.pk).address
+    assert "4 Mill Lane" in letter_route(person_id=person.pk, on=TODAY + dt.timedelta(days=31)).address
+
+
 def test_no_letters_at_all_once_correspondence_has_stopped_even_with_a_representative_or_route():
     person = PersonFactory()
     _attorney(person)
