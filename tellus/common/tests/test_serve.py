@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -70,11 +71,13 @@ def server(migrated: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
     try:
         yield process, port
     finally:
+        children = _children(process.pid)
         if process.poll() is None:
             process.kill()
             process.wait(timeout=30)
-        for child in _children(process.pid):
-            os.kill(child, signal.SIGKILL)
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGKILL)
 
 
 def _get(url: str) -> int:
@@ -133,6 +136,32 @@ def test_a_server_process_that_dies_is_started_again(server: tuple[subprocess.Po
             time.sleep(0.5)
     else:
         pytest.fail("the server stopped answering after one of its processes died")
+
+
+def test_server_processes_end_when_their_supervisor_is_killed_outright(
+    server: tuple[subprocess.Popen[str], int],
+) -> None:
+    process, _port = server
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(_children(process.pid)) < 2:
+        time.sleep(0.2)
+    children = _children(process.pid)
+    assert len(children) == 2
+
+    process.kill()  # SIGKILL: the supervisor cannot pass anything on
+    process.wait(timeout=30)
+    while time.monotonic() < deadline and [child for child in children if _alive(child)]:
+        time.sleep(0.2)
+
+    assert not [child for child in children if _alive(child)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 @pytest.mark.parametrize(

@@ -109,6 +109,18 @@ def _exit_quietly(signum: int, frame: Any) -> None:
     raise SystemExit(0)
 
 
+def _exit_when_orphaned(parent: int, every: float = 1.0) -> None:
+    """A server process whose supervisor was killed outright (SIGKILL, out of memory) must not go on holding the
+    port with nobody to stop it: it checks every second that its parent is still the supervisor, and ends if not."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="tellus-orphan-watch", daemon=True).start()
+
+
 class _Supervisor:
     """Forks the server processes, starts one again when it dies, and stops them all when told to stop."""
 
@@ -148,8 +160,10 @@ class _Supervisor:
             sys.exit(1)
 
     def _start_one(self) -> None:
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: serve until told to stop
+            _exit_when_orphaned(parent)
             signal.signal(signal.SIGINT, signal.default_int_handler)  # not the supervisor's handlers
             code = 0
             try:
