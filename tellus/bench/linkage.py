@@ -143,15 +143,16 @@ def copy_current_model(people: int, source: str, target: str) -> None:
     folder = bench_town_dir(people)
     with contextlib.closing(sqlite3.connect(folder / target)) as database, database:
         database.execute("ATTACH DATABASE ? AS source", [str(folder / source)])
+        columns = ", ".join(
+            row[1] for row in database.execute("PRAGMA main.table_info(linkage_linkagemodel)") if row[1] != "id"
+        )
+        current = "(SELECT version FROM source.linkage_linkagemodel WHERE is_current = 1)"
         database.execute("UPDATE linkage_linkagemodel SET is_current = 0")
         database.execute(
-            "INSERT INTO linkage_linkagemodel SELECT * FROM source.linkage_linkagemodel WHERE is_current = 1 "
-            "AND version NOT IN (SELECT version FROM linkage_linkagemodel)"
+            f"INSERT INTO linkage_linkagemodel ({columns}) SELECT {columns} FROM source.linkage_linkagemodel "  # noqa: S608
+            "WHERE is_current = 1 AND version NOT IN (SELECT version FROM main.linkage_linkagemodel)"
         )
-        database.execute(
-            "UPDATE linkage_linkagemodel SET is_current = 1 WHERE version = "
-            "(SELECT version FROM source.linkage_linkagemodel WHERE is_current = 1)"
-        )
+        database.execute(f"UPDATE linkage_linkagemodel SET is_current = 1 WHERE version = {current}")  # noqa: S608
 
 
 def run_tellus(args: list[str], env: dict[str, str], say: Say) -> float:
