@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,9 +102,27 @@ class TrainedModel:
         return [c["output_column_name"] for c in self.settings["comparisons"]]
 
 
+@contextlib.contextmanager
+def one_thread(db_api: Any) -> Iterator[None]:
+    """DuckDB on one thread for what is inside. EM sums probabilities over millions of pairs; summed in parallel,
+    the order of the additions, and so the last bits of the sums, changed from run to run, and after EM's
+    iterations an m probability of the 200,000-person town could differ in its 12th digit: the same records and seed
+    gave another model version (three versions in three runs on 4 December). On one thread the order is fixed. It
+    costs about a tenth of the training at 200,000 (decision 92). Other backends are left as they are."""
+    connection = getattr(db_api, "duckdb_con", None) if type(db_api).__name__ == "DuckDBAPI" else None
+    if connection is None:
+        yield
+        return
+    connection.execute("SET threads = 1")
+    try:
+        yield
+    finally:
+        connection.execute("RESET threads")
+
+
 def _rounded(value: Any) -> Any:
-    """Floats to 12 significant digits. DuckDB sums in parallel, so the same training can differ in the last bit
-    (about 1e-16 relative); rounding makes a seed's model, and so its version, the same every time."""
+    """Floats to 12 significant digits: what a model's version is computed from, so that a difference no weight
+    could show (a last bit) does not make another version."""
     if isinstance(value, float):
         return float(f"{value:.12g}")
     if isinstance(value, dict):
@@ -282,11 +302,12 @@ def train(
             if all(prepared[c].notna().any() for c in rule):
                 # A block on every term-frequency column leaves those comparisons out of its EM, so no term
                 # frequency enters it: EM on counted comparison vectors gives the same m, many times faster.
-                linker.training.estimate_parameters_using_expectation_maximisation(
-                    block_on(*rule),
-                    estimate_without_term_frequencies=all(column in rule for column in TF_COLUMNS),
-                    max_pairs=max_pairs_for_em,
-                )
+                with one_thread(db_api):
+                    linker.training.estimate_parameters_using_expectation_maximisation(
+                        block_on(*rule),
+                        estimate_without_term_frequencies=all(column in rule for column in TF_COLUMNS),
+                        max_pairs=max_pairs_for_em,
+                    )
         trained = _neutralise_unobserved_levels(
             linker.misc.save_model_to_json(out_path=None, overwrite=True),
             random_pairs=min(max_pairs_for_u, _comparable_pairs(prepared, link_type)),
