@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from tellus.api import api
 from tellus.api_docs import api_docs
 from tellus.open311 import views as open311_views
+from tellus.privacy.account_views import password_change
 from tellus.privacy.admin import admin_password_change
 from tellus.privacy.signin import StaffAdminAuthenticationForm, StaffAuthenticationForm
 
@@ -24,6 +25,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", include("tellus.privacy.urls")),
+    path("account/password/", password_change, name="account_password"),
     path("console/", include("tellus.console.urls")),
     path("catalogue/", include("tellus.catalogue.urls")),
     path("demand/", include("tellus.demand.urls")),
