@@ -13,6 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
@@ -21,6 +22,7 @@ from .models import SurveyLetter
 from .surveys import code_display, survey_url
 
 LETTER_OBJECT_TYPE = "feedback.surveyletter"
+MADE_AS = {"braille": _("Braille"), "audio": _("audio"), "easy_read": _("easy read")}
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,9 @@ class PrintedLetter:
     entry_url: str
     code: str
     service: str
+    large_print: bool = False
+    # Made elsewhere before it is sent: the person's adjustments ask for Braille, audio or easy read.
+    made_as: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,8 @@ def _letters(rows: list[SurveyLetter]) -> list[PrintedLetter]:
             entry_url=entry,
             code=code_display(row.code),
             service=row.invitation.service.name if row.invitation.service is not None else "",
+            large_print="large_print" in row.formats.split(","),
+            made_as=tuple(str(MADE_AS[f]) for f in row.formats.split(",") if f in MADE_AS),
         )
         for row in rows
     ]
@@ -94,7 +101,7 @@ def letters_print(*, actor: Actor, path: Path, pdf: bool = True) -> PrintRun:
             path.write_text(html, encoding="utf-8")
         now = timezone.now()
         SurveyLetter.objects.filter(pk__in=[row.pk for row in rows]).update(
-            printed_at=now, code="", recipient="", address=""
+            printed_at=now, code="", recipient="", address="", formats=""
         )
         audit_events_record(
             actor=actor,

@@ -71,6 +71,11 @@ class SurveyLetter(models.Model):
     code = models.CharField(max_length=20, blank=True, help_text=_("Kept only until the letter is printed."))
     recipient = models.CharField(max_length=300, blank=True)
     address = models.TextField(blank=True, help_text=_("Empty: no address; the letter is handed over in person."))
+    formats = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_("How the letter must be made (the person's adjustments): large_print, easy_read, braille, audio."),
+    )
     printed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

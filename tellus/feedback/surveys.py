@@ -65,6 +65,12 @@ def survey_url(token: str) -> str:
     return f"{settings.TELLUS_PUBLIC_URL}{reverse('feedback:survey', args=[token])}"
 
 
+# The adjustments (tellus.inclusion's words, given with the route) a survey acts on: paper rather than a link, and
+# how the printed letter is made.
+PAPER_NOT_ONLINE = "paper_not_online"
+LETTER_FORMATS = ("large_print", "easy_read", "braille", "audio")
+
+
 @dataclass(frozen=True)
 class Reach:
     """How the survey reaches a person and where they live, as their records and their correspondence route say.
@@ -76,6 +82,7 @@ class Reach:
     ward: str
     recipient: str = ""
     postal_address: str = ""
+    formats: tuple[str, ...] = ()
 
 
 def _route_finder() -> Callable[..., Any] | None:
@@ -102,7 +109,12 @@ def person_reach(person_id: int | None) -> Reach | None:
     when correspondence has stopped; their representative's email, mobile or address when one receives their
     correspondence; the email or mobile they chose. Otherwise email if any record has one, else a text to a mobile
     number, else a printed letter to the route's address (home, care of, held for collection), or, with no
-    address at all, a letter handed over when they next come in. A landline cannot take a text."""
+    address at all, a letter handed over when they next come in. A landline cannot take a text.
+
+    The person's adjustments come with their route: "call, do not write" leaves no written route (no survey);
+    "do not post to their home" hands the letter over; "paper or phone, not only online" sends a letter where an
+    email or text from their records would have gone; large print, easy read, Braille and audio go with the letter
+    to the print run (`formats`)."""
     if person_id is None:
         return None
     ward = _ward(person_id)
@@ -111,6 +123,7 @@ def person_reach(person_id: int | None) -> Reach | None:
     kind = getattr(route, "kind", "")
     if kind == "none":
         return None
+    formats = tuple(getattr(route, "formats", ()) or ())
     if kind == "representative":
         if route.email:
             return Reach(Route.EMAIL, route.email, ward)
@@ -121,16 +134,18 @@ def person_reach(person_id: int | None) -> Reach | None:
         return Reach(Route.EMAIL, route.email, ward)
     if kind == "phone":  # "phone them, do not post": a text to their mobile, and nothing on paper
         return Reach(Route.SMS, route.phone, ward) if is_mobile(route.phone) else None
-    records = SourceRecord.objects.filter(person_id=person_id).values_list("email", "phone")
-    emails = sorted({email for email, _phone in records if email})
-    mobiles = sorted({phone for _email, phone in records if phone and is_mobile(phone)})
-    if emails:
-        return Reach(Route.EMAIL, emails[0], ward)
-    if mobiles:
-        return Reach(Route.SMS, mobiles[0], ward)
+    if PAPER_NOT_ONLINE not in formats:
+        records = SourceRecord.objects.filter(person_id=person_id).values_list("email", "phone")
+        emails = sorted({email for email, _phone in records if email})
+        mobiles = sorted({phone for _email, phone in records if phone and is_mobile(phone)})
+        if emails:
+            return Reach(Route.EMAIL, emails[0], ward)
+        if mobiles:
+            return Reach(Route.SMS, mobiles[0], ward)
     can_post = kind in {"home", "care_of", "collect"}
     recipient = getattr(route, "recipient", "") or Person.objects.get(pk=person_id).display_name
-    return Reach(Route.LETTER, "", ward, recipient, route.address if can_post and route is not None else "")
+    address = route.address if can_post and route is not None else ""
+    return Reach(Route.LETTER, "", ward, recipient, address, formats=formats)
 
 
 def letter_code() -> str:
@@ -215,7 +230,11 @@ def survey_offer_for_need(*, need: Need, actor: Actor, at: dt.datetime | None = 
         transaction.on_commit(lambda: _send_text(reach.address, token))
     else:  # printed in the next run (`tellus surveys letters`); the code is kept until then
         SurveyLetter.objects.create(
-            invitation=invitation, code=token, recipient=reach.recipient, address=reach.postal_address
+            invitation=invitation,
+            code=token,
+            recipient=reach.recipient,
+            address=reach.postal_address,
+            formats=",".join(f for f in reach.formats if f in LETTER_FORMATS),
         )
     return token
 

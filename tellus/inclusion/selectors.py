@@ -6,6 +6,7 @@ other apps call it before they write to anyone. It is not a staff read, so it wr
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -31,6 +32,7 @@ from .models import (
     ROUTE_OBJECT_TYPE,
     SUPPORT_NEED_OBJECT_TYPE,
     Adjustment,
+    AdjustmentKind,
     CorrespondenceRoute,
     LocalConnection,
     SupportNeed,
@@ -174,10 +176,23 @@ def adjustments_for_match(
     return adjustments_for_staff(actor=actor, purpose=purpose, person_ids=person_ids)
 
 
+# Adjustments that change how anything written to the person is made (the letter's format, or paper rather than a
+# link): given with the route to whichever app writes to them.
+LETTER_FORMAT_ADJUSTMENTS = (
+    AdjustmentKind.LARGE_PRINT,
+    AdjustmentKind.EASY_READ,
+    AdjustmentKind.BRAILLE,
+    AdjustmentKind.AUDIO,
+    AdjustmentKind.PAPER_NOT_ONLINE,
+)
+
+
 @dataclass(frozen=True)
 class LetterRoute:
     """Where a letter for a person goes today. `kind` is one of: none (do not write at all), representative,
-    collect, care_of, email, phone, home, unknown (no address and no route: ask them)."""
+    collect, care_of, email, phone, home, hold (do not post to their home: hand it over when they next come in),
+    unknown (no address and no route: ask them). `formats` are the person's adjustments that change how a letter
+    is made (LETTER_FORMAT_ADJUSTMENTS: large print, easy read, Braille, audio, paper rather than online)."""
 
     kind: str
     description: str
@@ -186,6 +201,7 @@ class LetterRoute:
     email: str = ""
     phone: str = ""
     representative_id: int | None = None
+    formats: tuple[str, ...] = ()
 
     @property
     def can_post(self) -> bool:
@@ -220,11 +236,34 @@ def _representative_route(representative: Representative) -> LetterRoute:
 def letter_route(*, person_id: int, on: dt.date | None = None) -> LetterRoute:
     """Where a letter for this person goes, for any app about to write to them. In order: no letters at all once
     correspondence has stopped (a death reported); a representative who receives correspondence; the route the
-    person chose; their home address; and for someone with no fixed address and no route, nowhere until asked."""
+    person chose; their home address; and for someone with no fixed address and no route, nowhere until asked.
+
+    The person's own adjustments then apply to what they are sent themselves (a representative's letters are the
+    representative's): "call, do not write" makes any written route a phone call; "do not send post to their home"
+    holds a home letter to be handed over; the format adjustments travel with the route as `formats`."""
     day = on or timezone.localdate()
     person = Person.objects.get(pk=person_id)
     if person.correspondence_stopped_at is not None:
         return LetterRoute(kind="none", description=_("Do not write: correspondence has stopped."))
+    route = _route_before_adjustments(person, day)
+    if route.kind in {"none", "representative"}:
+        return route
+    adjustments = set(
+        Adjustment.objects.filter(person=person, ended_at__isnull=True).values_list("kind", flat=True).distinct()
+    )
+    if AdjustmentKind.CALL_DO_NOT_WRITE in adjustments and route.kind != "phone":
+        return LetterRoute(kind="phone", description=_("Call, do not write (an adjustment)"))
+    if AdjustmentKind.NO_POST_TO_HOME in adjustments and route.kind == "home":
+        route = LetterRoute(
+            kind="hold",
+            description=_("Do not post to their home (an adjustment): hand letters over when they next contact us."),
+            recipient=route.recipient,
+        )
+    formats = tuple(kind.value for kind in LETTER_FORMAT_ADJUSTMENTS if kind in adjustments)
+    return dataclasses.replace(route, formats=formats) if formats else route
+
+
+def _route_before_adjustments(person: Person, day: dt.date) -> LetterRoute:
     route = CorrespondenceRoute.objects.filter(person=person, ended_at__isnull=True).first()
     active = [rep for rep in representatives_active(person_id=person.pk, on=day) if rep.receives_correspondence]
     if route is not None and route.method == CorrespondenceRoute.Method.REPRESENTATIVE:

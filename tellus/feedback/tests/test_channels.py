@@ -195,3 +195,51 @@ def test_the_print_run_command_writes_the_file_and_says_how_many(tmp_path):
 
     assert "1 survey letters written" in out.getvalue() and "1 to post" in out.getvalue()
     assert "No survey letters to print." in out.getvalue() and (tmp_path / "run.html").exists()
+
+
+def _adjusted(person, *kinds: str):  # type: ignore[no-untyped-def]
+    from tellus.inclusion.services import adjustment_record
+
+    for kind in kinds:
+        adjustment_record(person=person, kind=kind, actor=SYSTEM, purpose=Purpose.CASEWORK)
+    return person
+
+
+def test_paper_not_only_online_sends_a_letter_where_an_email_would_have_gone(django_capture_on_commit_callbacks):
+    person = _adjusted(_person(email="ada@example.org", home="12 High Street"), "paper_not_online")
+    with django_capture_on_commit_callbacks(execute=True):
+        need = met_need(person=person)
+
+    assert SurveyInvitation.objects.get(need=need).route == Route.LETTER and not mail.outbox
+    assert "12 High Street" in SurveyLetter.objects.get().address
+
+
+def test_call_do_not_write_means_no_written_survey_at_all(django_capture_on_commit_callbacks, sms_outbox):
+    person = _adjusted(_person(email="ada@example.org", phone="07700 900123"), "call_do_not_write")
+    with django_capture_on_commit_callbacks(execute=True):
+        need = met_need(person=person)
+
+    assert not SurveyInvitation.objects.filter(need=need).exists()
+    assert not mail.outbox and not sms_outbox and not SurveyLetter.objects.exists()
+
+
+def test_no_post_to_their_home_holds_the_letter_to_be_handed_over():
+    met_need(person=_adjusted(_person(home="12 High Street"), "no_post_to_home"))
+
+    letter = SurveyLetter.objects.get()
+    assert letter.address == "" and letter.code
+
+
+def test_a_large_print_letter_is_printed_large_and_a_braille_one_is_flagged_to_be_made_so(tmp_path):
+    met_need(person=_adjusted(_person(home="12 High Street"), "large_print"))
+    met_need(person=_adjusted(_person(home="14 High Street"), "braille", "easy_read"))
+    met_need(person=_person(home="16 High Street"))
+    assert sorted(SurveyLetter.objects.values_list("formats", flat=True)) == ["", "easy_read,braille", "large_print"]
+
+    letters_print(actor=SYSTEM, path=tmp_path / "run.html", pdf=False)
+
+    html = (tmp_path / "run.html").read_text()
+    assert html.count('class="letter letter--large"') == 1 and html.count('class="letter"') == 2
+    assert html.count("Their adjustments ask for this letter in") == 1
+    assert "easy read, Braille: have it made so before it goes out" in html
+    assert not SurveyLetter.objects.exclude(formats="").exists()  # wiped with the address once on paper

@@ -116,3 +116,49 @@ def test_a_route_through_a_representative_uses_the_one_chosen():
                              actor=SYSTEM, purpose=Purpose.CASEWORK)  # fmt: skip
     assert letter_route(person_id=person.pk).recipient == "Ann Advocate"
     assert timezone.now()  # the route is current from now
+
+
+def _adjust(person, kind):  # type: ignore[no-untyped-def]
+    from tellus.inclusion.services import adjustment_record
+
+    return adjustment_record(person=person, kind=kind, actor=SYSTEM, purpose=Purpose.CASEWORK)
+
+
+def _at_home(address: str = "12 High Street"):  # type: ignore[no-untyped-def]
+    person = PersonFactory()
+    home = PropertyFactory(address_line_1=address, postcode="TE1 1AA")
+    Occupancy.objects.create(person=person, property=home, date_from=TODAY - dt.timedelta(days=400))
+    return person
+
+
+def test_call_do_not_write_turns_a_home_letter_into_a_phone_call():
+    person = _at_home()
+    _adjust(person, "call_do_not_write")
+
+    route = letter_route(person_id=person.pk)
+
+    assert route.kind == "phone" and not route.can_post and "Call, do not write" in route.description
+
+
+def test_do_not_post_to_their_home_holds_letters_to_be_handed_over_until_the_adjustment_ends():
+    from tellus.inclusion.services import adjustment_end
+
+    person = _at_home()
+    adjustment = _adjust(person, "no_post_to_home")
+    assert letter_route(person_id=person.pk).kind == "hold"
+    assert not letter_route(person_id=person.pk).can_post
+
+    adjustment_end(adjustment=adjustment, actor=SYSTEM, purpose=Purpose.CASEWORK)
+
+    assert letter_route(person_id=person.pk).kind == "home"
+
+
+def test_format_adjustments_travel_with_the_route_but_not_to_a_representative():
+    person = _at_home()
+    for kind in ("large_print", "braille", "interpreter"):
+        _adjust(person, kind)
+    assert letter_route(person_id=person.pk).formats == ("large_print", "braille")
+
+    _attorney(person)
+    route = letter_route(person_id=person.pk)
+    assert route.kind == "representative" and route.formats == ()
