@@ -69,8 +69,10 @@ class CandidatePair(models.Model):
 
     STAFF_DECISIONS = (Status.CONFIRMED, Status.REJECTED, Status.NOT_SURE)
 
-    record_l = models.ForeignKey("people.SourceRecord", on_delete=models.PROTECT, related_name="+")
-    record_r = models.ForeignKey("people.SourceRecord", on_delete=models.PROTECT, related_name="+")
+    # No index of their own: the unique (record_l, record_r) constraint's index serves record_l, and
+    # candidate_pair_right_idx serves record_r. Two more would only slow every resolve's writes.
+    record_l = models.ForeignKey("people.SourceRecord", on_delete=models.PROTECT, related_name="+", db_index=False)
+    record_r = models.ForeignKey("people.SourceRecord", on_delete=models.PROTECT, related_name="+", db_index=False)
     match_weight = models.FloatField(null=True, blank=True)
     match_probability = models.FloatField(null=True, blank=True)
     comparisons = models.JSONField(
