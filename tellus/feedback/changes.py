@@ -18,8 +18,18 @@ from tellus.common.sms import send_text
 from tellus.privacy.models import AuditAction, Purpose
 from tellus.privacy.services import Actor, AuditEntry, audit_events_record
 
-from .models import CHANGE_OBJECT_TYPE, Change, ChangeNotice, Feedback, SurveyResponse, TextSource, Theme, ThemeTag
-from .surveys import person_reach
+from .models import (
+    CHANGE_OBJECT_TYPE,
+    Change,
+    ChangeLetter,
+    ChangeNotice,
+    Feedback,
+    SurveyResponse,
+    TextSource,
+    Theme,
+    ThemeTag,
+)
+from .surveys import LETTER_FORMATS, Reach, person_reach
 from .text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -107,6 +117,7 @@ def change_publish(
         )
     ]  # fmt: skip
     notices = []
+    on_paper: dict[int, Reach] = {}
     for person_id in people_to_tell(theme) if notify else []:
         reach = person_reach(person_id)
         if reach is None:  # correspondence has stopped, or no way they accept: not told
@@ -116,6 +127,8 @@ def change_publish(
             transaction.on_commit(functools.partial(_notify, reach.address, change))
         elif reach.address and reach.route == "sms":
             transaction.on_commit(functools.partial(_notify_by_text, reach.address, change))
+        elif reach.route == "letter":
+            on_paper[person_id] = reach
         entries.append(
             AuditEntry(
                 action=AuditAction.CREATE, object_type=CHANGE_OBJECT_TYPE, object_id=str(change.pk),
@@ -123,6 +136,19 @@ def change_publish(
             )
         )  # fmt: skip
     ChangeNotice.objects.bulk_create(notices)
+    if on_paper:  # printed with the survey letters in the next run (`tellus surveys letters`)
+        notice_ids = dict(
+            ChangeNotice.objects.filter(change=change, person_id__in=list(on_paper)).values_list("person_id", "id")
+        )
+        ChangeLetter.objects.bulk_create(
+            ChangeLetter(
+                notice_id=notice_ids[person_id],
+                recipient=reach.recipient,
+                address=reach.postal_address,
+                formats=",".join(f for f in reach.formats if f in LETTER_FORMATS),
+            )
+            for person_id, reach in on_paper.items()
+        )
     audit_events_record(actor=actor, purpose=Purpose.SERVICE_MANAGEMENT, entries=entries)
     return Published(change, len(notices))
 

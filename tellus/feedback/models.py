@@ -298,3 +298,21 @@ class ChangeNotice(models.Model):
 
     def __str__(self) -> str:
         return f"notice of change {self.change_id} to person {self.person_id}"
+
+
+class ChangeLetter(models.Model):
+    """A "you said, we did" notice to go out on paper in the next print run, for someone the survey would reach
+    by letter. Printing wipes the recipient, the address and the formats, and keeps when it was printed."""
+
+    notice = models.OneToOneField(ChangeNotice, on_delete=models.CASCADE, related_name="letter")
+    recipient = models.CharField(max_length=300, blank=True)
+    address = models.TextField(blank=True, help_text=_("Empty: no address; the letter is handed over in person."))
+    formats = models.CharField(max_length=100, blank=True)
+    printed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["printed_at"], name="changeletter_printed_idx")]
+
+    def __str__(self) -> str:
+        return f"Change letter {self.pk}"

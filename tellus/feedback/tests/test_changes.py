@@ -53,3 +53,41 @@ def test_a_change_needs_both_sides_and_writes_nothing_otherwise():
     with pytest.raises(ValidationError):
         change_publish(theme=Theme.objects.get(), you_said="", we_did="Something", actor=OFFICER)
     assert not ChangeNotice.objects.exists()
+
+
+def test_someone_reached_on_paper_gets_a_you_said_we_did_letter_in_the_next_print_run(tmp_path):
+    import datetime as dt
+
+    from tellus.feedback.letters import letters_pending, letters_print
+    from tellus.feedback.models import ChangeLetter
+    from tellus.people.models import Occupancy
+    from tellus.people.tests.factories import PropertyFactory
+    from tellus.privacy.models import AuditEvent
+
+    on_paper = PersonFactory(display_name="Mary Paper")
+    SourceRecordFactory(person=on_paper, email="", phone="")
+    home = PropertyFactory(address_line_1="12 High Street", postcode="TE1 1AA")
+    Occupancy.objects.create(person=on_paper, property=home, date_from=dt.date(2020, 1, 1))
+    for i in range(4):
+        feedback_record(actor=OFFICER, purpose="casework", kind="complaint", channel="letter", person=on_paper,
+                        words=f"The bin collection was missed {i}", wants_updates=True)  # fmt: skip
+    themes_refresh(actor=OFFICER, count=1, include_contacts=False)
+
+    published = change_publish(
+        theme=Theme.objects.get(), you_said="Bins were missed", we_did="We added a second crew", actor=OFFICER
+    )
+
+    assert published.notified == 1 and ChangeNotice.objects.get().route == "letter"
+    letter = ChangeLetter.objects.get()
+    assert letter.recipient == "Mary Paper" and "12 High Street" in letter.address and letters_pending() == 1
+
+    run = letters_print(actor=OFFICER, path=tmp_path / "run.html", pdf=False)
+
+    html = (tmp_path / "run.html").read_text()
+    assert run.letters == 1 and run.to_post == 1
+    assert "You said, we did" in html and "We added a second crew" in html and "12 High Street" in html
+    assert "Tell us how we did" not in html
+    letter.refresh_from_db()
+    assert letter.printed_at is not None and letter.address == "" and letter.recipient == ""
+    assert AuditEvent.objects.filter(object_type="feedback.changeletter", subject_person_id=on_paper.pk).exists()
+    assert letters_pending() == 0

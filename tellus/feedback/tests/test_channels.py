@@ -193,8 +193,8 @@ def test_the_print_run_command_writes_the_file_and_says_how_many(tmp_path):
     call_command("surveys", "letters", "--html", "--out", str(tmp_path / "run.html"), stdout=out)
     call_command("surveys", "letters", "--out", str(tmp_path / "again.pdf"), stdout=out)
 
-    assert "1 survey letters written" in out.getvalue() and "1 to post" in out.getvalue()
-    assert "No survey letters to print." in out.getvalue() and (tmp_path / "run.html").exists()
+    assert "1 letters written" in out.getvalue() and "1 to post" in out.getvalue()
+    assert "No letters to print." in out.getvalue() and (tmp_path / "run.html").exists()
 
 
 def _adjusted(person, *kinds: str):  # type: ignore[no-untyped-def]

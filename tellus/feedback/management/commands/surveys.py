@@ -1,6 +1,6 @@
-"""`tellus surveys letters [--html] [--out PATH]`: the print run of survey letters for the mailroom: every letter
-not yet printed, one to an A4 page, as a PDF (or HTML with its print stylesheet). Printing wipes each letter's code
-and address; run it once per post."""
+"""`tellus surveys letters [--html] [--out PATH]`: the print run for the mailroom: every survey letter and "you said,
+we did" letter not yet printed, one to an A4 page, as a PDF (or HTML with its print stylesheet). Printing wipes each
+letter's code and address; run it once per post."""
 
 from __future__ import annotations
 
@@ -33,10 +33,10 @@ class Command(BaseCommand):
             raise CommandError(f"{path} already exists: choose another file, so no print run is overwritten.")
         pending = letters_pending()
         if not pending:
-            self.stdout.write("No survey letters to print.")
+            self.stdout.write("No letters to print.")
             return
         run = letters_print(actor=Actor.system("survey print run"), path=path, pdf=not options["html"])
         self.stdout.write(
-            f"{run.letters:,} survey letters written to {run.path}: {run.to_post:,} to post, "
+            f"{run.letters:,} letters written to {run.path}: {run.to_post:,} to post, "
             f"{run.to_hand_over:,} with no address to hand over in person."
         )
