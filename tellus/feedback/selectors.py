@@ -4,7 +4,9 @@ score) writes its audit entry, with the purpose, in the same transaction."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -93,3 +95,57 @@ def comments_for_staff(
         ],
     )  # fmt: skip
     return total, [Comment(pk, at.date(), score, comment, themes.get(pk, [])) for pk, at, score, comment, _p in rows]
+
+
+def subject_access_sections() -> dict[str, Callable[[int], list[dict[str, Any]]]]:
+    """A person's own complaints, compliments and comments (with each complaint's steps), the surveys offered to
+    them with their answers, and the changes they were told of, as plain rows for their subject access copy
+    (registered by an app above `rights`, which stands beside this one)."""
+    from .models import ChangeNotice, ComplaintEvent, SurveyInvitation
+
+    def feedback(person_id: int) -> list[dict[str, Any]]:
+        fields = ("id", "kind", "channel", "words", "service__name", "received_at", "status", "stage",
+                  "acknowledged_at", "respond_due", "extension_days", "extension_reason", "responded_at", "response",
+                  "escalated_at", "wants_updates")  # fmt: skip
+        return list(Feedback.objects.filter(person_id=person_id).order_by("received_at", "id").values(*fields))
+
+    def complaint_steps(person_id: int) -> list[dict[str, Any]]:
+        fields = ("feedback_id", "step", "occurred_at", "note", "actor_label")
+        steps = ComplaintEvent.objects.filter(feedback__person_id=person_id).order_by(
+            "feedback_id", "occurred_at", "id"
+        )
+        return list(steps.values(*fields))
+
+    def surveys(person_id: int) -> list[dict[str, Any]]:
+        rows = []
+        invitations = (
+            SurveyInvitation.objects.filter(person_id=person_id)
+            .select_related("service", "response")
+            .order_by("offered_at", "id")
+        )
+        for invitation in invitations:
+            response = getattr(invitation, "response", None)
+            row: dict[str, Any] = {
+                "service": invitation.service.name if invitation.service else "",
+                "route": invitation.route,
+                "offered_at": invitation.offered_at,
+                "opened_at": invitation.opened_at,
+                "responded_at": invitation.responded_at,
+            }
+            for key in QUESTION_KEYS:
+                row[key] = getattr(response, key, None) if response is not None else None
+            row["comment"] = response.comment if response is not None else ""
+            row["wants_updates"] = response.wants_updates if response is not None else False
+            rows.append(row)
+        return rows
+
+    def changes_told(person_id: int) -> list[dict[str, Any]]:
+        fields = ("change__you_said", "change__we_did", "route", "sent_at")
+        return list(ChangeNotice.objects.filter(person_id=person_id).order_by("sent_at", "id").values(*fields))
+
+    return {
+        "complaints_compliments_comments": feedback,
+        "complaint_steps": complaint_steps,
+        "surveys": surveys,
+        "you_said_we_did_notices": changes_told,
+    }

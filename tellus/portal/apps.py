@@ -22,3 +22,7 @@ class PortalConfig(AppConfig):
         from tellus.inclusion.selectors import subject_access_sections
 
         EXTRA_SECTIONS.update(subject_access_sections())
+        # So does feedback: complaints, surveys and what the person was told changed.
+        from tellus.feedback.selectors import subject_access_sections as feedback_sections
+
+        EXTRA_SECTIONS.update(feedback_sections())

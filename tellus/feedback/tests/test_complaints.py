@@ -4,6 +4,9 @@ due dates, one extension, stage 2, the overdue list and the trail."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,7 +14,9 @@ from django.test import override_settings
 
 from tellus.feedback import complaints as loop
 from tellus.feedback.models import ComplaintStatus, Feedback
+from tellus.people.tests.factories import PersonFactory
 from tellus.privacy.models import AuditEvent
+from tellus.privacy.services import Actor
 
 from .factories import OFFICER, met_need
 
@@ -124,3 +129,25 @@ def test_bad_feedback_is_refused_and_nothing_is_written(fields):
         loop.feedback_record(actor=OFFICER, purpose="casework", **data)
     assert Feedback.objects.count() == 0
     assert not AuditEvent.objects.filter(object_type="feedback.feedback").exists()
+
+
+def test_a_subject_access_copy_holds_the_persons_complaints_surveys_and_notices_and_no_one_elses(officer):
+    from tellus.feedback.complaints import feedback_record
+    from tellus.rights.sar import EXTRA_SECTIONS
+    from tellus.rights.services import subject_access_produce, subject_access_register
+
+    carol, dan = PersonFactory(display_name="Carol Copy"), PersonFactory(display_name="Dan Different")
+    for person, words in ((carol, "The library lost my reservation"), (dan, "Dan's own complaint")):
+        feedback_record(actor=OFFICER, purpose="casework", kind="complaint", channel="web", person=person,
+                        words=words, wants_updates=True)  # fmt: skip
+
+    rows = EXTRA_SECTIONS["complaints_compliments_comments"](carol.pk)
+    assert [row["words"] for row in rows] == ["The library lost my reservation"]
+    assert EXTRA_SECTIONS["complaint_steps"](carol.pk)  # received (and acknowledged) steps, with when
+    actor = Actor.for_user(officer)
+    request = subject_access_register(actor=actor, person_id=carol.pk, channel="paper")
+    archive = zipfile.ZipFile(io.BytesIO(subject_access_produce(actor=actor, request_id=request.pk).content))
+    data = json.loads(archive.read("your-data.json"))
+    assert data["complaints_compliments_comments"][0]["words"] == "The library lost my reservation"
+    assert data["surveys"] == [] and data["you_said_we_did_notices"] == []
+    assert all(b"Dan's own complaint" not in archive.read(name) for name in archive.namelist())
