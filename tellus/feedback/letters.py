@@ -148,26 +148,18 @@ def letters_print(*, actor: Actor, path: Path, pdf: bool = True) -> PrintRun:
         audit_events_record(
             actor=actor,
             purpose=Purpose.SERVICE_MANAGEMENT,
-            entries=[
-                AuditEntry(
-                    action=AuditAction.UPDATE,
-                    object_type=LETTER_OBJECT_TYPE,
-                    object_id=str(row.pk),
-                    subject_person_id=row.invitation.person_id,
-                    changes={"printed": [None, path.name]},
-                )
-                for row in rows
-            ]
-            + [
-                AuditEntry(
-                    action=AuditAction.UPDATE,
-                    object_type=CHANGE_LETTER_OBJECT_TYPE,
-                    object_id=str(row.pk),
-                    subject_person_id=row.notice.person_id,
-                    changes={"printed": [None, path.name]},
-                )
-                for row in change_rows
-            ],
+            entries=[_printed(LETTER_OBJECT_TYPE, row.pk, row.invitation.person_id, path) for row in rows]
+            + [_printed(CHANGE_LETTER_OBJECT_TYPE, row.pk, row.notice.person_id, path) for row in change_rows],
         )
     posted = sum(1 for letter in letters if letter.address_lines)
     return PrintRun(len(letters), posted, len(letters) - posted, path)
+
+
+def _printed(object_type: str, pk: int, person_id: int | None, path: Path) -> AuditEntry:
+    return AuditEntry(
+        action=AuditAction.UPDATE,
+        object_type=object_type,
+        object_id=str(pk),
+        subject_person_id=person_id,
+        changes={"printed": [None, path.name]},
+    )

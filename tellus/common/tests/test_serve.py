@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from tellus.testing.processes import children_of, running
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -29,19 +31,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _children(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.add(int(entry.name))
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +60,7 @@ def server(migrated: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
     try:
         yield process, port
     finally:
-        children = _children(process.pid)
+        children = children_of(process.pid)
         if process.poll() is None:
             process.kill()
             process.wait(timeout=30)
@@ -98,7 +87,7 @@ def test_two_server_processes_answer_on_one_port_and_all_stop_on_sigterm(
             assert process.poll() is None, process.stdout.read() if process.stdout else ""
             time.sleep(0.5)
     assert statuses == [200] * 6
-    children = _children(process.pid)
+    children = children_of(process.pid)
     assert len(children) == 2
 
     process.send_signal(signal.SIGTERM)
@@ -107,7 +96,7 @@ def test_two_server_processes_answer_on_one_port_and_all_stop_on_sigterm(
     assert process.returncode == 0, output
     assert "from 2 processes" in output
     assert "Traceback" not in output
-    assert not [child for child in children if Path(f"/proc/{child}").exists()]
+    assert not [child for child in children if running(child)]
     with pytest.raises(OSError):
         _get(f"http://127.0.0.1:{port}/login/")
 
@@ -115,17 +104,17 @@ def test_two_server_processes_answer_on_one_port_and_all_stop_on_sigterm(
 def test_a_server_process_that_dies_is_started_again(server: tuple[subprocess.Popen[str], int]) -> None:
     process, port = server
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(_children(process.pid)) < 2:
+    while time.monotonic() < deadline and len(children_of(process.pid)) < 2:
         time.sleep(0.2)
     # Started again only once it has lived long enough not to be a process that cannot start at all.
     time.sleep(6)
-    first = _children(process.pid)
+    first = children_of(process.pid)
     victim = min(first)
     os.kill(victim, signal.SIGKILL)
-    while time.monotonic() < deadline and (victim in _children(process.pid) or len(_children(process.pid)) < 2):
+    while time.monotonic() < deadline and (victim in children_of(process.pid) or len(children_of(process.pid)) < 2):
         time.sleep(0.2)
 
-    after = _children(process.pid)
+    after = children_of(process.pid)
     assert len(after) == 2
     assert victim not in after
     while time.monotonic() < deadline:
@@ -143,25 +132,17 @@ def test_server_processes_end_when_their_supervisor_is_killed_outright(
 ) -> None:
     process, _port = server
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(_children(process.pid)) < 2:
+    while time.monotonic() < deadline and len(children_of(process.pid)) < 2:
         time.sleep(0.2)
-    children = _children(process.pid)
+    children = children_of(process.pid)
     assert len(children) == 2
 
     process.kill()  # SIGKILL: the supervisor cannot pass anything on
     process.wait(timeout=30)
-    while time.monotonic() < deadline and [child for child in children if _alive(child)]:
+    while time.monotonic() < deadline and [child for child in children if running(child)]:
         time.sleep(0.2)
 
-    assert not [child for child in children if _alive(child)]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    assert not [child for child in children if running(child)]
 
 
 @pytest.mark.parametrize(

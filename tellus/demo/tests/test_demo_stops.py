@@ -12,28 +12,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tellus.testing.processes import children_of, running
+
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def _children(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.add(int(entry.name))
-    return found
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def test_sigterm_stops_the_demo_and_its_worker(tmp_path: Path) -> None:
@@ -61,7 +42,7 @@ def test_sigterm_stops_the_demo_and_its_worker(tmp_path: Path) -> None:
                         break
             except OSError:
                 time.sleep(1)
-        workers = _children(demo.pid)
+        workers = children_of(demo.pid)
         assert workers, "the demo started no worker beside its server"
 
         demo.send_signal(signal.SIGTERM)
@@ -69,8 +50,8 @@ def test_sigterm_stops_the_demo_and_its_worker(tmp_path: Path) -> None:
 
         assert demo.returncode == 0, output
         assert "Traceback" not in output
-        assert not [worker for worker in workers if _running(worker)]
+        assert not [worker for worker in workers if running(worker)]
     finally:
         for pid in [demo.pid, *workers]:
-            if _running(pid):
+            if running(pid):
                 os.kill(pid, signal.SIGKILL)
