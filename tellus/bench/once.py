@@ -271,7 +271,12 @@ def bench_once(*, events: int, subscribers: int, workers: int, rate: float, in_f
         for proc in procs:
             proc.terminate()
         for proc in procs:
-            proc.wait(timeout=30)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # never leave a worker behind to take another run's deliveries
+                proc.kill()
+                proc.wait(timeout=30)
+                say(f"A worker (pid {proc.pid}) did not stop within 30 s of SIGTERM and was killed.")
         control.send("stop")
         seen_by_partners = control.recv() if control.poll(120) else {"acted": {}, "seen": {}, "refused": -1}
         partners.join(timeout=30)

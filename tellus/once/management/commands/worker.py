@@ -72,11 +72,16 @@ class Command(BaseCommand):
                     excluded_queue_names=[],
                 )
                 worker.configure_signals()
-                worker.run()
-                running = worker.running
-                worker.reset_signals()
+                try:
+                    worker.run()
+                finally:  # a stop asked for (SIGTERM, Ctrl+C) counts even when the database failed as well
+                    running = worker.running
+                    worker.reset_signals()
                 ran = worker._run_tasks
             except (DatabaseError, InterfaceError) as exc:
+                if not running:  # told to stop: go; the next worker's sweep finds anything left half done
+                    self.stderr.write(f"Database unavailable ({exc.__class__.__name__}) while stopping; stopped.")
+                    break
                 # The database went away (a restart, a dropped connection): wait and carry on; unfinished
                 # deliveries are found again by the sweep.
                 self.stderr.write(f"Database unavailable ({exc.__class__.__name__}); retrying.")
