@@ -84,11 +84,11 @@ def test_where_your_rates_go_is_accessible_with_an_estimate_and_with_an_error(pa
     _at_each_width(page, "where your rates go")
     page.get_by_label("Your rates bill for the year").fill("1450.00")
     page.get_by_role("button", name="Show where it goes").click()
-    assert page.get_by_role("heading", name="Where a bill of £1450.00 goes").is_visible()
+    page.get_by_role("heading", name="Where a bill of £1450.00 goes").wait_for()  # the next page, once it is there
     _at_each_width(page, "where your rates go with an estimate")
     page.get_by_label("Your rates bill for the year").fill("lots")
     page.get_by_role("button", name="Show where it goes").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    page.get_by_role("heading", name="There is a problem").wait_for()
     _at_each_width(page, "where your rates go with an error")
 
 
@@ -118,7 +118,8 @@ def test_a_residents_own_statement_is_accessible(page, live_server, loaded):
     )
     page.goto(f"{live_server.url}/my/")
     page.get_by_role("link", name="What you paid and what you received").click()
+    page.wait_for_url("**/my/statement/")
 
-    assert page.get_by_role("heading", level=1, name="What you paid and what you received").is_visible()
+    page.get_by_role("heading", level=1, name="What you paid and what you received").wait_for()
     assert page.get_by_text("In 2025/26 you paid the council £1234.56", exact=False).is_visible()
     _at_each_width(page, "a resident's own statement")
